@@ -1,0 +1,17 @@
+// The one error type of the client. User-initiated calls reject with it; background failures
+// become `inbox.error` state and retry.
+
+/** What went wrong, in a word. */
+export type InboxErrorCode = 'network' | 'unauthorized' | 'user_token_required' | 'http' | 'storage' | 'protocol' | 'aborted';
+
+/** An inbox failure with a machine-readable `code`. */
+export class InboxError extends Error {
+  readonly code: InboxErrorCode;
+  readonly status: number | undefined;
+  constructor(code: InboxErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'InboxError';
+    this.code = code;
+    this.status = options.status;
+  }
+}

@@ -1,0 +1,79 @@
+// The public shape of the headless client (design §7). The UI and any framework code against this.
+import type { ReadonlySignal } from '@preact/signals-core';
+import type { Attributes, Counts, Notification } from '../protocol/index.ts';
+import type { TemplateNode } from '../template/index.ts';
+import type { InboxError } from './errors.ts';
+
+/** Options of `createInbox`. Environment pieces default to the globals, resolved at call time. */
+export interface InboxOptions {
+  /** The app's public API key. */
+  apiKey: string;
+  /** The signed-in user's identifier (non-secure mode; in secure mode the token names the user). */
+  userId?: string;
+  /** A user token signed by the app's server (secure mode). */
+  userToken?: string;
+  /** Called for a (fresh) user token; takes precedence over `userToken`. */
+  getUserToken?: () => string | Promise<string>;
+  /** The service's base URL, e.g. `https://notify.example.com` (no trailing `/v1`). */
+  baseUrl: string;
+  /** Keep the inbox in IndexedDB and render it before any network call. Default true. */
+  cache?: boolean;
+  /** Keep the inbox live over the event stream. Default true. */
+  realtime?: boolean;
+  /** Page size for the feed. Default 20. */
+  pageSize?: number;
+  fetch?: typeof fetch;
+  now?: () => number;
+  /** Random source in [0, 1) for backoff jitter. */
+  random?: () => number;
+}
+
+/** Where the inbox's data stands. */
+export type InboxStatus = 'loading' | 'ready' | 'error';
+
+/** Where the event stream stands. `offline`: the service is unreachable (showing saved data). */
+export type ConnectionState = 'connecting' | 'online' | 'offline' | 'closed';
+
+/** The signed-in user as the service knows them. */
+export interface InboxUser {
+  identifier: string;
+  attributes: Attributes;
+}
+
+/** A notification's title and message rendered to safe AST with the user's attributes. */
+export interface RenderedNotification {
+  title: TemplateNode[];
+  message: TemplateNode[];
+}
+
+/** Events `inbox.on()` emits. */
+export interface InboxEventMap {
+  /** A notification arrived over the stream (not from a page fetch or the cache). */
+  'notification.received': Notification;
+  'connection.changed': ConnectionState;
+  error: InboxError;
+}
+
+/** The headless inbox returned by `createInbox`. */
+export interface Inbox {
+  /** The main feed (not archived), newest first. */
+  readonly notifications: ReadonlySignal<readonly Notification[]>;
+  readonly counts: ReadonlySignal<Counts>;
+  readonly user: ReadonlySignal<InboxUser | null>;
+  readonly status: ReadonlySignal<InboxStatus>;
+  readonly connection: ReadonlySignal<ConnectionState>;
+  readonly error: ReadonlySignal<InboxError | null>;
+  /** True while older pages remain on the service. */
+  readonly hasMore: ReadonlySignal<boolean>;
+  /** Fetches the next older page. */
+  loadMore(): Promise<void>;
+  markRead(id: string): Promise<void>;
+  markAllRead(): Promise<void>;
+  markAllSeen(): Promise<void>;
+  /** Renders a notification's title and message with the user's current attributes. */
+  render(notification: Notification): RenderedNotification;
+  /** Subscribes to an inbox event; returns the unsubscribe function. */
+  on<K extends keyof InboxEventMap>(event: K, listener: (payload: InboxEventMap[K]) => void): () => void;
+  /** Closes the stream and timers; the signals keep their last values. */
+  destroy(): void;
+}

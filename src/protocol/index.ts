@@ -1,0 +1,46 @@
+// Wire types, event names, error codes and validators. Imports nothing.
+export type {
+  Json,
+  Attributes,
+  Counts,
+  NotificationAction,
+  Notification,
+  User,
+  ConnectResponse,
+  NotificationStatus,
+  NotificationPage,
+  NotificationPatch,
+  BulkAction,
+  BulkRequest,
+  MutationResponse,
+  Recipient,
+  TriggerRequest,
+  DiscardReason,
+  TriggerResponse,
+  ErrorBody,
+} from './types.ts';
+export type {
+  NotificationCreatedEvent,
+  NotificationUpdatedEvent,
+  NotificationDeletedEvent,
+  NotificationsBulkEvent,
+  HeartbeatEvent,
+  ResyncEvent,
+  ReauthEvent,
+  InboxChangeEvent,
+  StreamEvent,
+} from './events.ts';
+export { EVENT_TYPES, HEARTBEAT_INTERVAL_MS, encodeSseFrame } from './events.ts';
+export { ERROR_CODES } from './errors.ts';
+export type { ErrorCode } from './errors.ts';
+export { HEADER_API_KEY, HEADER_API_SECRET, HEADER_USER_ID, HEADER_IDEMPOTENCY_KEY, HEADER_LAST_EVENT_ID } from './headers.ts';
+export {
+  MAX_IDENTIFIER_LENGTH,
+  MAX_ATTRIBUTES,
+  MAX_ATTRIBUTE_SIZE,
+  checkIdentifier,
+  checkEmail,
+  checkPhoneNumber,
+  checkAttributes,
+  isPlainObject,
+} from './validate.ts';

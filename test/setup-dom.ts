@@ -1,0 +1,2 @@
+// happy-dom ships no IndexedDB; the client core caches through it.
+import 'fake-indexeddb/auto';
