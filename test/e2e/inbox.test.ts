@@ -1,0 +1,119 @@
+// The main job, end to end: an app's backend creates a user and triggers a notification through
+// the SDK; a host page on another origin shows it live in <belfry-inbox>, personalised and
+// formatted; the inbox survives the service going away and picks up again when it is back.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type BelfryClient } from '../../src/node/index.ts';
+import {
+  TEST_APP,
+  createScratchDir,
+  inboxPageHtml,
+  launchChromium,
+  requireE2ePrerequisites,
+  startHostPage,
+  startService,
+  type HostPage,
+  type RunningService,
+} from './harness.ts';
+
+let scratch: ReturnType<typeof createScratchDir>;
+let service: RunningService;
+let browser: BrowserContext;
+let database: string;
+const hostPages: HostPage[] = [];
+
+const sdk = (): BelfryClient => createClient({ ...TEST_APP, baseUrl: service.url });
+
+async function openInbox(userId: string): Promise<Page> {
+  const host = await startHostPage(inboxPageHtml({ serviceUrl: service.url, userId }));
+  hostPages.push(host);
+  const page = await browser.newPage();
+  await page.goto(host.url);
+  return page;
+}
+
+const bell = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+
+beforeAll(async () => {
+  requireE2ePrerequisites();
+  scratch = createScratchDir('e2e');
+  database = `sqlite:${join(scratch.dir, 'belfry.db')}`;
+  service = await startService({ database });
+  browser = await launchChromium(join(scratch.dir, 'profile'));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all(hostPages.map((host) => host.close()));
+  await service?.stop();
+  scratch?.remove();
+});
+
+describe('the inbox in a host page', () => {
+  it('shows a notification triggered by the backend within 2 s, personalised and formatted', async () => {
+    await sdk().createOrUpdateUser('ada', { firstName: 'Ada' });
+    const page = await openInbox('ada');
+    await bell(page, 'Notifications').waitFor({ timeout: 10_000 });
+
+    const sentAt = Date.now();
+    const answer = await sdk().send({
+      notification: { title: 'Hey <<recipient.firstName>>', message: 'Your order **#42** shipped' },
+      sendTo: { recipients: ['ada', 'nobody-by-this-name'] },
+    });
+    expect(answer.delivered).toEqual(['ada']);
+    expect(answer.discarded).toEqual([{ identifier: 'nobody-by-this-name', reason: 'user_not_found' }]);
+
+    await bell(page, 'Notifications, 1 unread').waitFor({ timeout: 2_000 });
+    expect(Date.now() - sentAt).toBeLessThan(2_000);
+
+    await bell(page, 'Notifications, 1 unread').click();
+    const panel = page.getByRole('dialog', { name: 'Notifications' });
+    await panel.getByText('Hey Ada', { exact: true }).waitFor();
+    expect(await panel.locator('strong', { hasText: '#42' }).count()).toBe(1);
+    // The template source never reaches the screen.
+    expect(await panel.getByText('<<recipient.firstName>>').count()).toBe(0);
+    await page.close();
+  });
+
+  it('creates a user the widget has never seen when the page loads', async () => {
+    const newcomer = `newcomer-${randomUUID()}`;
+    await expect(sdk().getUser(newcomer)).rejects.toMatchObject({ status: 404, code: 'user_not_found' });
+
+    const page = await openInbox(newcomer);
+    await bell(page, 'Notifications').waitFor({ timeout: 10_000 });
+    await expect(sdk().getUser(newcomer)).resolves.toMatchObject({ identifier: newcomer });
+    await page.close();
+  });
+
+  it('shows the cached notification with the service stopped, and new ones live once it is back', async () => {
+    await sdk().createOrUpdateUser('grace', { firstName: 'Grace' });
+    await sdk().send({
+      notification: { title: 'Welcome <<recipient.firstName>>', message: 'First' },
+      sendTo: { recipients: ['grace'] },
+    });
+    const page = await openInbox('grace');
+    await bell(page, 'Notifications, 1 unread').waitFor({ timeout: 10_000 });
+    // Give the debounced cache write time to land before the service goes away.
+    await page.waitForTimeout(1_000);
+
+    const port = service.port;
+    await service.stop();
+    await page.reload();
+    await bell(page, 'Notifications, 1 unread').click({ timeout: 5_000 });
+    const panel = page.getByRole('dialog', { name: 'Notifications' });
+    await panel.getByText('Welcome Grace', { exact: true }).waitFor({ timeout: 5_000 });
+    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+
+    service = await startService({ database, port });
+    expect(service.port).toBe(port);
+    await sdk().send({
+      notification: { title: 'Back online', message: 'Order **#43** shipped' },
+      sendTo: { recipients: ['grace'] },
+    });
+    await panel.getByText('Back online', { exact: true }).waitFor({ timeout: 35_000 });
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    await page.close();
+  });
+});
