@@ -17,7 +17,7 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: 'unit', environment: 'node', include: ['test/{protocol,template,core,node,architecture}/**/*.test.ts'] },
+        test: { name: 'unit', environment: 'node', include: ['test/{protocol,template,core,node,architecture,build}/**/*.test.ts'] },
       },
       {
         plugins: [preact()],
