@@ -8,10 +8,13 @@ export type InboxErrorCode = 'network' | 'unauthorized' | 'user_token_required' 
 export class InboxError extends Error {
   readonly code: InboxErrorCode;
   readonly status: number | undefined;
-  constructor(code: InboxErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
+  /** How long the service asked to wait before retrying (its `Retry-After`), in ms. */
+  readonly retryAfterMs: number | undefined;
+  constructor(code: InboxErrorCode, message: string, options: { status?: number; cause?: unknown; retryAfterMs?: number } = {}) {
     super(message, { cause: options.cause });
     this.name = 'InboxError';
     this.code = code;
     this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }

@@ -1,0 +1,99 @@
+// The offline copy of one user's inbox: IndexedDB through idb-keyval, one database per
+// app + user + schema version, so a cache is never read by another user or another schema.
+// IndexedDB can be missing (SSR, old WebViews), blocked (an old tab holds an upgrade), full or
+// broken (Firefox private mode, Safari dropping connections); then the copy lives in memory.
+import { createStore, del, get, set } from 'idb-keyval';
+import type { UseStore } from 'idb-keyval';
+import { isCounts, isUser, validNotifications } from './validate.ts';
+import { isPlainObject } from '../protocol/index.ts';
+import type { CachedInbox, InboxState } from './reducer.ts';
+
+/** Bump when the stored shape changes: the old databases are then simply never read. */
+export const CACHE_SCHEMA_VERSION = 1;
+/** How many of the newest notifications are kept offline. */
+export const CACHED_ITEMS = 200;
+// A blocked open never settles; waiting longer than this would delay the first paint for nothing.
+const IDB_TIMEOUT_MS = 1000;
+const KEY = 'inbox';
+
+// Per page, shared by the inboxes of that page (a remount finds its copy); never global state
+// across users, because the key names the user.
+const memory = new Map<string, CachedInbox>();
+
+/** Reads and writes one user's cached inbox. */
+export interface InboxCache {
+  /** The cached inbox, or null when none (or when what is stored is malformed). */
+  read(): Promise<CachedInbox | null>;
+  /** Stores the inbox; never rejects (a cache that cannot write is only slower). */
+  write(cached: CachedInbox): Promise<void>;
+  /** Forgets the cached inbox. */
+  clear(): Promise<void>;
+}
+
+/** The name of the cache database of one app + user. */
+export function cacheName(apiKey: string, userKey: string): string {
+  return `belfry-v${CACHE_SCHEMA_VERSION}:${apiKey}:${userKey}`;
+}
+
+/** The part of the state worth keeping offline. */
+export function toCached(state: InboxState): CachedInbox | null {
+  if (!state.user) return null;
+  return { items: state.items.slice(0, CACHED_ITEMS), counts: state.counts, seq: state.seq, user: state.user };
+}
+
+/** Checks what was read back; null when it is not a cached inbox of `userKey`. */
+export function parseCachedInbox(value: unknown, userKey: string | undefined): CachedInbox | null {
+  if (!isPlainObject(value) || value.version !== CACHE_SCHEMA_VERSION) return null;
+  const { items, counts, seq, user } = value;
+  if (!Array.isArray(items) || !isCounts(counts) || !isUser(user)) return null;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) return null;
+  if (userKey !== undefined && user.identifier !== userKey) return null;
+  return { items: validNotifications(items), counts, seq, user };
+}
+
+function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('IndexedDB did not answer')), IDB_TIMEOUT_MS);
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
+  });
+}
+
+/** Creates the cache of one app + user; `userKey` also guards against reading another user's copy. */
+export function createInboxCache(name: string, userKey: string | undefined): InboxCache {
+  let store: UseStore | undefined;
+  let idbBroken = false;
+
+  // Every IndexedDB call goes through here: one failure switches this inbox to memory for good.
+  async function idb<T>(run: (s: UseStore) => Promise<T>): Promise<T | undefined> {
+    if (idbBroken) return undefined;
+    try {
+      if (typeof indexedDB === 'undefined') throw new Error('no IndexedDB');
+      store ??= createStore(name, 'inbox');
+      return await withTimeout(run(store));
+    } catch {
+      idbBroken = true;
+      return undefined;
+    }
+  }
+
+  return {
+    async read() {
+      const stored = await idb((s) => get<unknown>(KEY, s));
+      const fromIdb = stored === undefined ? null : parseCachedInbox(stored, userKey);
+      if (fromIdb) return fromIdb;
+      if (stored !== undefined && !idbBroken) void idb((s) => del(KEY, s)); // malformed: drop it
+      return memory.get(name) ?? null;
+    },
+    async write(cached) {
+      memory.set(name, cached);
+      await idb((s) => set(KEY, { version: CACHE_SCHEMA_VERSION, ...cached }, s));
+    },
+    async clear() {
+      memory.delete(name);
+      await idb((s) => del(KEY, s));
+    },
+  };
+}

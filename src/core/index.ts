@@ -1,0 +1,13 @@
+// The headless client: `createInbox()` and its public types (design §7).
+export { createInbox } from './create-inbox.ts';
+export { InboxError } from './errors.ts';
+export type { InboxErrorCode } from './errors.ts';
+export type {
+  InboxOptions,
+  InboxStatus,
+  ConnectionState,
+  InboxUser,
+  RenderedNotification,
+  InboxEventMap,
+  Inbox,
+} from './types.ts';
