@@ -1,0 +1,23 @@
+// The panel's header: its title and "Mark all as read".
+import type { Inbox } from '../core/index.ts';
+import { CheckIcon } from './icons.tsx';
+import { fireAndForget } from './fire-and-forget.ts';
+
+/** Props of `Header`. */
+export interface HeaderProps {
+  inbox: Inbox;
+}
+
+/** The title and a "Mark all as read" button, disabled when nothing is unread. */
+export function Header({ inbox }: HeaderProps) {
+  const unread = inbox.counts.value.unread;
+  return (
+    <div class="header" part="header">
+      <h2 class="title">Notifications</h2>
+      <button type="button" class="mark-all" disabled={unread === 0} onClick={() => fireAndForget(() => inbox.markAllRead())}>
+        <CheckIcon />
+        Mark all as read
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,3 @@
+// The inbox UI: Preact components and styles, mounted into a shadow root.
+export { mountInbox } from './mount.tsx';
+export type { InboxMode, InboxTheme, InboxUIOptions, MountInboxOptions, InboxMount } from './types.ts';

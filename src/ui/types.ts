@@ -1,0 +1,35 @@
+// Options and handle of `mountInbox`.
+import type { Inbox } from '../core/index.ts';
+import type { Notification } from '../protocol/index.ts';
+
+/** `popover`: a bell that opens the panel; `inline`: the panel only, always shown. */
+export type InboxMode = 'popover' | 'inline';
+
+/** Colour scheme; `auto` follows the user's `prefers-color-scheme`. */
+export type InboxTheme = 'light' | 'dark' | 'auto';
+
+/** Presentation options, everything `mountInbox` takes besides the inbox itself. */
+export interface InboxUIOptions {
+  /** Default `popover`. */
+  mode?: InboxMode;
+  /** Default `auto`. */
+  theme?: InboxTheme;
+  /** BCP 47 locale for dates; defaults to the browser's. */
+  locale?: string;
+  /** Called when the user opens a notification; replaces following its `url`. */
+  onNotificationClick?: (notification: Notification) => void;
+}
+
+/** Options of `mountInbox`. */
+export interface MountInboxOptions extends InboxUIOptions {
+  /** The headless inbox to show (from `createInbox`). */
+  inbox: Inbox;
+}
+
+/** What `mountInbox` returns. */
+export interface InboxMount {
+  /** Merges new options over the current ones and re-renders. */
+  update(options: Partial<MountInboxOptions>): void;
+  /** Removes everything the mount added (DOM, stylesheet, listeners, timers). */
+  unmount(): void;
+}

@@ -1,0 +1,165 @@
+import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Notification } from '../../src/protocol/index.ts';
+import { NotificationItem } from '../../src/ui/NotificationItem.tsx';
+import { createFakeInbox, createNotification } from './fixtures.ts';
+import type { FakeInbox } from './fixtures.ts';
+
+function renderItem(notification: Notification, inbox: FakeInbox = createFakeInbox(), extra: { locale?: string; onNotificationClick?: (n: Notification) => void } = {}) {
+  const result = render(
+    <ul>
+      <NotificationItem notification={notification} inbox={inbox} now={Date.now()} {...extra} />
+    </ul>,
+  );
+  return { ...result, inbox, item: result.container.querySelector('li')! };
+}
+
+// happy-dom would try to navigate on a link click; the test only cares what the widget did.
+function preventNavigation() {
+  const stop = (event: Event) => event.preventDefault();
+  document.addEventListener('click', stop);
+  return () => document.removeEventListener('click', stop);
+}
+
+describe('NotificationItem', () => {
+  afterEach(cleanup);
+
+  let restore: (() => void) | undefined;
+  afterEach(() => restore?.());
+
+  describe('render', () => {
+    it('renders the title and message from inbox.render()', () => {
+      const n = createNotification();
+      const inbox = createFakeInbox({
+        rendered: {
+          [n.id]: {
+            title: [{ type: 'text', value: 'Hello ' }, { type: 'strong', children: [{ type: 'text', value: 'Ada' }] }],
+            message: [{ type: 'em', children: [{ type: 'text', value: 'soon' }] }],
+          },
+        },
+      });
+      const { item } = renderItem(n, inbox);
+      expect(inbox.render).toHaveBeenCalledWith(n);
+      expect(item.querySelector('.primary strong')!.textContent).toBe('Ada');
+      expect(item.querySelector('.message em')!.textContent).toBe('soon');
+    });
+
+    it('shows the relative time in the locale with the ISO time as datetime', () => {
+      const n = createNotification({ minutesAgo: 5 });
+      const { item } = renderItem(n, createFakeInbox(), { locale: 'de' });
+      const time = item.querySelector('time')!;
+      expect(time.textContent).toBe('vor 5 Minuten');
+      expect(time.getAttribute('datetime')).toBe(n.createdAt);
+    });
+
+    it('marks an unread item with the accessible text "Unread"', () => {
+      const { item } = renderItem(createNotification());
+      expect(item.classList.contains('unread')).toBe(true);
+      expect(screen.getByText('Unread')).toBeTruthy();
+    });
+
+    it('shows no unread marker once read', () => {
+      const { item } = renderItem(createNotification({ readAt: new Date().toISOString() }));
+      expect(item.classList.contains('unread')).toBe(false);
+      expect(screen.queryByText('Unread')).toBeNull();
+    });
+
+    it('links the title to a safe url', () => {
+      renderItem(createNotification({ title: 'Order shipped', url: '/orders/1' }));
+      expect(screen.getByRole('link', { name: 'Order shipped' }).getAttribute('href')).toBe('/orders/1');
+    });
+
+    it('does not link an unsafe url', () => {
+      const { item } = renderItem(createNotification({ title: 'Bad', url: 'javascript:alert(1)' }));
+      expect(item.querySelector('a')).toBeNull();
+      expect(screen.getByRole('button', { name: 'Bad' })).toBeTruthy();
+    });
+
+    it('shows a safe icon and drops an unsafe one', () => {
+      const safe = renderItem(createNotification({ icon: 'https://cdn.example.com/a.png' }));
+      expect(safe.item.querySelector('img')!.getAttribute('src')).toBe('https://cdn.example.com/a.png');
+      safe.unmount();
+      const unsafe = renderItem(createNotification({ icon: 'javascript:alert(1)' }));
+      expect(unsafe.item.querySelector('img')).toBeNull();
+    });
+  });
+
+  describe('click', () => {
+    it('marks an unread notification read', () => {
+      const n = createNotification({ title: 'Ping' });
+      const { inbox } = renderItem(n);
+      fireEvent.click(screen.getByRole('button', { name: 'Ping' }));
+      expect(inbox.markRead).toHaveBeenCalledExactlyOnceWith(n.id);
+    });
+
+    it('does not mark a read notification again', () => {
+      const { inbox, item } = renderItem(createNotification({ readAt: new Date().toISOString() }));
+      fireEvent.click(item);
+      expect(inbox.markRead).not.toHaveBeenCalled();
+    });
+
+    it('activates the primary control when the row itself is clicked', () => {
+      const n = createNotification();
+      const onNotificationClick = vi.fn();
+      const { inbox, item } = renderItem(n, createFakeInbox(), { onNotificationClick });
+      fireEvent.click(item.querySelector('time')!);
+      expect(inbox.markRead).toHaveBeenCalledExactlyOnceWith(n.id);
+      expect(onNotificationClick).toHaveBeenCalledExactlyOnceWith(n);
+    });
+
+    it('calls onNotificationClick instead of following the url', () => {
+      const n = createNotification({ title: 'Go', url: 'https://example.com/x' });
+      const onNotificationClick = vi.fn();
+      renderItem(n, createFakeInbox(), { onNotificationClick });
+      const link = screen.getByRole('link', { name: 'Go' });
+      const followed = fireEvent.click(link);
+      expect(followed).toBe(false);
+      expect(onNotificationClick).toHaveBeenCalledExactlyOnceWith(n);
+    });
+
+    it('follows the url when there is no onNotificationClick', () => {
+      restore = preventNavigation();
+      const n = createNotification({ title: 'Go', url: '/x' });
+      const seen: string[] = [];
+      const spy = (event: Event) => seen.push((event.target as HTMLAnchorElement).getAttribute('href')!);
+      document.addEventListener('click', spy);
+      const { inbox } = renderItem(n);
+      fireEvent.click(screen.getByRole('link', { name: 'Go' }));
+      document.removeEventListener('click', spy);
+      expect(inbox.markRead).toHaveBeenCalledWith(n.id);
+      expect(seen).toEqual(['/x']);
+    });
+
+    it('marks read but does not open the notification when a message link is clicked', () => {
+      restore = preventNavigation();
+      const n = createNotification();
+      const onNotificationClick = vi.fn();
+      const inbox = createFakeInbox({
+        rendered: {
+          [n.id]: { title: [{ type: 'text', value: 'T' }], message: [{ type: 'link', href: 'https://example.com', children: [{ type: 'text', value: 'docs' }] }] },
+        },
+      });
+      renderItem(n, inbox, { onNotificationClick });
+      fireEvent.click(screen.getByRole('link', { name: 'docs' }));
+      expect(inbox.markRead).toHaveBeenCalledExactlyOnceWith(n.id);
+      expect(onNotificationClick).not.toHaveBeenCalled();
+    });
+
+    it('swallows a rejected markRead (the core reports it as state)', async () => {
+      const n = createNotification({ title: 'Ping' });
+      const inbox = createFakeInbox();
+      // Not a vi.fn: a spy attaches its own handler to returned promises (mock.settledResults),
+      // which would hide an unhandled rejection.
+      const calls: string[] = [];
+      const rejecting = { ...inbox, markRead: (id: string) => (calls.push(id), Promise.reject(new Error('offline'))) };
+      const unhandled = vi.fn();
+      process.on('unhandledRejection', unhandled);
+      renderItem(n, rejecting as unknown as FakeInbox);
+      fireEvent.click(screen.getByRole('button', { name: 'Ping' }));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      process.off('unhandledRejection', unhandled);
+      expect(calls).toEqual([n.id]);
+      expect(unhandled).not.toHaveBeenCalled();
+    });
+  });
+});

@@ -1,0 +1,64 @@
+import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InboxError } from '../../src/core/index.ts';
+import { NotificationList, OFFLINE_TEXT } from '../../src/ui/NotificationList.tsx';
+import { createFakeInbox, createNotification } from './fixtures.ts';
+import type { FakeInboxState } from './fixtures.ts';
+
+function renderList(state: FakeInboxState) {
+  const inbox = createFakeInbox(state);
+  return { inbox, ...render(<NotificationList inbox={inbox} now={Date.now()} />) };
+}
+
+describe('NotificationList', () => {
+  afterEach(cleanup);
+
+  describe('render', () => {
+    it('lists notifications as listitems, newest first as given', () => {
+      renderList({ notifications: [createNotification({ title: 'B' }), createNotification({ title: 'A' })] });
+      const items = screen.getAllByRole('listitem');
+      expect(items.map((li) => li.querySelector('.primary')!.textContent)).toEqual(['B', 'A']);
+    });
+
+    it('shows the empty state when ready with nothing', () => {
+      renderList({ status: 'ready' });
+      expect(screen.getByText('No notifications yet')).toBeTruthy();
+      expect(screen.queryByRole('list')).toBeNull();
+    });
+
+    it('shows the loading state while loading with nothing cached', () => {
+      renderList({ status: 'loading' });
+      expect(screen.getByRole('status').textContent).toBe('Loading notifications…');
+      expect(screen.queryByText('No notifications yet')).toBeNull();
+    });
+
+    it('shows cached items instead of the loading state', () => {
+      renderList({ status: 'loading', notifications: [createNotification()] });
+      expect(screen.queryByText('Loading notifications…')).toBeNull();
+      expect(screen.getAllByRole('listitem')).toHaveLength(1);
+    });
+
+    it('shows the offline note when the connection is offline', () => {
+      renderList({ connection: 'offline', notifications: [createNotification()] });
+      expect(screen.getByText(OFFLINE_TEXT)).toBeTruthy();
+      expect(OFFLINE_TEXT).toBe('Offline — showing saved notifications');
+    });
+
+    it('does not repeat a network error the offline note already explains', () => {
+      renderList({ connection: 'offline', error: new InboxError('network', 'fetch failed') });
+      expect(screen.queryByRole('alert')).toBeNull();
+    });
+
+    it("shows inbox.error's message in the error state", () => {
+      renderList({ status: 'error', error: new InboxError('user_token_required', 'This app requires a user token') });
+      expect(screen.getByRole('alert').textContent).toBe('This app requires a user token');
+      expect(screen.queryByText('No notifications yet')).toBeNull();
+    });
+
+    it('shows a load-more button while older pages remain', () => {
+      const { inbox } = renderList({ notifications: [createNotification()], hasMore: true });
+      fireEvent.click(screen.getByRole('button', { name: 'Load more' }));
+      expect(inbox.loadMore).toHaveBeenCalledOnce();
+    });
+  });
+});

@@ -1,0 +1,78 @@
+// Test doubles for the UI: notifications and a fake Inbox made of real signals and vi.fn actions.
+import { signal } from '@preact/signals';
+import { vi } from 'vitest';
+import type { ConnectionState, Inbox, InboxError, InboxStatus, InboxUser, RenderedNotification } from '../../src/core/index.ts';
+import type { Counts, Notification } from '../../src/protocol/index.ts';
+
+let nextId = 1;
+
+/** A notification created `minutesAgo` minutes before now (5 by default), unread and unseen. */
+export function createNotification(overrides: Partial<Notification> & { minutesAgo?: number } = {}): Notification {
+  const { minutesAgo = 5, ...rest } = overrides;
+  const id = `n${nextId++}`;
+  return {
+    id,
+    createdAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+    seenAt: null,
+    readAt: null,
+    archivedAt: null,
+    category: null,
+    workflow: null,
+    title: `Title of ${id}`,
+    message: `Message of ${id}`,
+    url: null,
+    icon: null,
+    actions: [],
+    data: {},
+    ...rest,
+  };
+}
+
+/** What a fake inbox starts with. */
+export interface FakeInboxState {
+  notifications?: Notification[];
+  counts?: Counts;
+  status?: InboxStatus;
+  connection?: ConnectionState;
+  error?: InboxError | null;
+  hasMore?: boolean;
+  /** The AST `inbox.render()` returns per notification id; plain text of title/message otherwise. */
+  rendered?: Record<string, RenderedNotification>;
+}
+
+/** A fake Inbox whose signals tests write to and whose actions are spies. */
+export function createFakeInbox(state: FakeInboxState = {}) {
+  const notifications = signal<readonly Notification[]>(state.notifications ?? []);
+  const counts = signal<Counts>(state.counts ?? { unseen: 0, unread: 0 });
+  const user = signal<InboxUser | null>(null);
+  const status = signal<InboxStatus>(state.status ?? 'ready');
+  const connection = signal<ConnectionState>(state.connection ?? 'online');
+  const error = signal<InboxError | null>(state.error ?? null);
+  const hasMore = signal(state.hasMore ?? false);
+  const rendered = state.rendered ?? {};
+  const inbox = {
+    notifications,
+    counts,
+    user,
+    status,
+    connection,
+    error,
+    hasMore,
+    loadMore: vi.fn<() => Promise<void>>(async () => {}),
+    markRead: vi.fn<(id: string) => Promise<void>>(async () => {}),
+    markAllRead: vi.fn<() => Promise<void>>(async () => {}),
+    markAllSeen: vi.fn<() => Promise<void>>(async () => {}),
+    render: vi.fn<(n: Notification) => RenderedNotification>(
+      (n) => rendered[n.id] ?? { title: [{ type: 'text', value: n.title }], message: [{ type: 'text', value: n.message }] },
+    ),
+    on: vi.fn(() => () => {}),
+    destroy: vi.fn<() => void>(),
+  };
+  // Compile-time check that the fake still has the shape of the real thing.
+  const typed: Inbox = inbox;
+  void typed;
+  return inbox;
+}
+
+/** The fake inbox type. */
+export type FakeInbox = ReturnType<typeof createFakeInbox>;
