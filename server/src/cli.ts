@@ -1,0 +1,111 @@
+// `belfry-server serve`: options from flags and BELFRY_* variables (design §10).
+import { parseArgs } from 'node:util';
+import { createServer, DEFAULT_DATABASE_URL, DEFAULT_HOST, DEFAULT_PORT } from './server.ts';
+
+/** Usage text of `belfry-server --help`. */
+export const USAGE = `Usage: belfry-server serve [--port N] [--host H] [--database URL]
+
+Runs the Belfry notification service.
+
+Options:
+  --port N          port to listen on; 0 picks a free one   (env BELFRY_PORT, default ${DEFAULT_PORT})
+  --host H          interface to listen on                  (env BELFRY_HOST, default ${DEFAULT_HOST})
+  --database URL    sqlite:./file.db, sqlite::memory: or a path
+                                                            (env BELFRY_DATABASE_URL, default ${DEFAULT_DATABASE_URL})
+  -h, --help        show this help
+
+Environment:
+  BELFRY_API_KEY, BELFRY_API_SECRET   make sure an app with exactly these credentials exists
+  BELFRY_SECURE_MODE=1                that app requires user tokens
+Without credentials, a development app is created on first start and its credentials printed once.
+`;
+
+/** Where the CLI writes; injectable for tests. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processIo: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
+
+function parsePort(value: string): number {
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new Error(`invalid port: ${value}`);
+  return port;
+}
+
+/** Runs the CLI; resolves with the exit code once the server has stopped (or at once on errors). */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = processIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        database: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.stderr(`belfry-server: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1 || positionals[0] !== 'serve') {
+    io.stderr(USAGE);
+    return 2;
+  }
+
+  let server;
+  try {
+    server = await createServer({
+      port: parsePort(values.port ?? env['BELFRY_PORT'] ?? String(DEFAULT_PORT)),
+      host: values.host ?? env['BELFRY_HOST'] ?? DEFAULT_HOST,
+      databaseUrl: values.database ?? env['BELFRY_DATABASE_URL'] ?? DEFAULT_DATABASE_URL,
+      apiKey: env['BELFRY_API_KEY'] || undefined,
+      apiSecret: env['BELFRY_API_SECRET'] || undefined,
+      secureMode: env['BELFRY_SECURE_MODE'] === '1' ? true : undefined,
+    });
+  } catch (error) {
+    io.stderr(`belfry-server: ${(error as Error).message}\n`);
+    return 1;
+  }
+
+  // Tools wait for this exact first line (design §10).
+  io.stdout(`belfry-server listening on ${server.url}\n`);
+  if (server.app.created) {
+    io.stdout(
+      `Created a development app. Its secret is shown only this once:\n` +
+        `  BELFRY_API_KEY=${server.app.apiKey}\n  BELFRY_API_SECRET=${server.app.apiSecret}\n`,
+    );
+  }
+
+  const running = server;
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        // A second signal means "now": give up on the graceful path.
+        io.stderr(`belfry-server: ${signal} again, exiting at once\n`);
+        resolve(1);
+        return;
+      }
+      stopping = true;
+      running.close().then(
+        () => resolve(0),
+        (error: unknown) => {
+          io.stderr(`belfry-server: error while closing: ${(error as Error).message}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}

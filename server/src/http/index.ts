@@ -1,0 +1,3 @@
+// Request helpers: body reading with a size cap and field type checks.
+export { MAX_BODY_BYTES, readJson } from './body.ts';
+export { objectField, optionalString, optionalBoolean, optionalUrl, optionalJsonObject, optionalEnum, parseSeq } from './fields.ts';

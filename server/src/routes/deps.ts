@@ -1,0 +1,26 @@
+// What the route files share: the storage, the bus, the hub, the log, and the poke helper.
+import type { Bus } from '../bus/index.ts';
+import { userTopic } from '../bus/index.ts';
+import type { Log } from '../log.ts';
+import type { Hub } from '../realtime/index.ts';
+import type { Storage } from '../storage/index.ts';
+
+/** The services every route file is built from. */
+export interface RouteDeps {
+  storage: Storage;
+  bus: Bus;
+  hub: Hub;
+  log: Log;
+}
+
+/**
+ * Pokes the streams of users whose inbox changed, after the change committed. A failed poke is
+ * logged, not answered as an error: the change is saved, and streams heal on their next heartbeat.
+ */
+export async function poke(deps: RouteDeps, changes: readonly { userId: number; seq: number }[]): Promise<void> {
+  await Promise.all(
+    changes.map(({ userId, seq }) =>
+      deps.bus.publish(userTopic(userId), seq).catch((error: unknown) => deps.log('warn', 'poke failed', { error, userId })),
+    ),
+  );
+}

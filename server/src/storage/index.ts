@@ -1,0 +1,19 @@
+// Storage: the interface, its SQLite implementation and the URL-based opener.
+export type {
+  AppRecord,
+  UserRecord,
+  NotificationContent,
+  NotificationQuery,
+  NotificationRows,
+  InboxState,
+  MutationResult,
+  BulkChange,
+  Delivery,
+  AppInput,
+  Storage,
+} from './types.ts';
+export { mergeAttributes } from './attributes.ts';
+export { openSqliteStorage } from './sqlite.ts';
+export type { SqliteStorageOptions } from './sqlite.ts';
+export { openStorage } from './open.ts';
+export { SCHEMA_VERSION } from './sqlite-schema.ts';

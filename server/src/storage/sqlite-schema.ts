@@ -1,0 +1,73 @@
+// The SQLite schema as an ordered list of migrations. `schema_version` records how many have run;
+// opening a database applies the rest in one transaction, so later versions only append here.
+import type Database from 'better-sqlite3';
+
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE apps (
+    id TEXT PRIMARY KEY,
+    api_key TEXT NOT NULL UNIQUE,
+    api_secret_hash TEXT NOT NULL,
+    secure_mode INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+  );
+  -- identifier uses SQLite's default BINARY collation: exact and case-sensitive.
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+    identifier TEXT NOT NULL,
+    attributes TEXT NOT NULL DEFAULT '{}',
+    seq INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (app_id, identifier)
+  );
+  -- seq is the seq of the notification's creation event: the per-user pagination key.
+  CREATE TABLE notifications (
+    id TEXT PRIMARY KEY,
+    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    seen_at TEXT,
+    read_at TEXT,
+    archived_at TEXT,
+    category TEXT,
+    workflow TEXT,
+    title TEXT NOT NULL,
+    message TEXT NOT NULL,
+    url TEXT,
+    icon TEXT,
+    actions TEXT NOT NULL DEFAULT '[]',
+    data TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE UNIQUE INDEX notifications_user_seq ON notifications (user_id, seq);
+  CREATE TABLE events (
+    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, seq)
+  ) WITHOUT ROWID;
+  `,
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings the database to `SCHEMA_VERSION`; refuses a database written by a newer version. */
+export function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  db.transaction(() => {
+    const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+    const current = row?.version ?? 0;
+    if (current > SCHEMA_VERSION) {
+      throw new Error(`database schema version ${current} is newer than this belfry-server (${SCHEMA_VERSION})`);
+    }
+    for (const sql of MIGRATIONS.slice(current)) db.exec(sql);
+    if (row) db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION);
+    else db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
+  }).immediate();
+}

@@ -1,0 +1,261 @@
+// The embedded storage: one SQLite file (WAL) through better-sqlite3. better-sqlite3 is
+// synchronous, so each method runs its whole transaction without yielding; the async signatures
+// exist for the interface's networked implementations.
+import Database from 'better-sqlite3';
+import type {
+  Attributes,
+  Counts,
+  InboxChangeEvent,
+  Notification,
+  NotificationCreatedEvent,
+  NotificationDeletedEvent,
+  NotificationPatch,
+  NotificationsBulkEvent,
+  NotificationUpdatedEvent,
+} from 'belfry/protocol';
+import { createApiKey, createApiSecret, createId, hashSecret } from '../crypto.ts';
+import { mergeAttributes } from './attributes.ts';
+import { migrate } from './sqlite-schema.ts';
+import { toAppRecord, toNotification, toUserRecord } from './sqlite-rows.ts';
+import type { AppRow, NotificationRow, UserRow } from './sqlite-rows.ts';
+import type { AppInput, BulkChange, Delivery, MutationResult, NotificationContent, NotificationQuery, Storage } from './types.ts';
+
+/** Options of `openSqliteStorage`. */
+export interface SqliteStorageOptions {
+  /** Clock for timestamps; defaults to the system clock. */
+  now?: () => Date;
+}
+
+// Which rows each `status` filter selects (a fixed set of fragments, never user input).
+const STATUS_FILTERS = {
+  default: 'archived_at IS NULL',
+  unread: 'read_at IS NULL AND archived_at IS NULL',
+  read: 'read_at IS NOT NULL AND archived_at IS NULL',
+  archived: 'archived_at IS NOT NULL',
+  all: '1 = 1',
+} as const;
+
+const BULK_COLUMNS = { read: 'read_at', seen: 'seen_at', archive: 'archived_at' } as const;
+
+// An event as its change builds it, before the counts after the change are known.
+type WithoutCounts<E> = E extends unknown ? Omit<E, 'counts'> : never;
+
+/** Opens (creating if needed) a SQLite database file, or `:memory:`, as a `Storage`. */
+export function openSqliteStorage(filename: string, options: SqliteStorageOptions = {}): Storage {
+  const db = new Database(filename);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  const now = () => (options.now ?? (() => new Date()))().toISOString();
+
+  const stmt = {
+    appByKey: db.prepare<[string], AppRow>('SELECT * FROM apps WHERE api_key = ?'),
+    apps: db.prepare<[], AppRow>('SELECT * FROM apps ORDER BY created_at, rowid'),
+    insertApp: db.prepare('INSERT INTO apps (id, api_key, api_secret_hash, secure_mode, created_at) VALUES (?, ?, ?, ?, ?)'),
+    rekeyApp: db.prepare('UPDATE apps SET api_secret_hash = ?, secure_mode = COALESCE(?, secure_mode) WHERE id = ?'),
+    user: db.prepare<[string, string], UserRow>('SELECT * FROM users WHERE app_id = ? AND identifier = ?'),
+    insertUser: db.prepare(
+      `INSERT INTO users (app_id, identifier, attributes, created_at, updated_at) VALUES (?, ?, '{}', ?, ?)
+       ON CONFLICT (app_id, identifier) DO NOTHING`,
+    ),
+    updateUser: db.prepare('UPDATE users SET attributes = ?, updated_at = ? WHERE id = ?'),
+    // The per-user event counter: the only place a seq is assigned, always inside a transaction.
+    bumpSeq: db.prepare<[number, string | null, string | null], { seq: number; app_id: string }>(
+      'UPDATE users SET seq = seq + 1 WHERE id = ? AND (? IS NULL OR app_id = ?) RETURNING seq, app_id',
+    ),
+    seq: db.prepare<[number], { seq: number }>('SELECT seq FROM users WHERE id = ?'),
+    counts: db.prepare<[number], Counts>(
+      `SELECT COALESCE(SUM(seen_at IS NULL AND archived_at IS NULL), 0) AS unseen,
+              COALESCE(SUM(read_at IS NULL AND archived_at IS NULL), 0) AS unread
+       FROM notifications WHERE user_id = ?`,
+    ),
+    insertNotification: db.prepare(
+      `INSERT INTO notifications (id, app_id, user_id, seq, created_at, category, workflow, title, message, url, icon, actions, data)
+       VALUES (@id, @appId, @userId, @seq, @createdAt, @category, @workflow, @title, @message, @url, @icon, @actions, @data)`,
+    ),
+    notification: db.prepare<[string, number], NotificationRow>('SELECT * FROM notifications WHERE id = ? AND user_id = ?'),
+    setStates: db.prepare('UPDATE notifications SET seen_at = ?, read_at = ?, archived_at = ? WHERE id = ?'),
+    deleteNotification: db.prepare('DELETE FROM notifications WHERE id = ? AND user_id = ?'),
+    insertEvent: db.prepare('INSERT INTO events (app_id, user_id, seq, type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
+    events: db.prepare<[number, number, number], { payload: string }>(
+      'SELECT payload FROM events WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
+  };
+
+  const countsOf = (userId: number): Counts => stmt.counts.get(userId)!;
+  const seqOf = (userId: number): number => stmt.seq.get(userId)?.seq ?? 0;
+
+  // better-sqlite3 does not cache statements; the dynamic ones come from a small fixed set.
+  const cache = new Map<string, Database.Statement<unknown[], unknown>>();
+  const prepared = <R>(sql: string) => {
+    let statement = cache.get(sql);
+    if (!statement) cache.set(sql, (statement = db.prepare(sql)));
+    return statement as Database.Statement<unknown[], R>;
+  };
+
+  /**
+   * Assigns the user's next seq, lets `build` make the change for it, then appends the event with
+   * the counts after the change. Runs inside the transaction of the change; null when the user
+   * does not exist (in `appId`, when given).
+   */
+  function appendEvent<E extends InboxChangeEvent>(
+    userId: number,
+    build: (seq: number) => WithoutCounts<E>,
+    appId: string | null = null,
+  ): E | null {
+    const bumped = stmt.bumpSeq.get(userId, appId, appId);
+    if (!bumped) return null;
+    const event = { ...build(bumped.seq), counts: countsOf(userId) } as unknown as E;
+    stmt.insertEvent.run(bumped.app_id, userId, event.seq, event.type, JSON.stringify(event), now());
+    return event;
+  }
+
+  function createApp(input: AppInput = {}) {
+    const apiSecret = input.apiSecret ?? createApiSecret();
+    const row: AppRow = {
+      id: createId('app'),
+      api_key: input.apiKey ?? createApiKey(),
+      api_secret_hash: hashSecret(apiSecret),
+      secure_mode: input.secureMode ? 1 : 0,
+      created_at: now(),
+    };
+    stmt.insertApp.run(row.id, row.api_key, row.api_secret_hash, row.secure_mode, row.created_at);
+    return { app: toAppRecord(row), apiSecret };
+  }
+
+  const upsertUser = db.transaction((appId: string, identifier: string, patch: Attributes) => {
+    const at = now();
+    stmt.insertUser.run(appId, identifier, at, at);
+    const row = stmt.user.get(appId, identifier)!;
+    if (Object.keys(patch).length === 0) return toUserRecord(row);
+    const attributes = mergeAttributes(JSON.parse(row.attributes) as Attributes, patch);
+    stmt.updateUser.run(JSON.stringify(attributes), at, row.id);
+    return toUserRecord({ ...row, attributes: JSON.stringify(attributes), updated_at: at });
+  });
+
+  const deliver = db.transaction((appId: string, userIds: readonly number[], content: NotificationContent) => {
+    const deliveries: Delivery[] = [];
+    const createdAt = now();
+    for (const userId of userIds) {
+      const event = appendEvent<NotificationCreatedEvent>(
+        userId,
+        (seq) => {
+          const notification: Notification = { id: createId('ntf'), createdAt, seenAt: null, readAt: null, archivedAt: null, ...content };
+          stmt.insertNotification.run({
+            ...content,
+            id: notification.id,
+            appId,
+            userId,
+            seq,
+            createdAt,
+            actions: JSON.stringify(content.actions),
+            data: JSON.stringify(content.data),
+          });
+          return { type: 'notification.created', seq, notification };
+        },
+        appId,
+      );
+      if (event) deliveries.push({ userId, event });
+    }
+    return deliveries;
+  });
+
+  const listNotifications = db.transaction((userId: number, query: NotificationQuery) => {
+    const rows = prepared<NotificationRow>(
+      `SELECT * FROM notifications WHERE user_id = ? AND ${STATUS_FILTERS[query.status ?? 'default']}
+         AND (? IS NULL OR seq < ?) AND (? IS NULL OR category = ?)
+       ORDER BY seq DESC LIMIT ?`,
+    ).all(userId, query.before, query.before, query.category, query.category, query.limit + 1);
+    const page = rows.slice(0, query.limit);
+    return {
+      items: page.map(toNotification),
+      nextSeq: rows.length > query.limit ? page[page.length - 1]!.seq : null,
+      counts: countsOf(userId),
+      seq: seqOf(userId),
+    };
+  });
+
+  const updateNotification = db.transaction((userId: number, id: string, patch: NotificationPatch): MutationResult | null => {
+    const row = stmt.notification.get(id, userId);
+    if (!row) return null;
+    const at = now();
+    const next = (current: string | null, wanted: boolean | undefined) =>
+      wanted === undefined || wanted === (current !== null) ? current : wanted ? at : null;
+    const seenAt = next(row.seen_at, patch.seen);
+    const readAt = next(row.read_at, patch.read);
+    const archivedAt = next(row.archived_at, patch.archived);
+    if (seenAt === row.seen_at && readAt === row.read_at && archivedAt === row.archived_at) {
+      return { notification: toNotification(row), event: null, counts: countsOf(userId), seq: seqOf(userId) };
+    }
+    stmt.setStates.run(seenAt, readAt, archivedAt, id);
+    const notification = toNotification({ ...row, seen_at: seenAt, read_at: readAt, archived_at: archivedAt });
+    const event = appendEvent<NotificationUpdatedEvent>(userId, (seq) => ({ type: 'notification.updated', seq, notification }))!;
+    return { notification, event, counts: event.counts, seq: event.seq };
+  });
+
+  const deleteNotification = db.transaction((userId: number, id: string): MutationResult | null => {
+    if (stmt.deleteNotification.run(id, userId).changes === 0) return null;
+    const event = appendEvent<NotificationDeletedEvent>(userId, (seq) => ({ type: 'notification.deleted', seq, id }))!;
+    return { event, counts: event.counts, seq: event.seq };
+  });
+
+  const applyBulk = db.transaction((userId: number, change: BulkChange): MutationResult => {
+    const at = now();
+    const filter = `user_id = ? AND (? IS NULL OR category = ?) AND (? IS NULL OR id IN (SELECT value FROM json_each(?)))`;
+    const ids = change.ids === null ? null : JSON.stringify(change.ids);
+    const params = [userId, change.category, change.category, ids, ids];
+    const sql =
+      change.action === 'delete'
+        ? `DELETE FROM notifications WHERE ${filter} RETURNING id`
+        : `UPDATE notifications SET ${BULK_COLUMNS[change.action]} = ? WHERE ${filter} AND ${BULK_COLUMNS[change.action]} IS NULL RETURNING id`;
+    const changed = prepared<{ id: string }>(sql)
+      .all(...(change.action === 'delete' ? params : [at, ...params]))
+      .map((row) => row.id);
+    if (changed.length === 0) return { event: null, counts: countsOf(userId), seq: seqOf(userId) };
+    const event = appendEvent<NotificationsBulkEvent>(userId, (seq) => ({
+      type: 'notifications.bulk',
+      seq,
+      action: change.action,
+      // With explicit ids the event names exactly the ones that changed.
+      ids: change.ids === null ? null : changed,
+      category: change.category,
+      at,
+    }))!;
+    return { event, counts: event.counts, seq: event.seq };
+  });
+
+  return {
+    createApp: async (input) => db.transaction(() => createApp(input))(),
+    ensureApp: async (input) =>
+      db.transaction(() => {
+        const existing = stmt.appByKey.get(input.apiKey);
+        if (!existing) return createApp(input).app;
+        const secureMode = input.secureMode === undefined ? null : input.secureMode ? 1 : 0;
+        stmt.rekeyApp.run(hashSecret(input.apiSecret), secureMode, existing.id);
+        return toAppRecord(stmt.appByKey.get(input.apiKey)!);
+      })(),
+    findAppByApiKey: async (apiKey) => {
+      const row = stmt.appByKey.get(apiKey);
+      return row ? toAppRecord(row) : null;
+    },
+    listApps: async () => stmt.apps.all().map(toAppRecord),
+    upsertUser: async (appId, identifier, patch) => upsertUser(appId, identifier, patch),
+    findUser: async (appId, identifier) => {
+      const row = stmt.user.get(appId, identifier);
+      return row ? toUserRecord(row) : null;
+    },
+    deliver: async (appId, userIds, content) => deliver(appId, userIds, content),
+    getInboxState: async (userId) => db.transaction(() => ({ counts: countsOf(userId), seq: seqOf(userId) }))(),
+    listNotifications: async (userId, query) => listNotifications(userId, query),
+    updateNotification: async (userId, id, patch) => updateNotification(userId, id, patch),
+    deleteNotification: async (userId, id) => deleteNotification(userId, id),
+    applyBulk: async (userId, change) => applyBulk(userId, change),
+    listEvents: async (userId, after, limit) =>
+      stmt.events.all(userId, after, limit).map((row) => JSON.parse(row.payload) as InboxChangeEvent),
+    close: async () => {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,128 @@
+// The storage contract. Every method is async so a networked implementation (PostgreSQL) can
+// satisfy the same interface as the embedded SQLite one. The database is the source of truth:
+// every change to a user's inbox is written together with its event, whose `seq` is
+// `users.seq + 1`, in one transaction.
+import type {
+  Attributes,
+  BulkAction,
+  Counts,
+  InboxChangeEvent,
+  Json,
+  Notification,
+  NotificationAction,
+  NotificationCreatedEvent,
+  NotificationPatch,
+  NotificationStatus,
+} from 'belfry/protocol';
+
+/** An app (tenant) as stored; the API secret itself is never stored, only its hash. */
+export interface AppRecord {
+  id: string;
+  apiKey: string;
+  apiSecretHash: string;
+  secureMode: boolean;
+  createdAt: string;
+}
+
+/** A user as stored, with the internal id other tables refer to and the latest event `seq`. */
+export interface UserRecord {
+  id: number;
+  appId: string;
+  identifier: string;
+  attributes: Attributes;
+  seq: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a trigger delivers to each recipient; `title` and `message` are template sources. */
+export interface NotificationContent {
+  category: string | null;
+  workflow: string | null;
+  title: string;
+  message: string;
+  url: string | null;
+  icon: string | null;
+  actions: NotificationAction[];
+  data: Record<string, Json>;
+}
+
+/** One page query of a user's inbox, newest first; `before` is an exclusive `seq` cursor. */
+export interface NotificationQuery {
+  limit: number;
+  before: number | null;
+  /** null: everything not archived. */
+  status: NotificationStatus | null;
+  category: string | null;
+}
+
+/** A user's counters and latest event `seq`. */
+export interface InboxState {
+  counts: Counts;
+  seq: number;
+}
+
+/**
+ * One page of a user's inbox with the counts and `seq` read in the same transaction, so `seq`
+ * is a stream cursor that neither skips nor precedes what the page shows.
+ */
+export interface NotificationRows extends InboxState {
+  items: Notification[];
+  /** The cursor of the next older page. */
+  nextSeq: number | null;
+}
+
+/** The outcome of a change: `event` is null when nothing changed (and nothing was written). */
+export interface MutationResult extends InboxState {
+  notification?: Notification;
+  event: InboxChangeEvent | null;
+}
+
+/** A bulk change; `ids` null means every notification (in `category`, when given). */
+export interface BulkChange {
+  action: BulkAction;
+  ids: string[] | null;
+  category: string | null;
+}
+
+/** A notification created for one user by a delivery. */
+export interface Delivery {
+  userId: number;
+  event: NotificationCreatedEvent;
+}
+
+/** Options of `createApp`/`ensureApp`. */
+export interface AppInput {
+  apiKey?: string;
+  apiSecret?: string;
+  secureMode?: boolean;
+}
+
+/** The storage of apps, users, notifications and the per-user event log. */
+export interface Storage {
+  /** Creates an app; answers it with its secret (random unless given), shown only this once. */
+  createApp(input?: AppInput): Promise<{ app: AppRecord; apiSecret: string }>;
+  /** Makes sure an app with exactly this key and secret exists (creating or re-keying it). */
+  ensureApp(input: Required<Pick<AppInput, 'apiKey' | 'apiSecret'>> & AppInput): Promise<AppRecord>;
+  findAppByApiKey(apiKey: string): Promise<AppRecord | null>;
+  /** Every app, oldest first. */
+  listApps(): Promise<AppRecord[]>;
+
+  /** Creates a user or merges `patch` into its attributes (`null` removes one). */
+  upsertUser(appId: string, identifier: string, patch: Attributes): Promise<UserRecord>;
+  findUser(appId: string, identifier: string): Promise<UserRecord | null>;
+
+  /** Creates one notification (and its event) per user, all in one transaction. */
+  deliver(appId: string, userIds: readonly number[], content: NotificationContent): Promise<Delivery[]>;
+  getInboxState(userId: number): Promise<InboxState>;
+  listNotifications(userId: number, query: NotificationQuery): Promise<NotificationRows>;
+  /** Applies a patch to one of the user's notifications; null when the user has no such id. */
+  updateNotification(userId: number, id: string, patch: NotificationPatch): Promise<MutationResult | null>;
+  /** Deletes one of the user's notifications; null when the user has no such id. */
+  deleteNotification(userId: number, id: string): Promise<MutationResult | null>;
+  applyBulk(userId: number, change: BulkChange): Promise<MutationResult>;
+  /** The user's events with `seq > after`, oldest first, at most `limit`. */
+  listEvents(userId: number, after: number, limit: number): Promise<InboxChangeEvent[]>;
+
+  close(): Promise<void>;
+}

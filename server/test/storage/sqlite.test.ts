@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStorage, SCHEMA_VERSION } from '../../src/index.ts';
+import { createTempDir } from '../fixtures.ts';
+import { describeStorageContract } from './contract.ts';
+
+describeStorageContract('sqlite file', async () => {
+  const temp = createTempDir();
+  const storage = await openStorage(`sqlite:${join(temp.dir, 'belfry.db')}`);
+  return { storage, cleanup: async () => (await storage.close(), temp.cleanup()) };
+});
+
+describeStorageContract('sqlite memory', async () => {
+  const storage = await openStorage('sqlite::memory:');
+  return { storage, cleanup: () => storage.close() };
+});
+
+describe('openStorage', () => {
+  let temp: ReturnType<typeof createTempDir>;
+  beforeEach(() => (temp = createTempDir()));
+  afterEach(() => temp.cleanup());
+
+  describe('()', () => {
+    it('accepts a plain path, uses WAL and records the schema version', async () => {
+      const file = join(temp.dir, 'plain.db');
+      const storage = await openStorage(file);
+      await storage.createApp({ apiKey: 'k' });
+      await storage.close();
+      const db = new Database(file, { readonly: true });
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.prepare('SELECT version FROM schema_version').get()).toEqual({ version: SCHEMA_VERSION });
+      db.close();
+    });
+
+    it('keeps data across reopening', async () => {
+      const url = `sqlite:${join(temp.dir, 'again.db')}`;
+      const first = await openStorage(url);
+      const { app } = await first.createApp();
+      await first.upsertUser(app.id, 'ada', { firstName: 'Ada' });
+      await first.close();
+      const second = await openStorage(url);
+      expect((await second.findUser(app.id, 'ada'))!.attributes).toEqual({ firstName: 'Ada' });
+      await second.close();
+    });
+
+    it('refuses a database from a newer schema version', async () => {
+      const file = join(temp.dir, 'newer.db');
+      await (await openStorage(file)).close();
+      const db = new Database(file);
+      db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION + 1);
+      db.close();
+      await expect(openStorage(file)).rejects.toThrow(/newer/);
+    });
+
+    it('refuses PostgreSQL URLs with a clear message', async () => {
+      await expect(openStorage('postgres://localhost/belfry')).rejects.toThrow(/PostgreSQL/);
+    });
+  });
+});
