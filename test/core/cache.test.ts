@@ -1,0 +1,103 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CACHED_ITEMS, cacheName, createInboxCache, parseCachedInbox, toCached } from '../../src/core/cache.ts';
+import { initialState } from '../../src/core/reducer.ts';
+import type { CachedInbox } from '../../src/core/reducer.ts';
+import { createCounts, createNotification } from './fixtures.ts';
+
+let names = 0;
+const freshName = () => cacheName(`pk_cache_${++names}`, 'ada');
+const createCached = (overrides: Partial<CachedInbox> = {}): CachedInbox => ({
+  items: [createNotification()],
+  counts: createCounts(1, 1),
+  seq: 4,
+  user: { identifier: 'ada', attributes: {} },
+  ...overrides,
+});
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('cacheName()', () => {
+  it('names one database per schema version, app and user', () => {
+    expect(cacheName('pk_1', 'ada')).toBe('belfry-v1:pk_1:ada');
+  });
+});
+
+describe('createInboxCache', () => {
+  describe('.read()', () => {
+    it('reads back what was written, from IndexedDB', async () => {
+      const name = freshName();
+      const cached = createCached();
+      await createInboxCache(name, 'ada').write(cached);
+      vi.resetModules(); // a fresh module: no memory copy, so the read must come from IndexedDB
+      const fresh = await import('../../src/core/cache.ts');
+      expect(await fresh.createInboxCache(name, 'ada').read()).toEqual(cached);
+    });
+
+    it('answers null when nothing is cached', async () => {
+      expect(await createInboxCache(freshName(), 'ada').read()).toBeNull();
+    });
+
+    it('falls back to memory when IndexedDB is missing', async () => {
+      vi.stubGlobal('indexedDB', undefined);
+      const cache = createInboxCache(freshName(), 'ada');
+      const cached = createCached();
+      await cache.write(cached);
+      expect(await cache.read()).toEqual(cached);
+    });
+
+    it('falls back to memory when IndexedDB throws', async () => {
+      vi.stubGlobal('indexedDB', { open: () => { throw new Error('SecurityError'); } });
+      const cache = createInboxCache(freshName(), 'ada');
+      const cached = createCached();
+      await cache.write(cached);
+      expect(await cache.read()).toEqual(cached);
+    });
+  });
+
+  describe('.clear()', () => {
+    it('forgets the cached inbox', async () => {
+      const cache = createInboxCache(freshName(), 'ada');
+      await cache.write(createCached());
+      await cache.clear();
+      expect(await cache.read()).toBeNull();
+    });
+  });
+});
+
+describe('parseCachedInbox()', () => {
+  const stored = (overrides: Record<string, unknown> = {}) => ({ version: 1, ...createCached(), ...overrides });
+
+  it('accepts a well-formed entry of the expected user', () => {
+    const value = stored();
+    expect(parseCachedInbox(value, 'ada')).toEqual({ items: value.items, counts: value.counts, seq: value.seq, user: value.user });
+  });
+
+  it.each([
+    ['another schema version', { version: 2 }],
+    ['items that are not a list', { items: 'x' }],
+    ['negative counts', { counts: { unseen: -1, unread: 0 } }],
+    ['a fractional seq', { seq: 1.5 }],
+    ['another user', { user: { identifier: 'eve', attributes: {} } }],
+  ])('rejects %s', (_name, overrides) => {
+    expect(parseCachedInbox(stored(overrides), 'ada')).toBeNull();
+  });
+
+  it('drops malformed items and keeps the rest', () => {
+    const good = createNotification();
+    expect(parseCachedInbox(stored({ items: [good, { id: 1 }, null] }), 'ada')!.items).toEqual([good]);
+  });
+});
+
+describe('toCached()', () => {
+  it('keeps the newest items only', () => {
+    const items = Array.from({ length: CACHED_ITEMS + 5 }, () => createNotification());
+    const cached = toCached({ ...initialState, items, user: { identifier: 'ada', attributes: {} }, seq: 9 })!;
+    expect(cached.items).toEqual(items.slice(0, CACHED_ITEMS));
+    expect(cached.seq).toBe(9);
+  });
+
+  it('answers null before the user is known', () => {
+    expect(toCached(initialState)).toBeNull();
+  });
+});

@@ -1,0 +1,396 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cacheName, createInboxCache } from '../../src/core/cache.ts';
+import { createInbox, InboxError } from '../../src/core/index.ts';
+import type { Inbox, InboxOptions } from '../../src/core/index.ts';
+import {
+  createConnectResponse,
+  createCounts,
+  createCreatedEvent,
+  createDeferred,
+  createFakeService,
+  createFakeStream,
+  createNotification,
+  createPage,
+  errorResponse,
+  json,
+} from './fixtures.ts';
+
+let apiKeys = 0;
+const inboxes: Inbox[] = [];
+
+/** An inbox against a fake service; a fresh apiKey per test keeps cache databases apart. */
+function setup(overrides: Partial<InboxOptions> = {}) {
+  const service = createFakeService();
+  const apiKey = `pk_test_${++apiKeys}`;
+  const start = () => {
+    const inbox = createInbox({ apiKey, userId: 'ada', baseUrl: 'https://svc.test/', fetch: service.fetch, random: () => 0, cache: false, ...overrides });
+    inboxes.push(inbox);
+    return inbox;
+  };
+  return { service, apiKey, start };
+}
+
+/** Scripts a healthy service: connect, page 1 and an open stream. */
+function scriptHealthy(service: ReturnType<typeof createFakeService>, items = [createNotification(), createNotification()]) {
+  const stream = createFakeStream();
+  service.answer('POST /v1/me/connect', json(200, createConnectResponse({ counts: createCounts(2, 2), seq: 7 })));
+  service.answer('GET /v1/me/notifications', json(200, createPage({ items, nextCursor: 'cur_2', counts: createCounts(2, 2), seq: 7 })));
+  service.answer('GET /v1/me/events', stream.response);
+  return { stream, items };
+}
+
+afterEach(() => {
+  for (const inbox of inboxes.splice(0)) inbox.destroy();
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+describe('createInbox', () => {
+  describe('start', () => {
+    it('connects, fetches page 1 and opens the stream after its seq, with the exact requests', async () => {
+      const { service, start } = setup();
+      const { items } = scriptHealthy(service);
+      const inbox = start();
+      expect(inbox.status.value).toBe('loading');
+      expect(inbox.connection.value).toBe('connecting');
+      await vi.waitFor(() => expect(inbox.connection.value).toBe('online'));
+      expect(service.requests.map(({ method, url, headers, body }) => ({ method, url, headers, body }))).toEqual([
+        {
+          method: 'POST',
+          url: 'https://svc.test/v1/me/connect',
+          headers: { 'x-api-key': service.requests[0]!.headers['x-api-key'], 'x-user-id': 'ada', 'content-type': 'application/json' },
+          body: {},
+        },
+        { method: 'GET', url: 'https://svc.test/v1/me/notifications?limit=20', headers: { 'x-api-key': expect.any(String), 'x-user-id': 'ada' }, body: undefined },
+        {
+          method: 'GET',
+          url: 'https://svc.test/v1/me/events',
+          headers: { 'x-api-key': expect.any(String), 'x-user-id': 'ada', accept: 'text/event-stream', 'last-event-id': '7' },
+          body: undefined,
+        },
+      ]);
+      expect(inbox.notifications.value).toEqual(items);
+      expect(inbox.counts.value).toEqual(createCounts(2, 2));
+      expect(inbox.user.value).toEqual({ identifier: 'ada', attributes: { firstName: 'Ada' } });
+      expect(inbox.status.value).toBe('ready');
+      expect(inbox.hasMore.value).toBe(true);
+    });
+
+    it('percent-encodes the user id and sends a bearer token instead when given one', async () => {
+      const plain = setup({ userId: 'a/b c@é' });
+      scriptHealthy(plain.service);
+      plain.start();
+      await vi.waitFor(() => expect(plain.service.requests).toHaveLength(3));
+      expect(plain.service.requests[0]!.headers['x-user-id']).toBe('a%2Fb%20c%40%C3%A9');
+
+      const secure = setup({ userId: undefined, userToken: 'tok.en.sig' });
+      scriptHealthy(secure.service);
+      secure.start();
+      await vi.waitFor(() => expect(secure.service.requests).toHaveLength(3));
+      for (const request of secure.service.requests) {
+        expect(request.headers.authorization).toBe('Bearer tok.en.sig');
+        expect(request.headers['x-user-id']).toBeUndefined();
+      }
+    });
+
+    it('shows the cached inbox before the first request is answered', async () => {
+      const { service, apiKey, start } = setup({ cache: true });
+      const cached = [createNotification({ title: 'from cache' })];
+      await createInboxCache(cacheName(apiKey, 'ada'), 'ada').write({ items: cached, counts: createCounts(1, 1), seq: 3, user: { identifier: 'ada', attributes: {} } });
+      const connect = createDeferred<Response>();
+      service.answer('POST /v1/me/connect', () => connect.promise);
+      const inbox = start();
+      await vi.waitFor(() => expect(service.requests).toHaveLength(1));
+      expect(inbox.status.value).toBe('ready');
+      expect(inbox.notifications.value).toEqual(cached);
+      expect(inbox.counts.value).toEqual(createCounts(1, 1));
+    });
+
+    it('drops a malformed cache entry instead of showing it', async () => {
+      const { service, apiKey, start } = setup({ cache: true });
+      const { set, createStore } = await import('idb-keyval');
+      await set('inbox', { version: 1, items: 'nope', counts: createCounts(), seq: 1, user: { identifier: 'ada', attributes: {} } }, createStore(cacheName(apiKey, 'ada'), 'inbox'));
+      const connect = createDeferred<Response>();
+      service.answer('POST /v1/me/connect', () => connect.promise);
+      const inbox = start();
+      await vi.waitFor(() => expect(service.requests).toHaveLength(1));
+      expect(inbox.status.value).toBe('loading');
+      expect(inbox.notifications.value).toEqual([]);
+    });
+
+    it('saves the inbox to the cache after changes', async () => {
+      const { service, apiKey, start } = setup({ cache: true });
+      const { stream, items } = scriptHealthy(service);
+      const inbox = start();
+      await vi.waitFor(() => expect(inbox.connection.value).toBe('online'));
+      const fresh = createNotification({ createdAt: '2031-01-01T00:00:00.000Z' });
+      stream.send(createCreatedEvent(8, fresh, createCounts(3, 3)));
+      const cache = createInboxCache(cacheName(apiKey, 'ada'), 'ada');
+      await vi.waitFor(async () => expect(await cache.read()).toEqual({ items: [fresh, ...items], counts: createCounts(3, 3), seq: 8, user: { identifier: 'ada', attributes: { firstName: 'Ada' } } }));
+    });
+
+    it('keeps the cached inbox and says offline when the service is unreachable', async () => {
+      const { service, apiKey, start } = setup({ cache: true });
+      const cached = [createNotification()];
+      await createInboxCache(cacheName(apiKey, 'ada'), 'ada').write({ items: cached, counts: createCounts(1, 1), seq: 3, user: { identifier: 'ada', attributes: {} } });
+      service.answer('POST /v1/me/connect', new TypeError('fetch failed'));
+      const inbox = start();
+      await vi.waitFor(() => expect(inbox.connection.value).toBe('offline'));
+      expect(inbox.status.value).toBe('ready');
+      expect(inbox.notifications.value).toEqual(cached);
+      expect(inbox.error.value).toMatchObject({ code: 'network' });
+    });
+  });
+
+  describe('event stream', () => {
+    it('applies a live event once and emits notification.received', async () => {
+      const { service, start } = setup();
+      const { stream, items } = scriptHealthy(service);
+      const inbox = start();
+      const received: unknown[] = [];
+      inbox.on('notification.received', (n) => received.push(n));
+      await vi.waitFor(() => expect(inbox.connection.value).toBe('online'));
+      const fresh = createNotification({ createdAt: '2031-01-01T00:00:00.000Z' });
+      stream.send(createCreatedEvent(8, fresh, createCounts(3, 3)));
+      stream.send(createCreatedEvent(8, fresh, createCounts(3, 3)));
+      stream.send(createCreatedEvent(5, createNotification(), createCounts(9, 9)));
+      await vi.waitFor(() => expect(inbox.notifications.value).toEqual([fresh, ...items]));
+      stream.send({ type: 'notification.deleted', seq: 9, id: items[0]!.id, counts: createCounts(2, 2) });
+      await vi.waitFor(() => expect(inbox.notifications.value).toEqual([fresh, items[1]]));
+      expect(inbox.counts.value).toEqual(createCounts(2, 2));
+      expect(received).toEqual([fresh]);
+    });
+
+    it('refetches page 1 when a heartbeat is ahead, queueing events meanwhile', async () => {
+      const { service, start } = setup();
+      const { stream } = scriptHealthy(service);
+      const inbox = start();
+      await vi.waitFor(() => expect(inbox.connection.value).toBe('online'));
+      const missed = createNotification({ createdAt: '2031-01-01T00:00:00.000Z' });
+      const later = createNotification({ createdAt: '2032-01-01T00:00:00.000Z' });
+      const page = createDeferred<Response>();
+      service.answer('GET /v1/me/notifications', () => page.promise);
+      stream.send({ type: 'heartbeat', seq: 9 });
+      stream.send(createCreatedEvent(9, missed, createCounts(5, 5)));
+      stream.send(createCreatedEvent(10, later, createCounts(6, 6)));
+      await vi.waitFor(() => expect(service.requestsTo('GET /v1/me/notifications')).toHaveLength(2));
+      expect(service.requestsTo('GET /v1/me/notifications')[1]!.url).toBe('https://svc.test/v1/me/notifications?limit=20');
+      expect(inbox.notifications.value).not.toContain(later); // queued until the page lands
+      page.resolve(json(200, createPage({ items: [missed], counts: createCounts(5, 5), seq: 9 })));
+      await vi.waitFor(() => expect(inbox.notifications.value).toEqual([later, missed]));
+      expect(inbox.counts.value).toEqual(createCounts(6, 6));
+    });
+
+    it('reconnects after the stream breaks, resuming after the last applied seq', async () => {
+      const { service, start } = setup();
+      const { stream } = scriptHealthy(service);
+      const second = createFakeStream();
+      service.answer('GET /v1/me/events', second.response);
+      const inbox = start();
+      await vi.waitFor(() => expect(inbox.connection.value).toBe('online'));
+      stream.send(createCreatedEvent(8, createNotification({ createdAt: '2031-01-01T00:00:00.000Z' })));
+      await vi.waitFor(() => expect(inbox.notifications.value).toHaveLength(3));
+      const states: string[] = [];
+      inbox.on('connection.changed', (c) => states.push(c));
+      stream.fail();
+      await vi.waitFor(() => expect(service.requestsTo('GET /v1/me/events')).toHaveLength(2));
+      expect(service.requestsTo('GET /v1/me/events')[1]!.headers['last-event-id']).toBe('8');
+      expect(service.requestsTo('POST /v1/me/connect')).toHaveLength(1);
+      await vi.waitFor(() => expect(inbox.connection.value).toBe('online'));
+      expect(states).toEqual(['offline', 'online']);
+    });
+
+    it('waits full-jitter backoff delays between attempts and honours Retry-After', async () => {
+      vi.useFakeTimers();
+      const { service, start } = setup({ random: () => 0.5 });
+      service.answer('POST /v1/me/connect', new TypeError('down'), new TypeError('down'), errorResponse(503, 'internal', { 'Retry-After': '7' }));
+      start();
+      await vi.advanceTimersByTimeAsync(0);
+      const attempts = () => service.requestsTo('POST /v1/me/connect').length;
+      expect(attempts()).toBe(1);
+      await vi.advanceTimersByTimeAsync(499);
+      expect(attempts()).toBe(1);
+      await vi.advanceTimersByTimeAsync(1); // 0.5 * 1 s
+      expect(attempts()).toBe(2);
+      await vi.advanceTimersByTimeAsync(1000); // 0.5 * 2 s
+      expect(attempts()).toBe(3);
+      await vi.advanceTimersByTimeAsync(6999);
+      expect(attempts()).toBe(3);
+      await vi.advanceTimersByTimeAsync(1); // Retry-After: 7 s
+      expect(attempts()).toBe(4);
+    });
+
+    it('retries at once when the browser comes back online', async () => {
+      vi.useFakeTimers();
+      const target = new EventTarget();
+      vi.stubGlobal('addEventListener', target.addEventListener.bind(target));
+      vi.stubGlobal('removeEventListener', target.removeEventListener.bind(target));
+      const { service, start } = setup({ random: () => 0.9 });
+      service.answer('POST /v1/me/connect', new TypeError('down'));
+      const inbox = start();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(service.requests).toHaveLength(1);
+      target.dispatchEvent(new Event('online'));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(service.requests).toHaveLength(2);
+      inbox.destroy();
+      target.dispatchEvent(new Event('online'));
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(service.requests).toHaveLength(2);
+    });
+
+    it('stops with a developer-facing error on user_token_required, without retrying', async () => {
+      vi.useFakeTimers();
+      const { service, start } = setup();
+      service.answer('POST /v1/me/connect', errorResponse(401, 'user_token_required'), errorResponse(401, 'user_token_required'));
+      const inbox = start();
+      const errors: InboxError[] = [];
+      inbox.on('error', (e) => errors.push(e));
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(service.requests).toHaveLength(1);
+      expect(inbox.status.value).toBe('error');
+      expect(inbox.connection.value).toBe('closed');
+      expect(inbox.error.value).toBeInstanceOf(InboxError);
+      expect(inbox.error.value).toMatchObject({ code: 'user_token_required', status: 401 });
+      expect(inbox.error.value!.message).toMatch(/userToken.*getUserToken/);
+      expect(errors).toEqual([inbox.error.value]);
+    });
+
+    it('asks getUserToken again once after a 401, then stops as unauthorized', async () => {
+      const { service, start } = setup({ userId: undefined, getUserToken: vi.fn().mockResolvedValueOnce('t1').mockResolvedValueOnce('t2') });
+      service.answer('POST /v1/me/connect', errorResponse(401, 'unauthorized'), errorResponse(401, 'unauthorized'));
+      const inbox = start();
+      await vi.waitFor(() => expect(inbox.status.value).toBe('error'));
+      expect(service.requests.map((r) => r.headers.authorization)).toEqual(['Bearer t1', 'Bearer t2']);
+      expect(inbox.error.value).toMatchObject({ code: 'unauthorized' });
+    });
+  });
+
+  describe('.markRead()', () => {
+    it('marks the item read at once and PATCHes it', async () => {
+      const { service, start } = setup({ now: () => Date.UTC(2030, 5, 1) });
+      const { items } = scriptHealthy(service);
+      const inbox = start();
+      await vi.waitFor(() => expect(inbox.connection.value).toBe('online'));
+      const answer = createDeferred<Response>();
+      const id = items[0]!.id;
+      service.answer(`PATCH /v1/me/notifications/${id}`, () => answer.promise);
+      const done = inbox.markRead(id);
+      expect(inbox.notifications.value[0]!.readAt).toBe('2030-06-01T00:00:00.000Z');
+      await vi.waitFor(() => expect(service.requests).toHaveLength(4));
+      const request = service.requests[3]!;
+      expect({ method: request.method, url: request.url, body: request.body, type: request.headers['content-type'] }).toEqual({
+        method: 'PATCH',
+        url: `https://svc.test/v1/me/notifications/${id}`,
+        body: { read: true },
+        type: 'application/json',
+      });
+      answer.resolve(json(200, { notification: { ...items[0]!, readAt: '2030-06-01T00:00:01.000Z' }, counts: createCounts(2, 1), seq: 8 }));
+      await done;
+      expect(inbox.notifications.value[0]!.readAt).toBe('2030-06-01T00:00:01.000Z');
+      expect(inbox.counts.value).toEqual(createCounts(2, 1));
+    });
+
+    it('rolls back and rejects with an InboxError when the service fails', async () => {
+      const { service, start } = setup();
+      const { items } = scriptHealthy(service);
+      const inbox = start();
+      await vi.waitFor(() => expect(inbox.connection.value).toBe('online'));
+      service.answer(`PATCH /v1/me/notifications/${items[0]!.id}`, errorResponse(500, 'internal'));
+      const failure = inbox.markRead(items[0]!.id);
+      expect(inbox.notifications.value[0]!.readAt).not.toBeNull();
+      await expect(failure).rejects.toMatchObject({ name: 'InboxError', code: 'http', status: 500 });
+      expect(inbox.notifications.value).toEqual(items);
+      expect(inbox.error.value).toBeNull(); // a user call rejects; it is not background state
+    });
+  });
+
+  describe('.markAllRead() / .markAllSeen()', () => {
+    it('POSTs the bulk actions, and skips seen when nothing is unseen', async () => {
+      const { service, start } = setup();
+      scriptHealthy(service);
+      const inbox = start();
+      await vi.waitFor(() => expect(inbox.connection.value).toBe('online'));
+      service.answer('POST /v1/me/notifications/bulk', json(200, { counts: createCounts(2, 0), seq: 8 }), json(200, { counts: createCounts(0, 0), seq: 9 }));
+      await inbox.markAllRead();
+      expect(inbox.notifications.value.every((n) => n.readAt !== null)).toBe(true);
+      await inbox.markAllSeen();
+      await inbox.markAllSeen();
+      expect(service.requestsTo('POST /v1/me/notifications/bulk').map((r) => r.body)).toEqual([{ action: 'read' }, { action: 'seen' }]);
+      expect(inbox.counts.value).toEqual(createCounts(0, 0));
+    });
+  });
+
+  describe('.loadMore()', () => {
+    it('fetches the next page by cursor and appends it', async () => {
+      const { service, start } = setup({ pageSize: 2 });
+      const { items } = scriptHealthy(service);
+      const inbox = start();
+      await vi.waitFor(() => expect(inbox.connection.value).toBe('online'));
+      const older = createNotification();
+      service.answer('GET /v1/me/notifications', json(200, createPage({ items: [older], nextCursor: null, counts: createCounts(2, 2), seq: 7 })));
+      await Promise.all([inbox.loadMore(), inbox.loadMore()]);
+      expect(service.requestsTo('GET /v1/me/notifications').map((r) => r.url)).toEqual([
+        'https://svc.test/v1/me/notifications?limit=2',
+        'https://svc.test/v1/me/notifications?limit=2&cursor=cur_2',
+      ]);
+      expect(inbox.notifications.value).toEqual([...items, older]);
+      expect(inbox.hasMore.value).toBe(false);
+      await inbox.loadMore();
+      expect(service.requestsTo('GET /v1/me/notifications')).toHaveLength(2);
+    });
+  });
+
+  describe('.render()', () => {
+    it('renders title and message with the user attributes and the notification data', async () => {
+      const { service, start } = setup();
+      scriptHealthy(service);
+      const inbox = start();
+      await vi.waitFor(() => expect(inbox.status.value).toBe('ready'));
+      const rendered = inbox.render(createNotification({ title: 'Hi <<recipient.firstName>>', message: '**<<data.count>>** new', data: { count: 3 } }));
+      expect(rendered).toEqual({
+        title: [{ type: 'text', value: 'Hi Ada' }],
+        message: [{ type: 'strong', children: [{ type: 'text', value: '3' }] }, { type: 'text', value: ' new' }],
+      });
+    });
+  });
+
+  describe('.on()', () => {
+    it('calls every listener even when one throws, and rethrows the first error later', async () => {
+      vi.useFakeTimers();
+      const { service, start } = setup();
+      service.answer('POST /v1/me/connect', new TypeError('down'));
+      const inbox = start();
+      const calls: string[] = [];
+      inbox.on('connection.changed', () => {
+        throw new Error('first');
+      });
+      const off = inbox.on('connection.changed', (c) => calls.push(c));
+      await expect(vi.advanceTimersByTimeAsync(0)).rejects.toThrow('first');
+      expect(calls).toEqual(['offline']);
+      off();
+      inbox.destroy();
+      expect(calls).toEqual(['offline']);
+    });
+  });
+
+  describe('.destroy()', () => {
+    it('aborts the stream, closes the connection and sends nothing more', async () => {
+      const { service, start } = setup();
+      const { stream } = scriptHealthy(service);
+      const inbox = start();
+      await vi.waitFor(() => expect(inbox.connection.value).toBe('online'));
+      const states: string[] = [];
+      inbox.on('connection.changed', (c) => states.push(c));
+      inbox.destroy();
+      expect(inbox.connection.value).toBe('closed');
+      expect(states).toEqual(['closed']);
+      expect(service.requestsTo('GET /v1/me/events')[0]!.signal!.aborted).toBe(true);
+      await vi.waitFor(() => expect(stream.cancelled).toBe(true));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(service.requests).toHaveLength(3);
+      await expect(inbox.markRead('x')).rejects.toMatchObject({ code: 'aborted' });
+    });
+  });
+});

@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readEventStream } from '../../src/core/event-stream.ts';
+import type { StreamEvent } from '../../src/protocol/index.ts';
+import { encodeSseFrame } from '../../src/protocol/index.ts';
+import { createCreatedEvent, createFakeStream, createNotification } from './fixtures.ts';
+
+afterEach(() => vi.useRealTimers());
+
+/** Reads a stream of the given byte chunks to its end. */
+async function readChunks(chunks: Uint8Array[]) {
+  const events: StreamEvent[] = [];
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+  const end = await readEventStream(body, (e) => events.push(e), new AbortController().signal);
+  return { events, end };
+}
+
+describe('readEventStream()', () => {
+  it('delivers events in order, even with UTF-8 characters split across chunks', async () => {
+    const first = createCreatedEvent(1, createNotification({ title: 'Grüße 🎉' }));
+    const bytes = new TextEncoder().encode(encodeSseFrame(first) + ': ping\n\n' + encodeSseFrame({ type: 'heartbeat', seq: 1 }) + 'retry: 3000\n\n');
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.slice(i * 7, i * 7 + 7));
+    const { events, end } = await readChunks(chunks);
+    expect(events).toEqual([first, { type: 'heartbeat', seq: 1 }]);
+    expect(end).toEqual({ retryMs: 3000 });
+  });
+
+  it('skips malformed JSON, unknown types and events of the wrong shape', async () => {
+    const good = { type: 'heartbeat', seq: 2 } as const;
+    const text = 'data: {nope\n\n' + 'data: {"type":"future.thing","seq":1}\n\n' + 'data: {"type":"notification.created","seq":1}\n\n' + encodeSseFrame(good);
+    expect((await readChunks([new TextEncoder().encode(text)])).events).toEqual([good]);
+  });
+
+  it('rejects with network when the stream goes silent for the stall time', async () => {
+    vi.useFakeTimers();
+    const stream = createFakeStream();
+    const reading = readEventStream(stream.response.body!, () => {}, new AbortController().signal, 1000);
+    const outcome = expect(reading).rejects.toMatchObject({ code: 'network' });
+    await vi.advanceTimersByTimeAsync(600);
+    stream.write(': keep-alive\n\n'); // any bytes restart the stall timer
+    await vi.advanceTimersByTimeAsync(600);
+    expect(stream.cancelled).toBe(false);
+    await vi.advanceTimersByTimeAsync(400);
+    await outcome;
+    expect(stream.cancelled).toBe(true);
+  });
+
+  it('rejects with network when the stream breaks and aborted when the signal aborts', async () => {
+    const broken = createFakeStream();
+    const reading = readEventStream(broken.response.body!, () => {}, new AbortController().signal);
+    broken.fail();
+    await expect(reading).rejects.toMatchObject({ code: 'network' });
+
+    const open = createFakeStream();
+    const controller = new AbortController();
+    const aborted = readEventStream(open.response.body!, () => {}, controller.signal);
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ code: 'aborted' });
+    expect(open.cancelled).toBe(true);
+  });
+});

@@ -1,0 +1,220 @@
+import { describe, expect, it } from 'vitest';
+import { InboxError } from '../../src/core/errors.ts';
+import { initialState, reduce, rollbackFor } from '../../src/core/reducer.ts';
+import type { InboxAction, InboxState } from '../../src/core/reducer.ts';
+import type { StreamEvent } from '../../src/protocol/index.ts';
+import { createConnectResponse, createCounts, createCreatedEvent, createNotification, createPage } from './fixtures.ts';
+
+/** A ready state holding `items` (newest first) at `seq`. */
+function readyState(overrides: Partial<InboxState> = {}): InboxState {
+  const items = overrides.items ?? [createNotification(), createNotification()];
+  return { ...initialState, items, counts: createCounts(2, 2), countsSeq: 10, seq: 10, user: { identifier: 'ada', attributes: {} }, status: 'ready', ...overrides };
+}
+
+const run = (state: InboxState, ...actions: InboxAction[]) => actions.reduce(reduce, state);
+const received = (event: StreamEvent): InboxAction => ({ type: 'event.received', event });
+
+describe('reduce', () => {
+  describe("'cache.loaded'", () => {
+    it('shows the cached feed without archived items and marks the inbox ready', () => {
+      const [a, b] = [createNotification(), createNotification({ archivedAt: '2030-01-01T00:00:00.000Z' })];
+      const state = reduce(initialState, { type: 'cache.loaded', cached: { items: [a!, b!], counts: createCounts(1, 1), seq: 4, user: { identifier: 'ada', attributes: {} } } });
+      expect(state).toMatchObject({ items: [a], counts: createCounts(1, 1), seq: 4, status: 'ready', user: { identifier: 'ada' } });
+    });
+
+    it('is ignored once the service has answered', () => {
+      const state = readyState();
+      expect(reduce(state, { type: 'cache.loaded', cached: { items: [], counts: createCounts(), seq: 1, user: { identifier: 'ada', attributes: {} } } })).toBe(state);
+    });
+  });
+
+  describe("'connected'", () => {
+    it('takes the user and the counts', () => {
+      const state = reduce(readyState(), { type: 'connected', response: createConnectResponse({ counts: createCounts(5, 6), seq: 12 }) });
+      expect(state).toMatchObject({ counts: createCounts(5, 6), countsSeq: 12, seq: 10, user: { identifier: 'ada', attributes: { firstName: 'Ada' } } });
+    });
+
+    it('starts over from the service seq when it is behind the cached one (a reset service)', () => {
+      const state = reduce(readyState({ seq: 500, countsSeq: 500 }), { type: 'connected', response: createConnectResponse({ counts: createCounts(1, 0), seq: 3 }) });
+      expect(state).toMatchObject({ seq: 3, countsSeq: 3, counts: createCounts(1, 0) });
+    });
+  });
+
+  describe("'page.loaded'", () => {
+    it('replaces the feed with the first page and moves the cursor to its seq', () => {
+      const fresh = [createNotification(), createNotification({ archivedAt: '2030-01-01T00:00:00.000Z' })];
+      const state = reduce(readyState({ status: 'loading' }), { type: 'page.loaded', cursor: null, page: createPage({ items: fresh, nextCursor: 'c1', counts: createCounts(1, 1), seq: 20 }) });
+      expect(state).toMatchObject({ items: [fresh[0]], nextCursor: 'c1', seq: 20, counts: createCounts(1, 1), status: 'ready', error: null });
+    });
+
+    it('appends a later page fetched with the current cursor, without repeating ids', () => {
+      const start = readyState({ nextCursor: 'c1' });
+      const older = createNotification();
+      const page = createPage({ items: [start.items[1]!, older], nextCursor: 'c2', counts: createCounts(3, 3), seq: 11 });
+      const state = reduce(start, { type: 'page.loaded', cursor: 'c1', page });
+      expect(state.items).toEqual([...start.items, older]);
+      expect(state).toMatchObject({ nextCursor: 'c2', counts: createCounts(3, 3), seq: 10 });
+    });
+
+    it('drops a later page fetched with a cursor that is no longer current', () => {
+      const start = readyState({ nextCursor: 'c9' });
+      expect(reduce(start, { type: 'page.loaded', cursor: 'c1', page: createPage({ items: [createNotification()] }) })).toBe(start);
+    });
+
+    it('keeps counts newer than the page', () => {
+      const start = readyState({ nextCursor: 'c1', countsSeq: 15 });
+      expect(reduce(start, { type: 'page.loaded', cursor: 'c1', page: createPage({ counts: createCounts(9, 9), seq: 12 }) }).counts).toEqual(start.counts);
+    });
+  });
+
+  describe("'event.received'", () => {
+    it('puts a created notification first and takes the event counts and seq', () => {
+      const start = readyState();
+      const fresh = createNotification({ createdAt: '2031-01-01T00:00:00.000Z' });
+      const state = reduce(start, received(createCreatedEvent(11, fresh, createCounts(3, 3))));
+      expect(state.items).toEqual([fresh, ...start.items]);
+      expect(state).toMatchObject({ seq: 11, counts: createCounts(3, 3) });
+    });
+
+    it('inserts by createdAt, so a late event does not jump the queue', () => {
+      const [a, b] = [createNotification({ createdAt: '2030-01-03T00:00:00.000Z' }), createNotification({ createdAt: '2030-01-01T00:00:00.000Z' })];
+      const middle = createNotification({ createdAt: '2030-01-02T00:00:00.000Z' });
+      expect(reduce(readyState({ items: [a, b] }), received(createCreatedEvent(11, middle))).items).toEqual([a, middle, b]);
+    });
+
+    it('leaves an item older than the loaded ones to loadMore while pages remain', () => {
+      const start = readyState({ nextCursor: 'c1' });
+      const old = createNotification({ createdAt: '2000-01-01T00:00:00.000Z' });
+      const state = reduce(start, received(createCreatedEvent(11, old)));
+      expect(state.items).toBe(start.items);
+      expect(state.seq).toBe(11);
+    });
+
+    it('ignores events at or below the current seq (exactly once)', () => {
+      const start = readyState();
+      expect(reduce(start, received(createCreatedEvent(10)))).toBe(start);
+      expect(reduce(start, received(createCreatedEvent(3)))).toBe(start);
+      const once = reduce(start, received(createCreatedEvent(11)));
+      expect(reduce(once, received(createCreatedEvent(11)))).toBe(once);
+    });
+
+    it('replaces an updated notification in place and removes an archived one', () => {
+      const start = readyState();
+      const [first, second] = start.items;
+      const read = { ...second!, readAt: '2030-01-05T00:00:00.000Z' };
+      const archived = { ...first!, archivedAt: '2030-01-05T00:00:00.000Z' };
+      const state = run(
+        start,
+        received({ type: 'notification.updated', seq: 11, notification: read, counts: createCounts(2, 1) }),
+        received({ type: 'notification.updated', seq: 12, notification: archived, counts: createCounts(1, 1) }),
+      );
+      expect(state.items).toEqual([read]);
+      expect(state).toMatchObject({ seq: 12, counts: createCounts(1, 1) });
+    });
+
+    it('removes a deleted notification', () => {
+      const start = readyState();
+      const state = reduce(start, received({ type: 'notification.deleted', seq: 11, id: start.items[0]!.id, counts: createCounts(1, 1) }));
+      expect(state.items).toEqual([start.items[1]]);
+    });
+
+    it('applies a bulk read to all items of the category when ids is null', () => {
+      const items = [createNotification({ category: 'billing' }), createNotification({ category: 'social' }), createNotification({ category: 'billing', readAt: '2029-01-01T00:00:00.000Z' })];
+      const at = '2030-02-01T00:00:00.000Z';
+      const state = reduce(readyState({ items }), received({ type: 'notifications.bulk', seq: 11, action: 'read', ids: null, category: 'billing', at, counts: createCounts(0, 1) }));
+      expect(state.items.map((n) => n.readAt)).toEqual([at, null, '2029-01-01T00:00:00.000Z']);
+      expect(state.counts).toEqual(createCounts(0, 1));
+    });
+
+    it('applies a bulk seen, archive or delete to the listed ids only', () => {
+      const items = [createNotification(), createNotification(), createNotification()];
+      const at = '2030-02-01T00:00:00.000Z';
+      const bulk = (seq: number, action: 'seen' | 'archive' | 'delete', ids: string[]): InboxAction =>
+        received({ type: 'notifications.bulk', seq, action, ids, category: null, at, counts: createCounts() });
+      const seen = reduce(readyState({ items }), bulk(11, 'seen', [items[1]!.id]));
+      expect(seen.items.map((n) => n.seenAt)).toEqual([null, at, null]);
+      const state = run(seen, bulk(12, 'archive', [items[0]!.id]), bulk(13, 'delete', [items[2]!.id]));
+      expect(state.items.map((n) => n.id)).toEqual([items[1]!.id]);
+    });
+
+    it('changes nothing on heartbeat, resync and reauth', () => {
+      const start = readyState();
+      for (const type of ['heartbeat', 'resync', 'reauth'] as const) expect(reduce(start, received({ type, seq: 99 }))).toBe(start);
+    });
+  });
+
+  describe("'mutation.succeeded'", () => {
+    it('takes the answer counts and notification when they are not older than the state', () => {
+      const start = readyState();
+      const read = { ...start.items[0]!, readAt: '2030-01-05T00:00:00.000Z' };
+      const state = reduce(start, { type: 'mutation.succeeded', response: { notification: read, counts: createCounts(2, 1), seq: 11 } });
+      expect(state.items[0]).toBe(read);
+      expect(state).toMatchObject({ counts: createCounts(2, 1), countsSeq: 11, seq: 10 });
+    });
+
+    it('ignores an answer older than the events already applied', () => {
+      const start = readyState({ countsSeq: 12, seq: 12 });
+      const stale = { ...start.items[0]!, title: 'stale' };
+      expect(reduce(start, { type: 'mutation.succeeded', response: { notification: stale, counts: createCounts(9, 9), seq: 11 } })).toBe(start);
+    });
+  });
+
+  describe("'optimistic.applied' / 'optimistic.rolled-back'", () => {
+    it('sets a field at once and the rollback restores the snapshot', () => {
+      const start = readyState();
+      const patches = [{ id: start.items[0]!.id, field: 'readAt' as const, value: '2030-01-05T00:00:00.000Z' }];
+      const rollback = rollbackFor(start, patches);
+      const applied = reduce(start, { type: 'optimistic.applied', patches });
+      expect(applied.items[0]!.readAt).toBe('2030-01-05T00:00:00.000Z');
+      expect(reduce(applied, { type: 'optimistic.rolled-back', patches: rollback }).items).toEqual(start.items);
+    });
+
+    it('does not roll back a field the server changed meanwhile', () => {
+      const start = readyState();
+      const id = start.items[0]!.id;
+      const patches = [{ id, field: 'readAt' as const, value: '2030-01-05T00:00:00.000Z' }];
+      const rollback = rollbackFor(start, patches);
+      const fromServer = { ...start.items[0]!, readAt: '2030-01-06T00:00:00.000Z' };
+      const state = run(
+        start,
+        { type: 'optimistic.applied', patches },
+        received({ type: 'notification.updated', seq: 11, notification: fromServer, counts: createCounts(2, 1) }),
+        { type: 'optimistic.rolled-back', patches: rollback },
+      );
+      expect(state.items[0]!.readAt).toBe('2030-01-06T00:00:00.000Z');
+    });
+
+    it('leaves counts to the server', () => {
+      const start = readyState();
+      const applied = reduce(start, { type: 'optimistic.applied', patches: [{ id: start.items[0]!.id, field: 'readAt', value: 'now' }] });
+      expect(applied.counts).toBe(start.counts);
+    });
+  });
+
+  describe("'connection.changed' / 'failed'", () => {
+    const networkError = new InboxError('network', 'down');
+
+    it('keeps the shown inbox ready after a network failure and says offline', () => {
+      expect(reduce(readyState(), { type: 'failed', error: networkError, fatal: false })).toMatchObject({ status: 'ready', connection: 'offline', error: networkError });
+    });
+
+    it('turns a failure with nothing to show into the error status', () => {
+      expect(reduce(initialState, { type: 'failed', error: networkError, fatal: false })).toMatchObject({ status: 'error', connection: 'offline' });
+    });
+
+    it('closes the connection on a fatal failure', () => {
+      const error = new InboxError('user_token_required', 'pass a token');
+      expect(reduce(readyState(), { type: 'failed', error, fatal: true })).toMatchObject({ status: 'error', connection: 'closed', error });
+    });
+
+    it('clears a past error once the stream is online', () => {
+      const offline = reduce(readyState(), { type: 'failed', error: networkError, fatal: false });
+      expect(reduce(offline, { type: 'connection.changed', connection: 'online' })).toMatchObject({ connection: 'online', error: null });
+    });
+
+    it('returns the same state when the connection does not change', () => {
+      const state = readyState({ connection: 'online' });
+      expect(reduce(state, { type: 'connection.changed', connection: 'online' })).toBe(state);
+    });
+  });
+});
