@@ -1,0 +1,40 @@
+// Splitting one options object into what createInbox takes and what the UI takes.
+import type { Inbox, InboxOptions } from '../core/index.ts';
+import type { InboxUIOptions } from '../ui/index.ts';
+
+/** Options of `render()` and the element's `options` property: the inbox's and the UI's. */
+export type RenderOptions = InboxOptions & InboxUIOptions;
+
+/**
+ * The element's `options` property: anything `render()` takes, all optional (attributes may
+ * supply the rest), or an existing `inbox` to show instead of creating one.
+ */
+export type InboxElementOptions = Partial<InboxOptions> & InboxUIOptions & { inbox?: Inbox };
+
+/** Separates UI options from inbox options (and an injected inbox). */
+export function splitOptions(options: InboxElementOptions): {
+  ui: InboxUIOptions;
+  inboxOptions: Partial<InboxOptions>;
+  inbox: Inbox | undefined;
+} {
+  const { mode, theme, locale, onNotificationClick, inbox, ...inboxOptions } = options;
+  return { ui: { mode, theme, locale, onNotificationClick }, inboxOptions, inbox };
+}
+
+/** Names what createInbox still needs, or returns an empty list when the options are complete. */
+export function missingOptions(options: Partial<InboxOptions>): string[] {
+  const missing: string[] = [];
+  if (!options.apiKey) missing.push('api-key');
+  if (!options.baseUrl) missing.push('base-url');
+  if (!options.userId && !options.userToken && !options.getUserToken) missing.push('user-id (or user-token)');
+  return missing;
+}
+
+/** True when two option objects hold the same values (by identity, key by key). */
+export function sameOptions(a: object, b: object): boolean {
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
+  for (const key of keys) if (left[key] !== right[key]) return false;
+  return true;
+}

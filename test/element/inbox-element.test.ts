@@ -1,0 +1,200 @@
+import { act, cleanup, within } from '@testing-library/preact';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createInbox } from '../../src/core/index.ts';
+import { BelfryInboxElement, defineInboxElement } from '../../src/element/index.ts';
+import { createFakeInbox } from '../ui/fixtures.ts';
+import type { FakeInbox } from '../ui/fixtures.ts';
+
+// The element's own behaviour is under test here, so createInbox is replaced by a factory of fake
+// inboxes (real-core.test.ts runs the element against the real core and a fake fetch).
+vi.mock('../../src/core/index.ts', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../src/core/index.ts')>()),
+  createInbox: vi.fn(),
+}));
+
+const createInboxMock = vi.mocked(createInbox);
+let created: FakeInbox[] = [];
+
+const IDENTITY = { 'api-key': 'pk_test', 'user-id': 'ada', 'base-url': 'https://notify.example.com' };
+
+function createElement(attributes: Record<string, string> = IDENTITY): BelfryInboxElement {
+  const element = document.createElement('belfry-inbox') as BelfryInboxElement;
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  return element;
+}
+
+// Attribute changes are applied together in a microtask.
+const flush = () => Promise.resolve();
+
+function view(element: BelfryInboxElement) {
+  return within(element.shadowRoot! as unknown as HTMLElement);
+}
+
+describe('BelfryInboxElement', () => {
+  beforeAll(() => defineInboxElement());
+  beforeEach(() => {
+    created = [];
+    createInboxMock.mockReset();
+    createInboxMock.mockImplementation(() => {
+      const inbox = createFakeInbox({ counts: { unseen: 1, unread: 2 } });
+      created.push(inbox);
+      return inbox;
+    });
+  });
+  afterEach(() => {
+    document.body.replaceChildren();
+    cleanup();
+  });
+
+  describe('connectedCallback()', () => {
+    it('creates an inbox from the attributes and mounts the widget in an open shadow root', () => {
+      const element = document.body.appendChild(createElement());
+      expect(createInboxMock).toHaveBeenCalledExactlyOnceWith({ apiKey: 'pk_test', userId: 'ada', baseUrl: 'https://notify.example.com' });
+      expect(element.shadowRoot!.mode).toBe('open');
+      expect(view(element).getByRole('button', { name: 'Notifications, 2 unread' })).toBeTruthy();
+      expect(element.shadowRoot!.adoptedStyleSheets).toHaveLength(1);
+      expect(element.inbox).toBe(created[0]);
+    });
+
+    it('merges the options property over the attributes', () => {
+      const fetch = vi.fn<typeof globalThis.fetch>();
+      const element = createElement();
+      element.options = { userId: 'grace', fetch, realtime: false, theme: 'dark' };
+      document.body.appendChild(element);
+      expect(createInboxMock).toHaveBeenCalledExactlyOnceWith({ apiKey: 'pk_test', userId: 'grace', baseUrl: 'https://notify.example.com', fetch, realtime: false });
+      expect(element.shadowRoot!.querySelector('.belfry')!.getAttribute('data-theme')).toBe('dark');
+    });
+
+    it('passes mode, theme and locale attributes to the UI', () => {
+      const element = document.body.appendChild(createElement({ ...IDENTITY, mode: 'inline', theme: 'light', locale: 'de' }));
+      const root = element.shadowRoot!.querySelector('.belfry')!;
+      expect(root.getAttribute('data-theme')).toBe('light');
+      expect(root.getAttribute('lang')).toBe('de');
+      expect(view(element).getByRole('region', { name: 'Notifications' })).toBeTruthy();
+    });
+
+    it('shows a developer-facing error naming what is missing instead of throwing', () => {
+      const element = document.body.appendChild(createElement({ 'user-id': 'ada' }));
+      const alert = view(element).getByRole('alert');
+      expect(alert.textContent).toBe('<belfry-inbox> needs api-key, base-url: set the attributes or the options property.');
+      expect(createInboxMock).not.toHaveBeenCalled();
+    });
+
+    it('asks for a user when neither user-id nor a token is given', () => {
+      const element = document.body.appendChild(createElement({ 'api-key': 'pk', 'base-url': 'https://x.example' }));
+      expect(view(element).getByRole('alert').textContent).toContain('user-id (or user-token)');
+    });
+
+    it('shows the error createInbox throws instead of throwing', () => {
+      createInboxMock.mockImplementation(() => {
+        throw new Error('baseUrl must be an absolute URL');
+      });
+      const element = createElement();
+      expect(() => document.body.appendChild(element)).not.toThrow();
+      expect(view(element).getByRole('alert').textContent).toBe('<belfry-inbox> could not start: baseUrl must be an absolute URL');
+    });
+
+    it('recovers from the error state once the attributes are complete', async () => {
+      const element = document.body.appendChild(createElement({ 'user-id': 'ada' }));
+      element.setAttribute('api-key', 'pk_test');
+      element.setAttribute('base-url', 'https://notify.example.com');
+      await act(flush);
+      expect(createInboxMock).toHaveBeenCalledOnce();
+      expect(view(element).queryByRole('alert')).toBeNull();
+      expect(view(element).getByRole('button', { name: 'Notifications, 2 unread' })).toBeTruthy();
+    });
+
+    it('shows an injected inbox without creating one', () => {
+      const inbox = createFakeInbox({ counts: { unseen: 0, unread: 4 } });
+      const element = createElement({});
+      element.options = { inbox };
+      document.body.appendChild(element);
+      expect(createInboxMock).not.toHaveBeenCalled();
+      expect(view(element).getByRole('button', { name: 'Notifications, 4 unread' })).toBeTruthy();
+    });
+
+    it('creates one inbox when upgraded with its attributes already set', async () => {
+      const element = document.body.appendChild(document.createElement('belfry-inbox-upgraded'));
+      for (const [name, value] of Object.entries({ ...IDENTITY, 'user-token': 'token-of-ada' })) element.setAttribute(name, value);
+      defineInboxElement('belfry-inbox-upgraded');
+      await act(flush);
+      expect(createInboxMock).toHaveBeenCalledExactlyOnceWith({ apiKey: 'pk_test', userId: 'ada', userToken: 'token-of-ada', baseUrl: 'https://notify.example.com' });
+    });
+
+    it('picks up options set before the element was upgraded', () => {
+      const element = document.createElement('belfry-inbox-late') as BelfryInboxElement;
+      (element as { options?: object }).options = { apiKey: 'pk_late', userId: 'ada', baseUrl: 'https://x.example' };
+      document.body.appendChild(element);
+      defineInboxElement('belfry-inbox-late');
+      expect(createInboxMock).toHaveBeenCalledExactlyOnceWith({ apiKey: 'pk_late', userId: 'ada', baseUrl: 'https://x.example' });
+      expect(element.shadowRoot).not.toBeNull();
+    });
+  });
+
+  describe('attributeChangedCallback()', () => {
+    it('updates the UI in place when a presentation attribute changes', async () => {
+      const element = document.body.appendChild(createElement());
+      element.setAttribute('theme', 'dark');
+      await act(flush);
+      expect(element.shadowRoot!.querySelector('.belfry')!.getAttribute('data-theme')).toBe('dark');
+      expect(createInboxMock).toHaveBeenCalledTimes(1);
+    });
+
+    it('destroys the inbox and creates one new one when identity attributes change', async () => {
+      const element = document.body.appendChild(createElement());
+      element.setAttribute('user-id', 'grace');
+      element.setAttribute('user-token', 'token-of-grace');
+      await act(flush);
+      expect(createInboxMock).toHaveBeenCalledTimes(2);
+      expect(createInboxMock).toHaveBeenLastCalledWith({ apiKey: 'pk_test', userId: 'grace', userToken: 'token-of-grace', baseUrl: 'https://notify.example.com' });
+      expect(created[0]!.destroy).toHaveBeenCalledOnce();
+      expect(created[1]!.destroy).not.toHaveBeenCalled();
+      expect(element.inbox).toBe(created[1]);
+      expect(element.shadowRoot!.querySelectorAll('.belfry')).toHaveLength(1);
+    });
+
+    it('keeps the inbox when options are set again with the same values', () => {
+      const fetch = vi.fn<typeof globalThis.fetch>();
+      const element = document.body.appendChild(createElement());
+      element.options = { fetch };
+      element.options = { fetch, locale: 'fr' };
+      expect(createInboxMock).toHaveBeenCalledTimes(2);
+      expect(created[0]!.destroy).toHaveBeenCalledOnce();
+      expect(created[1]!.destroy).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('disconnectedCallback()', () => {
+    it('destroys its inbox and leaves an empty shadow root', () => {
+      const element = document.body.appendChild(createElement());
+      element.remove();
+      expect(created[0]!.destroy).toHaveBeenCalledOnce();
+      expect(element.shadowRoot!.childNodes).toHaveLength(0);
+      expect(element.shadowRoot!.adoptedStyleSheets).toHaveLength(0);
+      expect(element.inbox).toBeNull();
+    });
+
+    it('does not destroy an injected inbox (its creator owns it)', () => {
+      const inbox = createFakeInbox();
+      const element = createElement({});
+      element.options = { inbox };
+      document.body.appendChild(element).remove();
+      expect(inbox.destroy).not.toHaveBeenCalled();
+      expect(element.shadowRoot!.childNodes).toHaveLength(0);
+    });
+
+    it('starts again when reconnected', () => {
+      const element = document.body.appendChild(createElement());
+      element.remove();
+      document.body.appendChild(element);
+      expect(createInboxMock).toHaveBeenCalledTimes(2);
+      expect(view(element).getByRole('button', { name: 'Notifications, 2 unread' })).toBeTruthy();
+    });
+
+    it('removes the error state too', () => {
+      const element = document.body.appendChild(createElement({}));
+      element.remove();
+      expect(element.shadowRoot!.childNodes).toHaveLength(0);
+    });
+  });
+});
