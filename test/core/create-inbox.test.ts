@@ -182,6 +182,34 @@ describe('createInbox', () => {
       expect(inbox.counts.value).toEqual(createCounts(6, 6));
     });
 
+    it('refetches page 1 on resync', async () => {
+      const { service, start } = setup();
+      const { stream } = scriptHealthy(service);
+      const inbox = start();
+      await vi.waitFor(() => expect(inbox.connection.value).toBe('online'));
+      const fresh = [createNotification({ title: 'after the gap' })];
+      service.answer('GET /v1/me/notifications', json(200, createPage({ items: fresh, counts: createCounts(1, 1), seq: 900 })));
+      stream.send({ type: 'resync', seq: 900 });
+      await vi.waitFor(() => expect(inbox.notifications.value).toEqual(fresh));
+      expect(inbox.counts.value).toEqual(createCounts(1, 1));
+      expect(inbox.hasMore.value).toBe(false);
+    });
+
+    it('reconnects at once with a fresh token on reauth', async () => {
+      const getUserToken = vi.fn().mockResolvedValueOnce('t1').mockResolvedValueOnce('t2');
+      const { service, start } = setup({ userId: undefined, getUserToken, random: () => 0.99 });
+      const { stream } = scriptHealthy(service);
+      service.answer('GET /v1/me/events', createFakeStream().response);
+      const inbox = start();
+      await vi.waitFor(() => expect(inbox.connection.value).toBe('online'));
+      stream.send({ type: 'reauth', seq: 7 });
+      await vi.waitFor(() => expect(service.requestsTo('GET /v1/me/events')).toHaveLength(2));
+      expect(stream.cancelled).toBe(true);
+      const reopened = service.requestsTo('GET /v1/me/events')[1]!;
+      expect([reopened.headers.authorization, reopened.headers['last-event-id']]).toEqual(['Bearer t2', '7']);
+      expect(service.requestsTo('POST /v1/me/connect')).toHaveLength(1);
+    });
+
     it('reconnects after the stream breaks, resuming after the last applied seq', async () => {
       const { service, start } = setup();
       const { stream } = scriptHealthy(service);
