@@ -16,8 +16,12 @@ export type ExpressionResult = { expression: Expression; end: number } | { probl
  */
 export function parseExpression(source: string, start: number, close: '>>' | '}}', limit: number): ExpressionResult {
   const end = Math.min(limit, start + MAX_PLACEHOLDER_LENGTH);
-  const fail = (offset: number, message: string): ExpressionResult =>
-    offset >= end ? { problem: { offset: start - 2, message: close === '>>' ? 'unclosed <<' : 'unclosed {{' } } : { problem: { offset, message } };
+  // Running out of input means the opener never closed, or the body is over the length cap.
+  const fail = (offset: number, message: string): ExpressionResult => {
+    if (offset < end) return { problem: { offset, message } };
+    const unclosed = end < limit ? `placeholder longer than ${MAX_PLACEHOLDER_LENGTH} characters` : `unclosed ${close === '>>' ? '<<' : '{{'}`;
+    return { problem: { offset: start - 2, message: unclosed } };
+  };
   let i = skipSpace(source, start, end);
   const path: string[] = [];
   for (;;) {
@@ -46,7 +50,7 @@ export function parseExpression(source: string, start: number, close: '>>' | '}}
     if (source[i] === ':') {
       i = skipSpace(source, i + 1, end);
       const parsed = parseArgument(source, i, end);
-      if ('unclosed' in parsed) return fail(parsed.unclosed, 'unclosed quote');
+      if ('unclosed' in parsed) return fail(end < limit ? end : parsed.unclosed, 'unclosed quote');
       if (parsed.end === i) return fail(i, `expected a quoted text or a number after ${name}:`);
       ({ value: arg, end: i } = parsed);
     }
