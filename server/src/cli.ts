@@ -62,6 +62,42 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     return 2;
   }
 
+  const signals = watchSignals();
+  try {
+    return await serve(values, env, io, signals);
+  } finally {
+    signals.dispose();
+  }
+}
+
+/** SIGTERM/SIGINT as a queue, so none is missed between awaits. */
+interface SignalQueue {
+  next(): Promise<NodeJS.Signals>;
+  dispose(): void;
+}
+
+// The handlers go in before anything is printed: a supervisor may signal as soon as it reads the
+// first line, and a signal that arrives before its handler exists kills the process outright.
+function watchSignals(): SignalQueue {
+  const pending: NodeJS.Signals[] = [];
+  const waiting: ((signal: NodeJS.Signals) => void)[] = [];
+  const onSignal = (signal: NodeJS.Signals) => {
+    const waiter = waiting.shift();
+    if (waiter) waiter(signal);
+    else pending.push(signal);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  return {
+    next: () => (pending.length > 0 ? Promise.resolve(pending.shift()!) : new Promise((resolve) => waiting.push(resolve))),
+    dispose() {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+    },
+  };
+}
+
+async function serve(values: { port?: string; host?: string; database?: string }, env: NodeJS.ProcessEnv, io: CliIo, signals: SignalQueue): Promise<number> {
   let server;
   try {
     server = await createServer({
@@ -86,26 +122,18 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     );
   }
 
-  const running = server;
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        // A second signal means "now": give up on the graceful path.
-        io.stderr(`belfry-server: ${signal} again, exiting at once\n`);
-        resolve(1);
-        return;
-      }
-      stopping = true;
-      running.close().then(
-        () => resolve(0),
-        (error: unknown) => {
-          io.stderr(`belfry-server: error while closing: ${(error as Error).message}\n`);
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
+  await signals.next();
+  const closed = server.close().then(
+    () => 0,
+    (error: unknown) => {
+      io.stderr(`belfry-server: error while closing: ${(error as Error).message}\n`);
+      return 1;
+    },
+  );
+  // A second signal while closing means "now": give up on the graceful path.
+  const forced = signals.next().then(() => {
+    io.stderr('belfry-server: second signal, exiting at once\n');
+    return 1;
   });
+  return Promise.race([closed, forced]);
 }

@@ -1,0 +1,123 @@
+// The CLI as operators run it: a real process from another cwd, through the bin file and tsx.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTempDir } from './fixtures.ts';
+
+const BIN = fileURLToPath(new URL('../bin/belfry-server.js', import.meta.url));
+
+interface Run {
+  child: ChildProcess;
+  /** Resolves with stdout once it holds `lines` lines. */
+  lines(count: number): Promise<string[]>;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+}
+
+function run(args: string[], options: { cwd: string; env?: Record<string, string> }): Run {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  for (const name of ['BELFRY_PORT', 'BELFRY_HOST', 'BELFRY_DATABASE_URL', 'BELFRY_API_KEY', 'BELFRY_API_SECRET', 'BELFRY_SECURE_MODE']) {
+    if (!options.env?.[name]) delete env[name];
+  }
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const listeners: (() => void)[] = [];
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    listeners.forEach((l) => l());
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return {
+    child,
+    exit,
+    lines: (count) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const lines = stdout.split('\n');
+          if (lines.length > count) resolve(lines.slice(0, count));
+        };
+        listeners.push(check);
+        void exit.then(() => reject(new Error(`exited early; stdout: ${stdout} stderr: ${stderr}`)));
+        check();
+      }),
+  };
+}
+
+describe('belfry-server', () => {
+  let temp: ReturnType<typeof createTempDir>;
+  const children: ChildProcess[] = [];
+  beforeEach(() => (temp = createTempDir()));
+  afterEach(() => {
+    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+    temp.cleanup();
+  });
+
+  const serve = (args: string[], env?: Record<string, string>) => {
+    const r = run(['serve', ...args], { cwd: temp.dir, env });
+    children.push(r.child);
+    return r;
+  };
+
+  describe('serve', () => {
+    it('prints the URL first, answers /healthz, prints new dev credentials once and exits 0 on SIGTERM', async () => {
+      const database = `sqlite:${join(temp.dir, 'cli.db')}`;
+      const server = serve(['--port', '0', '--database', database]);
+      const [first, , keyLine, secretLine] = await server.lines(4);
+      const url = /^belfry-server listening on (http:\/\/127\.0\.0\.1:(\d+))$/.exec(first!)?.[1];
+      expect(url, first).toBeDefined();
+      const health = await fetch(`${url}/healthz`);
+      expect(await health.json()).toEqual({ ok: true });
+      const apiKey = /BELFRY_API_KEY=(\S+)/.exec(keyLine!)![1]!;
+      const apiSecret = /BELFRY_API_SECRET=(\S+)/.exec(secretLine!)![1]!;
+      const user = await fetch(`${url}/v1/users/ada`, { method: 'PUT', headers: { 'X-API-Key': apiKey, 'X-API-Secret': apiSecret }, body: '{}' });
+      expect(user.status).toBe(200);
+      server.child.kill('SIGTERM');
+      expect((await server.exit).code).toBe(0);
+      expect(existsSync(join(temp.dir, 'cli.db'))).toBe(true);
+
+      // The second start finds the app and prints no secret.
+      const again = serve(['--port', '0', '--database', database]);
+      await again.lines(1);
+      again.child.kill('SIGINT');
+      const { code, signal, stdout } = await again.exit;
+      expect([code, signal]).toEqual([0, null]);
+      expect(stdout).not.toContain('BELFRY_API_SECRET');
+    });
+
+    it('makes sure the app of BELFRY_API_KEY and BELFRY_API_SECRET exists, from the environment', async () => {
+      const server = serve([], { BELFRY_PORT: '0', BELFRY_DATABASE_URL: 'sqlite::memory:', BELFRY_API_KEY: 'key-from-env', BELFRY_API_SECRET: 'secret-from-env', BELFRY_SECURE_MODE: '1' });
+      const [first] = await server.lines(1);
+      const url = first!.replace('belfry-server listening on ', '');
+      const ok = await fetch(`${url}/v1/users/ada`, { method: 'PUT', headers: { 'X-API-Key': 'key-from-env', 'X-API-Secret': 'secret-from-env' }, body: '{}' });
+      expect(ok.status).toBe(200);
+      const client = await fetch(`${url}/v1/me/connect`, { method: 'POST', headers: { 'X-API-Key': 'key-from-env', 'X-User-Id': 'ada' } });
+      expect((await client.json()).error.code).toBe('user_token_required');
+      server.child.kill('SIGTERM');
+      const { code, stdout } = await server.exit;
+      expect(code).toBe(0);
+      expect(stdout).not.toContain('secret-from-env');
+    });
+  });
+
+  describe('--help', () => {
+    it('prints the usage and exits 0', async () => {
+      const help = run(['--help'], { cwd: temp.dir });
+      children.push(help.child);
+      const { code, stdout } = await help.exit;
+      expect(code).toBe(0);
+      expect(stdout).toContain('Usage: belfry-server serve [--port N] [--host H] [--database URL]');
+    });
+
+    it('exits 2 with the usage on stderr for an unknown option', async () => {
+      const bad = run(['serve', '--bogus'], { cwd: temp.dir });
+      children.push(bad.child);
+      const { code, stderr } = await bad.exit;
+      expect(code).toBe(2);
+      expect(stderr).toContain('Usage:');
+    });
+  });
+});

@@ -1,0 +1,232 @@
+// The event stream over a real port: the client reads it with fetch() streaming, as browsers do.
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InboxChangeEvent } from 'belfry/protocol';
+import { createMemoryBus, createServer, openStorage, userTopic } from '../../src/index.ts';
+import type { Bus, RunningServer, Storage, UserRecord } from '../../src/index.ts';
+import { createRecordingLog, createTempDir, createTrigger } from '../fixtures.ts';
+import { createContent } from '../storage/contract.ts';
+import { openStream, waitFor } from './sse-client.ts';
+import type { Frame, TestStream } from './sse-client.ts';
+
+interface Harness {
+  server: RunningServer;
+  storage: Storage;
+  bus: Bus;
+  user: UserRecord;
+  appId: string;
+  /** Writes `count` notifications for the user straight to storage and pokes, as the trigger route does. */
+  deliver(count?: number): Promise<InboxChangeEvent[]>;
+  /** Sends a trigger through the HTTP API. */
+  trigger(): Promise<void>;
+  stream(headers?: Record<string, string>, query?: string): Promise<TestStream>;
+}
+
+describe('createHub', () => {
+  let temp: ReturnType<typeof createTempDir>;
+  let harness: Harness;
+  const streams: TestStream[] = [];
+
+  /** Starts a server on port 0; `wrap` may intercept storage calls to force races. */
+  async function start(options: { heartbeatMs?: number; wrap?: (storage: Storage) => Storage } = {}): Promise<Harness> {
+    const storage = await openStorage(`sqlite:${join(temp.dir, 'belfry.db')}`);
+    const bus = createMemoryBus();
+    const server = await createServer({ port: 0, storage: options.wrap ? options.wrap(storage) : storage, bus, heartbeatMs: options.heartbeatMs ?? 60_000, log: createRecordingLog() });
+    const app = (await storage.findAppByApiKey(server.app.apiKey))!;
+    const user = await storage.upsertUser(app.id, 'ada', {});
+    const clientHeaders = { 'X-API-Key': server.app.apiKey, 'X-User-Id': 'ada' };
+    const h: Harness = {
+      server,
+      storage,
+      bus,
+      user,
+      appId: app.id,
+      async deliver(count = 1) {
+        const deliveries = await storage.deliver(app.id, Array<number>(count).fill(user.id), createContent());
+        for (const d of deliveries) await bus.publish(userTopic(user.id), d.event.seq);
+        return deliveries.map((d) => d.event);
+      },
+      async trigger() {
+        const response = await fetch(`${server.url}/v1/notifications`, {
+          method: 'POST',
+          headers: { 'X-API-Key': server.app.apiKey, 'X-API-Secret': server.app.apiSecret!, 'Content-Type': 'application/json' },
+          body: JSON.stringify(createTrigger({ recipients: ['ada'] })),
+        });
+        expect(response.status).toBe(202);
+      },
+      async stream(headers = {}, query = '') {
+        const stream = await openStream(`${server.url}/v1/me/events${query}`, { ...clientHeaders, ...headers });
+        streams.push(stream);
+        return stream;
+      },
+    };
+    return h;
+  }
+
+  const seqsOf = (frames: Frame[]) => frames.map((f) => Number(f.id));
+
+  beforeEach(() => {
+    temp = createTempDir();
+  });
+  afterEach(async () => {
+    for (const stream of streams.splice(0)) stream.close();
+    await harness?.server.close();
+    temp.cleanup();
+  });
+
+  describe('.open()', () => {
+    it('streams new events live with the SSE headers', async () => {
+      harness = await start();
+      const stream = await harness.stream();
+      expect(stream.response.headers.get('Content-Type')).toMatch(/^text\/event-stream/);
+      expect(stream.response.headers.get('Cache-Control')).toBe('no-cache');
+      expect(stream.response.headers.get('X-Accel-Buffering')).toBe('no');
+      await harness.trigger();
+      const frame = await stream.next();
+      expect(frame).toMatchObject({ id: '1', event: 'notification.created', data: { type: 'notification.created', seq: 1, counts: { unseen: 1, unread: 1 } } });
+      expect(frame.data.notification.title).toBe('Hello <<recipient.firstName>>');
+    });
+
+    it('resumes after Last-Event-ID with the missed events, then live ones', async () => {
+      harness = await start();
+      await harness.deliver(3);
+      const stream = await harness.stream({ 'Last-Event-ID': '1' });
+      expect(seqsOf([await stream.next(), await stream.next()])).toEqual([2, 3]);
+      await harness.trigger();
+      expect(await stream.next()).toMatchObject({ id: '4', event: 'notification.created' });
+    });
+
+    it('takes the cursor from ?after= too', async () => {
+      harness = await start();
+      await harness.deliver(3);
+      const stream = await harness.stream({}, '?after=2');
+      expect(await stream.next()).toMatchObject({ id: '3' });
+    });
+
+    it('loses nothing and repeats nothing when events are written right after the replay query', async () => {
+      let raced = false;
+      harness = await start({
+        wrap: (storage) => ({
+          ...storage,
+          async listEvents(userId, after, limit) {
+            const events = await storage.listEvents(userId, after, limit);
+            if (!raced) {
+              // The replay result is already read: these two exist only in the database and a poke.
+              raced = true;
+              await harness.deliver(2);
+            }
+            return events;
+          },
+        }),
+      });
+      await harness.deliver(2);
+      const stream = await harness.stream({ 'Last-Event-ID': '0' });
+      const frames = await stream.until((f) => f.id === '4');
+      await harness.deliver(1);
+      frames.push(await stream.next());
+      expect(seqsOf(frames)).toEqual([1, 2, 3, 4, 5]);
+      expect(raced).toBe(true);
+    });
+
+    it('loses nothing and repeats nothing when events are written between subscribing and replaying', async () => {
+      let raced = false;
+      harness = await start({
+        wrap: (storage) => ({
+          ...storage,
+          async listEvents(userId, after, limit) {
+            if (!raced) {
+              // Subscribed already: these are both in the replay and poked.
+              raced = true;
+              await harness.deliver(2);
+            }
+            return storage.listEvents(userId, after, limit);
+          },
+        }),
+      });
+      await harness.deliver(1);
+      const stream = await harness.stream({ 'Last-Event-ID': '0' });
+      const frames = await stream.until((f) => f.id === '3');
+      await harness.deliver(1);
+      frames.push(await stream.next());
+      expect(seqsOf(frames)).toEqual([1, 2, 3, 4]);
+    });
+
+    it('delivers every event exactly once in order under concurrent writes during resume', async () => {
+      harness = await start();
+      await harness.deliver(5);
+      const writes = Array.from({ length: 30 }, () => harness.trigger());
+      const stream = await harness.stream({ 'Last-Event-ID': '3' });
+      await Promise.all(writes);
+      const frames = await stream.until((f) => f.id === '35');
+      expect(seqsOf(frames)).toEqual(Array.from({ length: 32 }, (_, i) => i + 4));
+    });
+
+    it('sends heartbeats carrying the latest seq', async () => {
+      harness = await start({ heartbeatMs: 40 });
+      await harness.deliver(2);
+      const stream = await harness.stream();
+      const heartbeat = await stream.next(1000);
+      expect(heartbeat).toEqual({ id: '2', event: 'heartbeat', data: { type: 'heartbeat', seq: 2 } });
+      expect((await stream.next(1000)).event).toBe('heartbeat');
+    });
+
+    it('sends one resync frame instead of replaying a gap over 1000 events', async () => {
+      harness = await start();
+      await harness.deliver(1001);
+      const stream = await harness.stream({ 'Last-Event-ID': '0' });
+      expect(await stream.next()).toEqual({ id: '1001', event: 'resync', data: { type: 'resync', seq: 1001 } });
+      await harness.deliver(1);
+      expect(await stream.next()).toMatchObject({ id: '1002', event: 'notification.created' });
+    });
+
+    it('replays a gap of exactly 1000 events', async () => {
+      harness = await start();
+      await harness.deliver(1000);
+      const stream = await harness.stream({ 'Last-Event-ID': '0' });
+      const frames = await stream.until((f) => f.id === '1000');
+      expect(frames).toHaveLength(1000);
+      expect(frames[0]!.event).toBe('notification.created');
+    });
+
+    it('sends resync for a cursor ahead of the user (another database)', async () => {
+      harness = await start();
+      await harness.deliver(1);
+      const stream = await harness.stream({ 'Last-Event-ID': '50' });
+      expect(await stream.next()).toMatchObject({ id: '1', event: 'resync' });
+    });
+
+    it('answers 400 for a malformed Last-Event-ID', async () => {
+      harness = await start();
+      const response = await fetch(`${harness.server.url}/v1/me/events`, { headers: { 'X-API-Key': harness.server.app.apiKey, 'X-User-Id': 'ada', 'Last-Event-ID': 'abc' } });
+      expect(response.status).toBe(400);
+      expect((await response.json()).error.code).toBe('invalid_request');
+    });
+  });
+
+  describe('.openStreams', () => {
+    it('goes back to 0 after the client aborts', async () => {
+      harness = await start();
+      const first = await harness.stream();
+      const second = await harness.stream();
+      expect(harness.server.hub.openStreams).toBe(2);
+      first.close();
+      await waitFor(() => harness.server.hub.openStreams === 1);
+      second.close();
+      await waitFor(() => harness.server.hub.openStreams === 0);
+      // The subscription is gone too: a poke reaches nobody and nothing fails.
+      await harness.deliver(1);
+    });
+  });
+
+  describe('.closeAll()', () => {
+    it('ends open streams promptly when the server closes', async () => {
+      harness = await start();
+      const stream = await harness.stream();
+      const started = Date.now();
+      await harness.server.close();
+      await stream.ended;
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(harness.server.hub.openStreams).toBe(0);
+    });
+  });
+});

@@ -1,0 +1,129 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backendHeaders, clientHeaders, connect, createTestService, createTrigger, putUser, send, trigger } from '../fixtures.ts';
+import type { TestService } from '../fixtures.ts';
+
+describe('notificationRoutes', () => {
+  let service: TestService;
+  beforeEach(async () => (service = await createTestService()));
+  afterEach(async () => service.close());
+
+  const inbox = async (userId: string) => (await send(service, 'GET', '/v1/me/notifications', { headers: clientHeaders(service, userId) })).body;
+
+  describe('POST /v1/notifications', () => {
+    it('delivers to known users and discards unknown ones with a reason', async () => {
+      await putUser(service, 'ada');
+      await connect(service, 'bob');
+      const answer = await trigger(service, createTrigger({ recipients: ['ada', 'ghost', 'bob'] }));
+      expect(answer.status).toBe(202);
+      expect(answer.body).toEqual({
+        id: expect.stringMatching(/^trg_/),
+        delivered: ['ada', 'bob'],
+        discarded: [{ identifier: 'ghost', reason: 'user_not_found' }],
+      });
+      expect((await inbox('bob')).items).toHaveLength(1);
+    });
+
+    it('stores the template sources unrendered with the inline content and data', async () => {
+      await putUser(service, 'ada');
+      const notification = {
+        title: 'Hi <<recipient.firstName>>',
+        message: 'Order <<data.orderId>>',
+        url: '/orders/42',
+        icon: 'https://cdn.example.com/i.png',
+        category: 'orders',
+        workflow: { identifier: 'order-shipped' },
+        actions: [{ id: 'view', label: 'View', url: 'https://example.com/o/42', style: 'primary' as const }],
+      };
+      await trigger(service, createTrigger({ notification, data: { orderId: 42 } }));
+      const [item] = (await inbox('ada')).items;
+      expect(item).toMatchObject({
+        title: 'Hi <<recipient.firstName>>',
+        message: 'Order <<data.orderId>>',
+        url: '/orders/42',
+        icon: 'https://cdn.example.com/i.png',
+        category: 'orders',
+        workflow: 'order-shipped',
+        actions: notification.actions,
+        data: { orderId: 42 },
+        seenAt: null,
+        readAt: null,
+        archivedAt: null,
+      });
+      expect(item.id).toMatch(/^ntf_/);
+    });
+
+    it('creates or updates inline recipients before delivering', async () => {
+      await putUser(service, 'ada', { firstName: 'Ada', locale: 'en' });
+      const answer = await trigger(service, createTrigger({ recipients: [{ identifier: 'ada', locale: 'fr' }, { identifier: 'cy', email: 'cy@example.com' }] }));
+      expect(answer.body.delivered).toEqual(['ada', 'cy']);
+      const ada = await send(service, 'GET', '/v1/users/ada', { headers: backendHeaders(service) });
+      expect(ada.body.attributes).toEqual({ firstName: 'Ada', locale: 'fr' });
+      const cy = await send(service, 'GET', '/v1/users/cy', { headers: backendHeaders(service) });
+      expect(cy.body.attributes).toEqual({ email: 'cy@example.com' });
+    });
+
+    it('delivers once to a recipient named twice', async () => {
+      await putUser(service, 'ada');
+      const answer = await trigger(service, createTrigger({ recipients: ['ada', { identifier: 'ada' }, 'ada'] }));
+      expect(answer.body.delivered).toEqual(['ada']);
+      expect((await inbox('ada')).items).toHaveLength(1);
+    });
+
+    it('answers 400 without a title and a message, and writes nothing', async () => {
+      await putUser(service, 'ada');
+      const answer = await trigger(service, createTrigger({ notification: { title: undefined, message: undefined } }));
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.code).toBe('invalid_request');
+      expect((await connect(service, 'ada')).body.seq).toBe(0);
+    });
+
+    it('answers 400 naming an unsafe url or action url', async () => {
+      await putUser(service, 'ada');
+      const url = await trigger(service, createTrigger({ notification: { url: 'javascript:alert(1)' } }));
+      expect(url.status).toBe(400);
+      expect(url.body.error.message).toContain('notification.url');
+      const action = await trigger(service, createTrigger({ notification: { actions: [{ id: 'a', label: 'A', url: 'java\tscript:alert(1)' }] } }));
+      expect(action.status).toBe(400);
+      expect(action.body.error.message).toContain('notification.actions[0].url');
+      const data = await trigger(service, createTrigger({ notification: { url: 'data:text/html,<b>x</b>' } }));
+      expect(data.status).toBe(400);
+    });
+
+    it('answers 400 for more than 100 recipients and for none', async () => {
+      const many = Array.from({ length: 101 }, (_, i) => `user-${i}`);
+      const tooMany = await trigger(service, createTrigger({ recipients: many }));
+      expect(tooMany.status).toBe(400);
+      expect(tooMany.body.error.message).toContain('sendTo.recipients');
+      expect((await trigger(service, createTrigger({ recipients: many.slice(0, 100) }))).status).toBe(202);
+      expect((await trigger(service, createTrigger({ recipients: [] }))).status).toBe(400);
+    });
+
+    it('answers 400 naming a recipient of the wrong type or with bad attributes', async () => {
+      const number = await trigger(service, createTrigger({ recipients: ['ada', 7] }));
+      expect(number.body.error.message).toContain('sendTo.recipients[1]');
+      const email = await trigger(service, createTrigger({ recipients: [{ identifier: 'ada', email: 'nope' }] }));
+      expect(email.body.error.message).toContain('sendTo.recipients[0].email');
+      const missing = await trigger(service, createTrigger({ recipients: [{ email: 'a@b.co' }] }));
+      expect(missing.body.error.message).toContain('sendTo.recipients[0].identifier');
+    });
+
+    it('answers 413 payload_too_large for a body over 256 KB', async () => {
+      const answer = await trigger(service, createTrigger({ data: { blob: 'x'.repeat(300 * 1024) } }));
+      expect(answer.status).toBe(413);
+      expect(answer.body.error.code).toBe('payload_too_large');
+    });
+
+    it('counts the bytes of a body sent without Content-Length', async () => {
+      const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent++ < 6) controller.enqueue(chunk);
+          else controller.close();
+        },
+      });
+      const response = await service.app.request('/v1/notifications', { method: 'POST', headers: backendHeaders(service), body, duplex: 'half' } as RequestInit);
+      expect(response.status).toBe(413);
+    });
+  });
+});
