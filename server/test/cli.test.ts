@@ -2,6 +2,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -100,6 +102,23 @@ describe('belfry-server', () => {
       const { code, stdout } = await server.exit;
       expect(code).toBe(0);
       expect(stdout).not.toContain('secret-from-env');
+    });
+  });
+
+  describe('serve on a busy port', () => {
+    it('exits 1 with the reason on stderr', async () => {
+      const blocker = createNetServer();
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+      const { port } = blocker.address() as AddressInfo;
+      try {
+        const busy = serve(['--port', String(port), '--database', 'sqlite::memory:']);
+        const { code, stdout, stderr } = await busy.exit;
+        expect(code).toBe(1);
+        expect(stdout).toBe('');
+        expect(stderr).toContain('EADDRINUSE');
+      } finally {
+        await new Promise((resolve) => blocker.close(resolve));
+      }
     });
   });
 

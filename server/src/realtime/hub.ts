@@ -124,6 +124,7 @@ export function createHub(options: HubOptions): Hub {
       output = stream;
       stream.onAbort(end);
       c.req.raw.signal.addEventListener('abort', end, { once: true });
+      if (c.req.raw.signal.aborted) end();
       if (ended) return;
       if (resync) await write({ type: 'resync', seq: lastSent });
       heartbeat = setInterval(() => {

@@ -1,6 +1,7 @@
 // Parses and validates the body of `POST /v1/notifications` (design §4) before anything is
 // written, so a 400 never leaves half a trigger behind.
 import type { Attributes, NotificationAction } from 'belfry/protocol';
+import { isSafeUrl } from 'belfry/template';
 import { invalidField } from '../errors.ts';
 import { objectField, optionalEnum, optionalJsonObject, optionalString, optionalUrl } from '../http/index.ts';
 import type { NotificationContent } from '../storage/index.ts';
@@ -22,6 +23,16 @@ export interface ParsedRecipient {
 export interface ParsedTrigger {
   content: NotificationContent;
   recipients: ParsedRecipient[];
+}
+
+// An icon is an image URL: the link allow-list, plus inline images (`data:image/...`), which an
+// <img> renders without running anything.
+function parseIcon(value: unknown): string | null {
+  const icon = optionalString(value, 'notification.icon');
+  if (icon !== null && !isSafeUrl(icon) && !/^data:image\/[a-z0-9.+-]+[;,]/i.test(icon)) {
+    throw invalidField('notification.icon', 'must be an https:, http: or relative URL, or a data:image/ URL');
+  }
+  return icon;
 }
 
 function parseActions(value: unknown): NotificationAction[] {
@@ -64,7 +75,8 @@ export function parseTrigger(body: unknown): ParsedTrigger {
   const notification = objectField(root['notification'], 'notification');
   const title = optionalString(notification['title'], 'notification.title');
   const message = optionalString(notification['message'], 'notification.message');
-  if (title === null && message === null) throw invalidField('notification', 'needs a title or a message');
+  // Empty strings count as missing: a notification must say something.
+  if (!title && !message) throw invalidField('notification', 'needs a title or a message');
   let workflow: string | null = null;
   if (notification['workflow'] !== undefined && notification['workflow'] !== null) {
     workflow = validIdentifier(objectField(notification['workflow'], 'notification.workflow')['identifier'], 'notification.workflow.identifier');
@@ -80,7 +92,7 @@ export function parseTrigger(body: unknown): ParsedTrigger {
       title: title ?? '',
       message: message ?? '',
       url: optionalUrl(notification['url'], 'notification.url'),
-      icon: optionalString(notification['icon'], 'notification.icon'),
+      icon: parseIcon(notification['icon']),
       actions: parseActions(notification['actions']),
       data: optionalJsonObject(root['data'], 'data'),
     },

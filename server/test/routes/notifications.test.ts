@@ -77,6 +77,23 @@ describe('notificationRoutes', () => {
       expect((await connect(service, 'ada')).body.seq).toBe(0);
     });
 
+    it('answers 400 for empty title and message', async () => {
+      await putUser(service, 'ada');
+      const answer = await trigger(service, createTrigger({ notification: { title: '', message: '' } }));
+      expect(answer.status).toBe(400);
+      expect((await trigger(service, createTrigger({ notification: { title: '', message: 'Only a body' } }))).status).toBe(202);
+    });
+
+    it('accepts image URLs and data:image icons, and refuses script icons', async () => {
+      await putUser(service, 'ada');
+      for (const icon of ['https://cdn.example.com/a.png', '/icons/a.svg', 'data:image/png;base64,iVBORw0KGgo=']) {
+        expect((await trigger(service, createTrigger({ notification: { icon } }))).status, icon).toBe(202);
+      }
+      const answer = await trigger(service, createTrigger({ notification: { icon: 'javascript:alert(1)' } }));
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.message).toContain('notification.icon');
+    });
+
     it('answers 400 naming an unsafe url or action url', async () => {
       await putUser(service, 'ada');
       const url = await trigger(service, createTrigger({ notification: { url: 'javascript:alert(1)' } }));
