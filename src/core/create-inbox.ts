@@ -154,7 +154,9 @@ export function createInbox(options: InboxOptions): Inbox {
       await mutate(patches, 'POST', '/v1/me/notifications/bulk', { action: 'seen' });
     },
     render(notification) {
-      const attributes = store.state.user?.attributes ?? {};
+      // Read through the signal: a component that renders with it then re-renders when the
+      // user's attributes change (a `user.updated` event), so names in templates stay current.
+      const attributes = store.signals.user.value?.attributes ?? {};
       const hit = renderCache.get(notification);
       if (hit && hit.attributes === attributes) return hit.rendered;
       const context = {

@@ -153,6 +153,9 @@ function applyEvent(state: InboxState, event: StreamEvent): InboxState {
       return { ...base, items: upsert(state.items, event.notification, hasMore) };
     case 'notification.deleted':
       return { ...base, items: state.items.filter((n) => n.id !== event.id) };
+    case 'user.updated':
+      // Templates render with the user's current attributes; a new user object re-renders them.
+      return { ...base, user: event.user };
     case 'notifications.bulk': {
       const ids = event.ids === null ? null : new Set(event.ids);
       // ids null: every notification (of the category, when given) that existed at this seq —

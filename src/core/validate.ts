@@ -86,6 +86,8 @@ export function parseStreamEvent(value: unknown): StreamEvent | null {
       const ok = isString(v.action) && BULK_ACTIONS.has(v.action) && idsOk && isNullableString(v.category) && isString(v.at);
       return ok && isCounts(v.counts) ? (v as unknown as StreamEvent) : null;
     }
+    case 'user.updated':
+      return isUser(v.user) && isCounts(v.counts) ? (v as unknown as StreamEvent) : null;
     default:
       return v as unknown as StreamEvent; // heartbeat, resync, reauth: type and seq suffice
   }

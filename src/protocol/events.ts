@@ -1,7 +1,7 @@
 // Realtime events (design §4). Each is one SSE frame: `id: <seq>`, `event: <type>`,
 // `data: <the event as JSON>`. Every change to a user's inbox has a per-user, strictly
 // increasing `seq`, written in the same transaction as the change.
-import type { BulkAction, Counts, Notification } from './types.ts';
+import type { Attributes, BulkAction, Counts, Notification } from './types.ts';
 
 /** A new notification arrived. */
 export interface NotificationCreatedEvent {
@@ -41,6 +41,17 @@ export interface NotificationsBulkEvent {
   counts: Counts;
 }
 
+/**
+ * The user's attributes changed (by the app's backend or an inline identification). The widget
+ * renders templates with the user's current attributes, so it re-renders with these.
+ */
+export interface UserUpdatedEvent {
+  type: 'user.updated';
+  seq: number;
+  user: { identifier: string; attributes: Attributes };
+  counts: Counts;
+}
+
 /** Sent every 15 s; `seq` is the user's latest, so a client behind it catches up. */
 export interface HeartbeatEvent {
   type: 'heartbeat';
@@ -64,7 +75,8 @@ export type InboxChangeEvent =
   | NotificationCreatedEvent
   | NotificationUpdatedEvent
   | NotificationDeletedEvent
-  | NotificationsBulkEvent;
+  | NotificationsBulkEvent
+  | UserUpdatedEvent;
 
 /** Anything that travels on the event stream. */
 export type StreamEvent = InboxChangeEvent | HeartbeatEvent | ResyncEvent | ReauthEvent;
@@ -75,6 +87,7 @@ export const EVENT_TYPES = [
   'notification.updated',
   'notification.deleted',
   'notifications.bulk',
+  'user.updated',
   'heartbeat',
   'resync',
   'reauth',

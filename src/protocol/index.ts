@@ -24,6 +24,7 @@ export type {
   NotificationUpdatedEvent,
   NotificationDeletedEvent,
   NotificationsBulkEvent,
+  UserUpdatedEvent,
   HeartbeatEvent,
   ResyncEvent,
   ReauthEvent,

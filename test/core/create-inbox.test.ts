@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto';
+import { effect } from '@preact/signals-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cacheName, createInboxCache } from '../../src/core/cache.ts';
 import { createInbox, InboxError } from '../../src/core/index.ts';
@@ -381,6 +382,24 @@ describe('createInbox', () => {
         title: [{ type: 'text', value: 'Hi Ada' }],
         message: [{ type: 'strong', children: [{ type: 'text', value: '3' }] }, { type: 'text', value: ' new' }],
       });
+    });
+    it('re-renders with the new attributes after a user.updated event, and reads them through the user signal', async () => {
+      const { service, start } = setup();
+      const { stream } = scriptHealthy(service);
+      const inbox = start();
+      await vi.waitFor(() => expect(inbox.connection.value).toBe('online'));
+      const notification = createNotification({ title: 'Hi <<recipient.firstName>>' });
+      expect(inbox.render(notification).title).toEqual([{ type: 'text', value: 'Hi Ada' }]);
+      const seen: string[] = [];
+      // A component reading render() subscribes to the user signal, so it re-renders on the change.
+      const stop = effect(() => {
+        seen.push(String((inbox.render(notification).title[0] as { value: string }).value));
+      });
+      stream.send({ type: 'user.updated', seq: 8, user: { identifier: 'ada', attributes: { firstName: 'Augusta' } }, counts: createCounts(2, 2) });
+      await vi.waitFor(() => expect(inbox.user.value?.attributes).toEqual({ firstName: 'Augusta' }));
+      expect(inbox.render(notification).title).toEqual([{ type: 'text', value: 'Hi Augusta' }]);
+      expect(seen).toEqual(['Hi Ada', 'Hi Augusta']);
+      stop();
     });
   });
 

@@ -118,6 +118,15 @@ describe('reduce', () => {
       expect(state.items).toEqual([start.items[1]]);
     });
 
+    it('takes the user from user.updated, ignoring a stale one', () => {
+      const start = readyState();
+      const user = { identifier: 'ada', attributes: { firstName: 'Augusta' } };
+      const state = reduce(start, received({ type: 'user.updated', seq: 11, user, counts: createCounts(1, 1) }));
+      expect(state).toMatchObject({ user, seq: 11, items: start.items });
+      const stale = { identifier: 'ada', attributes: { firstName: 'Old' } };
+      expect(reduce(state, received({ type: 'user.updated', seq: 11, user: stale, counts: createCounts(1, 1) }))).toBe(state);
+    });
+
     it('applies a bulk read to all items of the category when ids is null', () => {
       const items = [createNotification({ category: 'billing' }), createNotification({ category: 'social' }), createNotification({ category: 'billing', readAt: '2029-01-01T00:00:00.000Z' })];
       const at = '2030-02-01T00:00:00.000Z';

@@ -28,7 +28,7 @@ export function notificationRoutes(deps: RouteDeps): Hono<AuthEnv> {
       if (named.has(recipient.identifier)) continue;
       named.add(recipient.identifier);
       const user = recipient.attributes
-        ? await saveUser(storage, appId, recipient.identifier, recipient.attributes, `sendTo.recipients[${i}]`)
+        ? await saveUser(deps, appId, recipient.identifier, recipient.attributes, `sendTo.recipients[${i}]`)
         : await storage.findUser(appId, recipient.identifier);
       if (user) targets.push({ identifier: recipient.identifier, userId: user.id });
       else response.discarded.push({ identifier: recipient.identifier, reason: 'user_not_found' });

@@ -7,7 +7,8 @@ import type { AuthEnv } from '../auth.ts';
 import { HttpError, invalidField } from '../errors.ts';
 import { readJson } from '../http/index.ts';
 import { mergeAttributes } from '../storage/index.ts';
-import type { Storage, UserRecord } from '../storage/index.ts';
+import type { UserRecord } from '../storage/index.ts';
+import { poke } from './deps.ts';
 import type { RouteDeps } from './deps.ts';
 
 /** The wire shape of a stored user. */
@@ -29,24 +30,30 @@ export function validAttributes(value: unknown, prefix = ''): Attributes {
   return value as Attributes;
 }
 
-/** Creates or updates a user, refusing a merge that would exceed the attribute limit. */
-export async function saveUser(storage: Storage, appId: string, identifier: string, patch: Attributes, field = 'attributes'): Promise<UserRecord> {
-  const existing = await storage.findUser(appId, identifier);
+/**
+ * Creates or updates a user, refusing a merge that would exceed the attribute limit, and pokes
+ * the user's open streams when the change wrote a `user.updated` event.
+ */
+export async function saveUser(deps: RouteDeps, appId: string, identifier: string, patch: Attributes, field = 'attributes'): Promise<UserRecord> {
+  const existing = await deps.storage.findUser(appId, identifier);
   if (Object.keys(mergeAttributes(existing?.attributes ?? {}, patch)).length > MAX_ATTRIBUTES) {
     throw invalidField(field, `would exceed ${MAX_ATTRIBUTES} attributes`);
   }
-  return storage.upsertUser(appId, identifier, patch);
+  const saved = await deps.storage.upsertUser(appId, identifier, patch);
+  if (existing && saved.seq > existing.seq) await poke(deps, [{ userId: saved.id, seq: saved.seq }]);
+  return saved;
 }
 
 /** Routes under `/v1/users`. */
-export function userRoutes({ storage }: RouteDeps): Hono<AuthEnv> {
+export function userRoutes(deps: RouteDeps): Hono<AuthEnv> {
+  const { storage } = deps;
   const routes = new Hono<AuthEnv>();
   routes.use('*', backendAuth(storage));
 
   routes.put('/:identifier', async (c) => {
     const identifier = validIdentifier(c.req.param('identifier'), 'identifier');
     const patch = validAttributes(await readJson(c));
-    return c.json(toUser(await saveUser(storage, c.get('app').id, identifier, patch)));
+    return c.json(toUser(await saveUser(deps, c.get('app').id, identifier, patch)));
   });
 
   routes.get('/:identifier', async (c) => {

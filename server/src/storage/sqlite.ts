@@ -12,6 +12,7 @@ import type {
   NotificationPatch,
   NotificationsBulkEvent,
   NotificationUpdatedEvent,
+  UserUpdatedEvent,
 } from 'belfry/protocol';
 import { createApiKey, createApiSecret, createId, hashSecret } from '../crypto.ts';
 import { mergeAttributes } from './attributes.ts';
@@ -127,12 +128,18 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
 
   const upsertUser = db.transaction((appId: string, identifier: string, patch: Attributes) => {
     const at = now();
-    stmt.insertUser.run(appId, identifier, at, at);
+    const created = stmt.insertUser.run(appId, identifier, at, at).changes === 1;
     const row = stmt.user.get(appId, identifier)!;
     if (Object.keys(patch).length === 0) return toUserRecord(row);
     const attributes = mergeAttributes(JSON.parse(row.attributes) as Attributes, patch);
-    stmt.updateUser.run(JSON.stringify(attributes), at, row.id);
-    return toUserRecord({ ...row, attributes: JSON.stringify(attributes), updated_at: at });
+    const serialized = JSON.stringify(attributes);
+    if (serialized === row.attributes) return toUserRecord(row);
+    stmt.updateUser.run(serialized, at, row.id);
+    // A user created just now has no widget open yet (connect creates users without attributes).
+    if (created) return toUserRecord({ ...row, attributes: serialized, updated_at: at });
+    // Widgets render templates with the user's current attributes: tell open ones, in order.
+    const event = appendEvent<UserUpdatedEvent>(row.id, (seq) => ({ type: 'user.updated', seq, user: { identifier, attributes } }))!;
+    return toUserRecord({ ...row, attributes: serialized, updated_at: at, seq: event.seq });
   });
 
   const deliver = db.transaction((appId: string, userIds: readonly number[], content: NotificationContent) => {

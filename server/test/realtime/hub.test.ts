@@ -87,6 +87,22 @@ describe('createHub', () => {
       expect(frame.data.notification.title).toBe('Hello <<recipient.firstName>>');
     });
 
+    it('streams user.updated live when the backend changes the user\'s attributes', async () => {
+      harness = await start();
+      const stream = await harness.stream();
+      const response = await fetch(`${harness.server.url}/v1/users/ada`, {
+        method: 'PUT',
+        headers: { 'X-API-Key': harness.server.app.apiKey, 'X-API-Secret': harness.server.app.apiSecret!, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ firstName: 'Augusta' }),
+      });
+      expect(response.status).toBe(200);
+      expect(await stream.next()).toMatchObject({
+        id: '1',
+        event: 'user.updated',
+        data: { type: 'user.updated', seq: 1, user: { identifier: 'ada', attributes: { firstName: 'Augusta' } } },
+      });
+    });
+
     it('resumes after Last-Event-ID with the missed events, then live ones', async () => {
       harness = await start();
       await harness.deliver(3);

@@ -58,6 +58,27 @@ export function describeStorageContract(name: string, open: () => Promise<{ stor
         expect((await storage.findUser(appId, 'ada'))!.attributes).toEqual({ lastName: 'Lovelace' });
       });
 
+      it('writes a user.updated event with the merged attributes when an existing user changes', async () => {
+        const updated = await storage.upsertUser(appId, 'ada', { firstName: 'Augusta', email: 'ada@example.com' });
+        expect(updated.seq).toBe(1);
+        expect(await eventsOf(user)).toEqual([
+          {
+            type: 'user.updated',
+            seq: 1,
+            user: { identifier: 'ada', attributes: { firstName: 'Augusta', email: 'ada@example.com' } },
+            counts: { unseen: 0, unread: 0 },
+          },
+        ]);
+      });
+
+      it('writes no event for a new user or a patch that changes nothing', async () => {
+        await storage.upsertUser(appId, 'ada', { firstName: 'Ada' });
+        const bob = await storage.upsertUser(appId, 'bob', { firstName: 'Bob' });
+        expect(await eventsOf(user)).toEqual([]);
+        expect(await eventsOf(bob)).toEqual([]);
+        expect(bob.seq).toBe(0);
+      });
+
       it('treats identifiers as exact and case-sensitive', async () => {
         const other = await storage.upsertUser(appId, 'Ada', {});
         expect(other.id).not.toBe(user.id);
