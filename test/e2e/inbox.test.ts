@@ -77,6 +77,23 @@ describe('the inbox in a host page', () => {
     await page.close();
   });
 
+  it('mounts with Belfry.render() from the script tag as well as with <belfry-inbox>', async () => {
+    const host = await startHostPage(`<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<script src="/belfry.iife.js"></script></head><body><div id="bell"></div></body></html>`);
+    hostPages.push(host);
+    const page = await browser.newPage();
+    await page.goto(host.url);
+    expect(await page.evaluate(() => Object.keys((window as unknown as { Belfry: object }).Belfry).sort())).toEqual(
+      expect.arrayContaining(['createInbox', 'render']),
+    );
+    await page.evaluate(
+      ({ apiKey, baseUrl }) => (window as unknown as { Belfry: { render: (t: string, o: object) => void } }).Belfry.render('#bell', { apiKey, userId: 'ada', baseUrl }),
+      { apiKey: TEST_APP.apiKey, baseUrl: service.url },
+    );
+    await page.locator('#bell').getByRole('button', { name: /^Notifications/ }).waitFor({ timeout: 10_000 });
+    await page.close();
+  });
+
   it('creates a user the widget has never seen when the page loads', async () => {
     const newcomer = `newcomer-${randomUUID()}`;
     await expect(sdk().getUser(newcomer)).rejects.toMatchObject({ status: 404, code: 'user_not_found' });
