@@ -7,9 +7,7 @@ import type {
   BulkAction,
   Counts,
   InboxChangeEvent,
-  Json,
   Notification,
-  NotificationAction,
   NotificationCreatedEvent,
   NotificationPatch,
   NotificationStatus,
@@ -36,16 +34,7 @@ export interface UserRecord {
 }
 
 /** What a trigger delivers to each recipient; `title` and `message` are template sources. */
-export interface NotificationContent {
-  category: string | null;
-  workflow: string | null;
-  title: string;
-  message: string;
-  url: string | null;
-  icon: string | null;
-  actions: NotificationAction[];
-  data: Record<string, Json>;
-}
+export type NotificationContent = Pick<Notification, 'category' | 'workflow' | 'title' | 'message' | 'url' | 'icon' | 'actions' | 'data'>;
 
 /** One page query of a user's inbox, newest first; `before` is an exclusive `seq` cursor. */
 export interface NotificationQuery {
