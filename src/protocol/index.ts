@@ -16,7 +16,16 @@ export type {
   Recipient,
   TriggerRequest,
   DiscardReason,
+  ChannelName,
+  SkipReason,
   TriggerResponse,
+  InAppTemplate,
+  WorkflowChannels,
+  WorkflowInput,
+  Workflow,
+  Preferences,
+  PreferencesResponse,
+  DeliveryRecord,
   ErrorBody,
 } from './types.ts';
 export type {
@@ -31,6 +40,7 @@ export type {
   InboxChangeEvent,
   StreamEvent,
 } from './events.ts';
+export { CHANNEL_NAMES } from './types.ts';
 export { EVENT_TYPES, HEARTBEAT_INTERVAL_MS, encodeSseFrame } from './events.ts';
 export { ERROR_CODES } from './errors.ts';
 export type { ErrorCode } from './errors.ts';

@@ -115,11 +115,87 @@ export interface TriggerRequest {
 /** Why a recipient got nothing. */
 export type DiscardReason = 'user_not_found';
 
-/** Answer of `POST /v1/notifications` (status 202). */
+/** A delivery channel of a workflow. */
+export type ChannelName = 'inApp' | 'email' | 'sms' | 'webhook';
+
+/** Every channel name, in delivery order. */
+export const CHANNEL_NAMES = ['inApp', 'email', 'sms', 'webhook'] as const satisfies readonly ChannelName[];
+
+/** Why one channel was not delivered to one recipient. */
+export type SkipReason = 'preference' | 'missing_attribute';
+
+/** Answer of `POST /v1/notifications` (status 202): what happened to every recipient. */
 export interface TriggerResponse {
   id: string;
+  /** Recipients who got the notification on at least one channel. */
   delivered: string[];
+  /** Recipients who got nothing because they do not exist. */
   discarded: { identifier: string; reason: DiscardReason }[];
+  /** Channels left out for a recipient, with the reason (an attribute missing, or opted out). */
+  skipped: { identifier: string; channel: ChannelName; reason: SkipReason }[];
+}
+
+/** In-app template of a workflow: template sources, rendered by the widget. */
+export interface InAppTemplate {
+  title: string;
+  message: string;
+  url?: string | null;
+  icon?: string | null;
+  actions?: NotificationAction[];
+}
+
+/** The per-channel templates of a workflow. */
+export interface WorkflowChannels {
+  inApp?: InAppTemplate;
+  /** Needs the recipient's `email` attribute. */
+  email?: { subject: string; body: string };
+  /** Needs the recipient's `phoneNumber` attribute (E.164). */
+  sms?: { text: string };
+  /** POSTs the rendered notification to `url`, signed with an HMAC header. */
+  webhook?: { url: string };
+}
+
+/** Body of `PUT /v1/workflows/{identifier}`. */
+export interface WorkflowInput {
+  name: string;
+  category?: string | null;
+  channels: WorkflowChannels;
+}
+
+/** A stored workflow. */
+export interface Workflow extends Required<Pick<WorkflowInput, 'name' | 'channels'>> {
+  identifier: string;
+  category: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * A user's preferences: per category, per channel, on or off. Anything not listed is on.
+ * Notifications without a category are governed by the category `default`.
+ */
+export type Preferences = Record<string, Partial<Record<ChannelName, boolean>>>;
+
+/** Answer of `GET /v1/me/preferences` (and `PUT`). */
+export interface PreferencesResponse {
+  preferences: Preferences;
+  /** The app's known categories, for a preferences screen. */
+  categories: { identifier: string; name: string }[];
+}
+
+/** One message a channel provider sent (or failed to), as `GET /v1/deliveries` lists it. */
+export interface DeliveryRecord {
+  id: string;
+  triggerId: string;
+  channel: Exclude<ChannelName, 'inApp'>;
+  recipient: string;
+  /** The address: an email, a phone number or a webhook URL. */
+  to: string;
+  subject: string | null;
+  body: string;
+  status: 'sent' | 'failed';
+  error: string | null;
+  createdAt: string;
 }
 
 /** Every error answer has this body. */

@@ -20,7 +20,7 @@ export function notificationRoutes(deps: RouteDeps): Hono<AuthEnv> {
   routes.post('/', async (c) => {
     const { content, recipients } = parseTrigger(await readJson(c));
     const appId = c.get('app').id;
-    const response: TriggerResponse = { id: createId('trg'), delivered: [], discarded: [] };
+    const response: TriggerResponse = { id: createId('trg'), delivered: [], discarded: [], skipped: [] };
     const targets: { identifier: string; userId: number }[] = [];
     // A recipient named twice gets one notification.
     const named = new Set<string>();

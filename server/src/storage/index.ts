@@ -10,8 +10,17 @@ export type {
   BulkChange,
   Delivery,
   AppInput,
+  AppSettings,
+  PublicKeyRecord,
+  WorkflowStore,
+  CategoryStore,
+  PreferenceStore,
+  IdempotencyBegin,
+  IdempotencyStore,
+  DeliveryStore,
   Storage,
 } from './types.ts';
+export { IDEMPOTENCY_TTL_MS } from './sqlite-stores.ts';
 export { mergeAttributes } from './attributes.ts';
 export { openSqliteStorage } from './sqlite.ts';
 export type { SqliteStorageOptions } from './sqlite.ts';

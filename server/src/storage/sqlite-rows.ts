@@ -1,6 +1,6 @@
 // Row shapes of the SQLite tables and their mapping to records and wire types.
 import type { Json, Notification, NotificationAction } from 'belfry/protocol';
-import type { AppRecord, UserRecord } from './types.ts';
+import type { AppRecord, PublicKeyRecord, UserRecord } from './types.ts';
 
 /** A row of `apps`. */
 export interface AppRow {
@@ -8,6 +8,9 @@ export interface AppRow {
   api_key: string;
   api_secret_hash: string;
   secure_mode: number;
+  signing_secret: string | null;
+  public_keys: string;
+  allow_non_expiring_tokens: number;
   created_at: string;
 }
 
@@ -47,6 +50,9 @@ export function toAppRecord(row: AppRow): AppRecord {
     apiKey: row.api_key,
     apiSecretHash: row.api_secret_hash,
     secureMode: row.secure_mode !== 0,
+    signingSecret: row.signing_secret,
+    publicKeys: JSON.parse(row.public_keys) as PublicKeyRecord[],
+    allowNonExpiringTokens: row.allow_non_expiring_tokens !== 0,
     createdAt: row.created_at,
   };
 }

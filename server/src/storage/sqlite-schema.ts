@@ -52,6 +52,60 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (user_id, seq)
   ) WITHOUT ROWID;
   `,
+  // 2: user tokens (secure mode), workflows, categories, preferences, idempotency, deliveries.
+  `
+  ALTER TABLE apps ADD COLUMN signing_secret TEXT;
+  ALTER TABLE apps ADD COLUMN public_keys TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE apps ADD COLUMN allow_non_expiring_tokens INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE workflows (
+    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+    identifier TEXT NOT NULL,
+    name TEXT NOT NULL,
+    category TEXT,
+    channels TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (app_id, identifier)
+  ) WITHOUT ROWID;
+  CREATE TABLE categories (
+    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+    identifier TEXT NOT NULL,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (app_id, identifier)
+  ) WITHOUT ROWID;
+  CREATE TABLE preferences (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    category TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    PRIMARY KEY (user_id, category, channel)
+  ) WITHOUT ROWID;
+  -- status is NULL while the first request runs, then the answer's HTTP status.
+  CREATE TABLE idempotency_keys (
+    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    status INTEGER,
+    body TEXT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (app_id, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE deliveries (
+    id TEXT PRIMARY KEY,
+    app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+    trigger_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    address TEXT NOT NULL,
+    subject TEXT,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX deliveries_app_created ON deliveries (app_id, created_at);
+  `,
 ];
 
 /** The schema version this code writes. */

@@ -19,7 +19,19 @@ import { mergeAttributes } from './attributes.ts';
 import { migrate } from './sqlite-schema.ts';
 import { toAppRecord, toNotification, toUserRecord } from './sqlite-rows.ts';
 import type { AppRow, NotificationRow, UserRow } from './sqlite-rows.ts';
-import type { AppInput, BulkChange, Delivery, MutationResult, NotificationContent, NotificationQuery, Storage } from './types.ts';
+import { createSqliteDeliveryStore, createSqliteIdempotencyStore, createSqlitePreferenceStore } from './sqlite-stores.ts';
+import { createSqliteCategoryStore, createSqliteWorkflowStore } from './sqlite-workflows.ts';
+import type {
+  AppInput,
+  AppRecord,
+  AppSettings,
+  BulkChange,
+  Delivery,
+  MutationResult,
+  NotificationContent,
+  NotificationQuery,
+  Storage,
+} from './types.ts';
 
 /** Options of `openSqliteStorage`. */
 export interface SqliteStorageOptions {
@@ -54,8 +66,18 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
   const stmt = {
     appByKey: db.prepare<[string], AppRow>('SELECT * FROM apps WHERE api_key = ?'),
     apps: db.prepare<[], AppRow>('SELECT * FROM apps ORDER BY created_at, rowid'),
-    insertApp: db.prepare('INSERT INTO apps (id, api_key, api_secret_hash, secure_mode, created_at) VALUES (?, ?, ?, ?, ?)'),
-    rekeyApp: db.prepare('UPDATE apps SET api_secret_hash = ?, secure_mode = COALESCE(?, secure_mode) WHERE id = ?'),
+    insertApp: db.prepare('INSERT INTO apps (id, api_key, api_secret_hash, created_at) VALUES (?, ?, ?, ?)'),
+    rekeyApp: db.prepare('UPDATE apps SET api_secret_hash = ? WHERE id = ?'),
+    // NULL parameters keep the stored value; `signing_secret` has an explicit flag since null clears it.
+    updateSettings: db.prepare(
+      `UPDATE apps SET secure_mode = COALESCE(@secureMode, secure_mode),
+         signing_secret = CASE WHEN @setSigningSecret THEN @signingSecret ELSE signing_secret END,
+         public_keys = COALESCE(@publicKeys, public_keys),
+         allow_non_expiring_tokens = COALESCE(@allowNonExpiringTokens, allow_non_expiring_tokens)
+       WHERE id = @id`,
+    ),
+    appById: db.prepare<[string], AppRow>('SELECT * FROM apps WHERE id = ?'),
+    deleteUser: db.prepare('DELETE FROM users WHERE app_id = ? AND identifier = ?'),
     user: db.prepare<[string, string], UserRow>('SELECT * FROM users WHERE app_id = ? AND identifier = ?'),
     insertUser: db.prepare(
       `INSERT INTO users (app_id, identifier, attributes, created_at, updated_at) VALUES (?, ?, '{}', ?, ?)
@@ -113,17 +135,25 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     return event;
   }
 
+  const bit = (value: boolean | undefined) => (value === undefined ? null : value ? 1 : 0);
+
+  function applySettings(appId: string, settings: AppSettings): AppRecord {
+    stmt.updateSettings.run({
+      id: appId,
+      secureMode: bit(settings.secureMode),
+      setSigningSecret: settings.signingSecret === undefined ? 0 : 1,
+      signingSecret: settings.signingSecret ?? null,
+      publicKeys: settings.publicKeys === undefined ? null : JSON.stringify(settings.publicKeys),
+      allowNonExpiringTokens: bit(settings.allowNonExpiringTokens),
+    });
+    return toAppRecord(stmt.appById.get(appId)!);
+  }
+
   function createApp(input: AppInput = {}) {
     const apiSecret = input.apiSecret ?? createApiSecret();
-    const row: AppRow = {
-      id: createId('app'),
-      api_key: input.apiKey ?? createApiKey(),
-      api_secret_hash: hashSecret(apiSecret),
-      secure_mode: input.secureMode ? 1 : 0,
-      created_at: now(),
-    };
-    stmt.insertApp.run(row.id, row.api_key, row.api_secret_hash, row.secure_mode, row.created_at);
-    return { app: toAppRecord(row), apiSecret };
+    const id = createId('app');
+    stmt.insertApp.run(id, input.apiKey ?? createApiKey(), hashSecret(apiSecret), now());
+    return { app: applySettings(id, input), apiSecret };
   }
 
   const upsertUser = db.transaction((appId: string, identifier: string, patch: Attributes) => {
@@ -242,9 +272,8 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
       db.transaction(() => {
         const existing = stmt.appByKey.get(input.apiKey);
         if (!existing) return createApp(input).app;
-        const secureMode = input.secureMode === undefined ? null : input.secureMode ? 1 : 0;
-        stmt.rekeyApp.run(hashSecret(input.apiSecret), secureMode, existing.id);
-        return toAppRecord(stmt.appByKey.get(input.apiKey)!);
+        stmt.rekeyApp.run(hashSecret(input.apiSecret), existing.id);
+        return applySettings(existing.id, input);
       })(),
     findAppByApiKey: async (apiKey) => {
       const row = stmt.appByKey.get(apiKey);
@@ -256,6 +285,8 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
       const row = stmt.user.get(appId, identifier);
       return row ? toUserRecord(row) : null;
     },
+    // Notifications, events and preferences go with the user (ON DELETE CASCADE).
+    deleteUser: async (appId, identifier) => stmt.deleteUser.run(appId, identifier).changes > 0,
     deliver: async (appId, userIds, content) => deliver(appId, userIds, content),
     getInboxState: async (userId) => db.transaction(() => ({ counts: countsOf(userId), seq: seqOf(userId) }))(),
     listNotifications: async (userId, query) => listNotifications(userId, query),
@@ -264,6 +295,11 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     applyBulk: async (userId, change) => applyBulk(userId, change),
     listEvents: async (userId, after, limit) =>
       stmt.events.all(userId, after, limit).map((row) => JSON.parse(row.payload) as InboxChangeEvent),
+    workflows: createSqliteWorkflowStore(db, now),
+    categories: createSqliteCategoryStore(db, now),
+    preferences: createSqlitePreferenceStore(db),
+    idempotency: createSqliteIdempotencyStore(db, () => (options.now ?? (() => new Date()))()),
+    deliveries: createSqliteDeliveryStore(db, now),
     close: async () => {
       if (db.open) db.close();
     },

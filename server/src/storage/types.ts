@@ -5,6 +5,10 @@
 import type {
   Attributes,
   BulkAction,
+  DeliveryRecord,
+  Preferences,
+  Workflow,
+  WorkflowInput,
   Counts,
   InboxChangeEvent,
   Notification,
@@ -19,7 +23,20 @@ export interface AppRecord {
   apiKey: string;
   apiSecretHash: string;
   secureMode: boolean;
+  /** The HS256 key for user tokens (never the API secret); null when not configured. */
+  signingSecret: string | null;
+  /** Public keys (PEM, SPKI) for RS256/ES256 user tokens, picked by the token's `kid`. */
+  publicKeys: PublicKeyRecord[];
+  /** Accept user tokens without `exp` (tokens from the Engagespot SDK have none). */
+  allowNonExpiringTokens: boolean;
   createdAt: string;
+}
+
+/** A registered public key for verifying user tokens. */
+export interface PublicKeyRecord {
+  kid: string;
+  alg: 'RS256' | 'ES256';
+  pem: string;
 }
 
 /** A user as stored, with the internal id other tables refer to and the latest event `seq`. */
@@ -80,18 +97,75 @@ export interface Delivery {
   event: NotificationCreatedEvent;
 }
 
-/** Options of `createApp`/`ensureApp`. */
-export interface AppInput {
+/** Options of `createApp`/`ensureApp`; settings left undefined keep their stored value. */
+export interface AppInput extends AppSettings {
   apiKey?: string;
   apiSecret?: string;
+}
+
+/** The settings of an app an operator can change. */
+export interface AppSettings {
   secureMode?: boolean;
+  signingSecret?: string | null;
+  publicKeys?: PublicKeyRecord[];
+  allowNonExpiringTokens?: boolean;
+}
+
+/** Stored workflows of an app. */
+export interface WorkflowStore {
+  upsert(appId: string, identifier: string, input: WorkflowInput): Promise<Workflow>;
+  get(appId: string, identifier: string): Promise<Workflow | null>;
+  /** False when there was no such workflow. */
+  remove(appId: string, identifier: string): Promise<boolean>;
+  list(appId: string): Promise<Workflow[]>;
+}
+
+/** Named categories of an app (for preference screens and the compatibility API). */
+export interface CategoryStore {
+  upsert(appId: string, identifier: string, name: string): Promise<{ identifier: string; name: string }>;
+  list(appId: string): Promise<{ identifier: string; name: string }[]>;
+}
+
+/** Per-user channel preferences. */
+export interface PreferenceStore {
+  get(userId: number): Promise<Preferences>;
+  /** Merges `patch` into the user's preferences and answers the result. */
+  set(userId: number, patch: Preferences): Promise<Preferences>;
+}
+
+/** What `IdempotencyStore.begin` found for a key. */
+export type IdempotencyBegin =
+  | { state: 'started' }
+  | { state: 'in_flight' }
+  | { state: 'mismatch' }
+  | { state: 'done'; status: number; body: unknown };
+
+/** Remembers answers of requests made with an `Idempotency-Key`, for 24 hours. */
+export interface IdempotencyStore {
+  /**
+   * Claims `key` for a request whose body has `fingerprint`, atomically: 'started' means the
+   * caller owns it now; a finished claim answers its stored response, a live one 'in_flight', a
+   * claim with another body 'mismatch'. Claims older than 24 hours count as absent.
+   */
+  begin(appId: string, key: string, fingerprint: string): Promise<IdempotencyBegin>;
+  /** Stores the answer of a started claim. */
+  complete(appId: string, key: string, status: number, body: unknown): Promise<void>;
+  /** Drops a started claim whose request failed, so a retry can run. */
+  release(appId: string, key: string): Promise<void>;
+}
+
+/** The log of messages sent through email, SMS and webhook providers. */
+export interface DeliveryStore {
+  record(appId: string, delivery: Omit<DeliveryRecord, 'id' | 'createdAt'>): Promise<DeliveryRecord>;
+  /** Newest first. */
+  list(appId: string, query: { limit: number; channel?: DeliveryRecord['channel'] | null; recipient?: string | null }): Promise<DeliveryRecord[]>;
 }
 
 /** The storage of apps, users, notifications and the per-user event log. */
 export interface Storage {
   /** Creates an app; answers it with its secret (random unless given), shown only this once. */
   createApp(input?: AppInput): Promise<{ app: AppRecord; apiSecret: string }>;
-  /** Makes sure an app with exactly this key and secret exists (creating or re-keying it). */
+  /** Makes sure an app with exactly this key and secret exists (creating or re-keying it, applying the settings given). */
   ensureApp(input: Required<Pick<AppInput, 'apiKey' | 'apiSecret'>> & AppInput): Promise<AppRecord>;
   findAppByApiKey(apiKey: string): Promise<AppRecord | null>;
   /** Every app, oldest first. */
@@ -100,6 +174,8 @@ export interface Storage {
   /** Creates a user or merges `patch` into its attributes (`null` removes one). */
   upsertUser(appId: string, identifier: string, patch: Attributes): Promise<UserRecord>;
   findUser(appId: string, identifier: string): Promise<UserRecord | null>;
+  /** Deletes the user with their notifications, events and preferences; false when absent. */
+  deleteUser(appId: string, identifier: string): Promise<boolean>;
 
   /** Creates one notification (and its event) per user, all in one transaction. */
   deliver(appId: string, userIds: readonly number[], content: NotificationContent): Promise<Delivery[]>;
@@ -112,6 +188,12 @@ export interface Storage {
   applyBulk(userId: number, change: BulkChange): Promise<MutationResult>;
   /** The user's events with `seq > after`, oldest first, at most `limit`. */
   listEvents(userId: number, after: number, limit: number): Promise<InboxChangeEvent[]>;
+
+  workflows: WorkflowStore;
+  categories: CategoryStore;
+  preferences: PreferenceStore;
+  idempotency: IdempotencyStore;
+  deliveries: DeliveryStore;
 
   close(): Promise<void>;
 }

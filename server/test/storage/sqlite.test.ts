@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStorage, SCHEMA_VERSION } from '../../src/index.ts';
+import { openSqliteStorage, openStorage, SCHEMA_VERSION } from '../../src/index.ts';
+import { IDEMPOTENCY_TTL_MS } from '../../src/storage/index.ts';
 import { createTempDir } from '../fixtures.ts';
 import { describeStorageContract } from './contract.ts';
+import { describeStoresContract } from './contract-stores.ts';
 
 describeStorageContract('sqlite file', async () => {
   const temp = createTempDir();
@@ -14,6 +16,27 @@ describeStorageContract('sqlite file', async () => {
 describeStorageContract('sqlite memory', async () => {
   const storage = await openStorage('sqlite::memory:');
   return { storage, cleanup: () => storage.close() };
+});
+
+describeStoresContract('sqlite file', async () => {
+  const temp = createTempDir();
+  const storage = await openStorage(`sqlite:${join(temp.dir, 'belfry.db')}`);
+  return { storage, cleanup: async () => (await storage.close(), temp.cleanup()) };
+});
+
+describe('openSqliteStorage idempotency keys', () => {
+  it('forgets a key after 24 hours', async () => {
+    let clock = new Date('2030-01-01T00:00:00Z');
+    const storage = openSqliteStorage(':memory:', { now: () => clock });
+    const appId = (await storage.createApp()).app.id;
+    await storage.idempotency.begin(appId, 'k', 'a');
+    await storage.idempotency.complete(appId, 'k', 202, {});
+    clock = new Date(clock.getTime() + IDEMPOTENCY_TTL_MS - 1000);
+    expect((await storage.idempotency.begin(appId, 'k', 'b')).state).toBe('mismatch');
+    clock = new Date(clock.getTime() + 2000);
+    expect(await storage.idempotency.begin(appId, 'k', 'b')).toEqual({ state: 'started' });
+    await storage.close();
+  });
 });
 
 describe('openStorage', () => {

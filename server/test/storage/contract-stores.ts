@@ -1,0 +1,146 @@
+// The storage contract, second part: app token settings, user deletion, workflows, categories,
+// preferences, idempotency keys and the deliveries log. Every Storage implementation runs it.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { WorkflowInput } from 'belfry/protocol';
+import type { Storage, UserRecord } from '../../src/index.ts';
+import { createContent } from './contract.ts';
+
+/** A workflow with an in-app and an email template. */
+export function createWorkflowInput(overrides: Partial<WorkflowInput> = {}): WorkflowInput {
+  return {
+    name: 'Order shipped',
+    category: 'orders',
+    channels: {
+      inApp: { title: 'Hey <<recipient.firstName>>', message: 'Order **#<<data.order>>** shipped' },
+      email: { subject: 'Your order shipped', body: 'Hi <<recipient.firstName>>' },
+    },
+    ...overrides,
+  };
+}
+
+/** Registers the contract tests of the stores for one implementation. */
+export function describeStoresContract(name: string, open: () => Promise<{ storage: Storage; cleanup: () => Promise<void> }>): void {
+  describe(`Storage contract (stores): ${name}`, () => {
+    let storage: Storage;
+    let cleanup: () => Promise<void>;
+    let appId: string;
+    let otherAppId: string;
+    let user: UserRecord;
+
+    beforeEach(async () => {
+      ({ storage, cleanup } = await open());
+      appId = (await storage.createApp()).app.id;
+      otherAppId = (await storage.createApp()).app.id;
+      user = await storage.upsertUser(appId, 'ada', { firstName: 'Ada' });
+    });
+    afterEach(async () => cleanup());
+
+    describe('app settings', () => {
+      it('stores token settings on create and keeps what ensureApp leaves undefined', async () => {
+        const publicKeys = [{ kid: 'k1', alg: 'RS256' as const, pem: '-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----' }];
+        const { app } = await storage.createApp({ apiKey: 'key-s', secureMode: true, signingSecret: 's3cret', publicKeys });
+        expect(app).toMatchObject({ secureMode: true, signingSecret: 's3cret', publicKeys, allowNonExpiringTokens: false });
+        const again = await storage.ensureApp({ apiKey: 'key-s', apiSecret: 'new', allowNonExpiringTokens: true });
+        expect(again).toMatchObject({ id: app.id, secureMode: true, signingSecret: 's3cret', publicKeys, allowNonExpiringTokens: true });
+        const cleared = await storage.ensureApp({ apiKey: 'key-s', apiSecret: 'new', signingSecret: null, publicKeys: [] });
+        expect(cleared).toMatchObject({ signingSecret: null, publicKeys: [] });
+        expect(await storage.findAppByApiKey('key-s')).toEqual(cleared);
+      });
+
+      it('creates apps without token settings by default', async () => {
+        const { app } = await storage.createApp();
+        expect(app).toMatchObject({ secureMode: false, signingSecret: null, publicKeys: [], allowNonExpiringTokens: false });
+      });
+    });
+
+    describe('.deleteUser()', () => {
+      it('removes the user with their notifications, events and preferences', async () => {
+        await storage.deliver(appId, [user.id], createContent());
+        await storage.preferences.set(user.id, { orders: { email: false } });
+        expect(await storage.deleteUser(appId, 'ada')).toBe(true);
+        expect(await storage.findUser(appId, 'ada')).toBeNull();
+        expect(await storage.listEvents(user.id, 0, 100)).toEqual([]);
+        expect(await storage.preferences.get(user.id)).toEqual({});
+        const again = await storage.upsertUser(appId, 'ada', {});
+        expect((await storage.listNotifications(again.id, { limit: 10, before: null, status: 'all', category: null })).items).toEqual([]);
+      });
+
+      it('answers false for an unknown user or another app\'s user', async () => {
+        expect(await storage.deleteUser(appId, 'nobody')).toBe(false);
+        expect(await storage.deleteUser(otherAppId, 'ada')).toBe(false);
+        expect(await storage.findUser(appId, 'ada')).not.toBeNull();
+      });
+    });
+
+    describe('.workflows', () => {
+      it('creates, replaces, reads, lists and removes workflows per app', async () => {
+        const created = await storage.workflows.upsert(appId, 'shipped', createWorkflowInput());
+        expect(created).toMatchObject({ identifier: 'shipped', name: 'Order shipped', category: 'orders', channels: createWorkflowInput().channels });
+        const replaced = await storage.workflows.upsert(appId, 'shipped', createWorkflowInput({ name: 'Shipped', category: null, channels: { sms: { text: 'x' } } }));
+        expect(replaced).toMatchObject({ name: 'Shipped', category: null, channels: { sms: { text: 'x' } }, createdAt: created.createdAt });
+        expect(await storage.workflows.get(appId, 'shipped')).toEqual(replaced);
+        expect(await storage.workflows.get(otherAppId, 'shipped')).toBeNull();
+        await storage.workflows.upsert(appId, 'another', createWorkflowInput());
+        expect((await storage.workflows.list(appId)).map((w) => w.identifier)).toEqual(['another', 'shipped']);
+        expect(await storage.workflows.remove(appId, 'shipped')).toBe(true);
+        expect(await storage.workflows.remove(appId, 'shipped')).toBe(false);
+        expect(await storage.workflows.get(appId, 'shipped')).toBeNull();
+      });
+    });
+
+    describe('.categories', () => {
+      it('upserts and lists categories per app', async () => {
+        await storage.categories.upsert(appId, 'orders', 'Orders');
+        await storage.categories.upsert(appId, 'billing', 'Billing');
+        expect(await storage.categories.upsert(appId, 'orders', 'Your orders')).toEqual({ identifier: 'orders', name: 'Your orders' });
+        expect(await storage.categories.list(appId)).toEqual([
+          { identifier: 'billing', name: 'Billing' },
+          { identifier: 'orders', name: 'Your orders' },
+        ]);
+        expect(await storage.categories.list(otherAppId)).toEqual([]);
+      });
+    });
+
+    describe('.preferences', () => {
+      it('merges category × channel switches and reads them back', async () => {
+        expect(await storage.preferences.get(user.id)).toEqual({});
+        await storage.preferences.set(user.id, { orders: { email: false, inApp: true } });
+        const merged = await storage.preferences.set(user.id, { orders: { email: true }, default: { sms: false } });
+        expect(merged).toEqual({ default: { sms: false }, orders: { email: true, inApp: true } });
+        expect(await storage.preferences.get(user.id)).toEqual(merged);
+      });
+    });
+
+    describe('.idempotency', () => {
+      it('starts once, reports in-flight and mismatched bodies, then answers the stored response', async () => {
+        expect(await storage.idempotency.begin(appId, 'k1', 'body-a')).toEqual({ state: 'started' });
+        expect(await storage.idempotency.begin(appId, 'k1', 'body-a')).toEqual({ state: 'in_flight' });
+        expect(await storage.idempotency.begin(appId, 'k1', 'body-b')).toEqual({ state: 'mismatch' });
+        expect(await storage.idempotency.begin(otherAppId, 'k1', 'body-b')).toEqual({ state: 'started' });
+        await storage.idempotency.complete(appId, 'k1', 202, { id: 'trg_1' });
+        expect(await storage.idempotency.begin(appId, 'k1', 'body-a')).toEqual({ state: 'done', status: 202, body: { id: 'trg_1' } });
+        expect(await storage.idempotency.begin(appId, 'k1', 'body-b')).toEqual({ state: 'mismatch' });
+      });
+
+      it('lets a retry start after the first attempt released its claim', async () => {
+        await storage.idempotency.begin(appId, 'k2', 'body');
+        await storage.idempotency.release(appId, 'k2');
+        expect(await storage.idempotency.begin(appId, 'k2', 'body')).toEqual({ state: 'started' });
+      });
+    });
+
+    describe('.deliveries', () => {
+      it('records deliveries and lists them newest first, filtered by channel and recipient', async () => {
+        const base = { triggerId: 'trg_1', subject: null, body: 'Hi', status: 'sent' as const, error: null };
+        const first = await storage.deliveries.record(appId, { ...base, channel: 'email', recipient: 'ada', to: 'ada@example.com', subject: 'S' });
+        expect(first).toMatchObject({ id: expect.any(String), channel: 'email', to: 'ada@example.com', subject: 'S', createdAt: expect.any(String) });
+        await storage.deliveries.record(appId, { ...base, channel: 'sms', recipient: 'ada', to: '+16020000000' });
+        await storage.deliveries.record(appId, { ...base, channel: 'sms', recipient: 'bob', to: '+16020000001', status: 'failed', error: 'x' });
+        expect((await storage.deliveries.list(appId, { limit: 10 })).map((d) => d.to)).toEqual(['+16020000001', '+16020000000', 'ada@example.com']);
+        expect((await storage.deliveries.list(appId, { limit: 10, channel: 'sms', recipient: 'ada' })).map((d) => d.to)).toEqual(['+16020000000']);
+        expect(await storage.deliveries.list(appId, { limit: 1 })).toHaveLength(1);
+        expect(await storage.deliveries.list(otherAppId, { limit: 10 })).toEqual([]);
+      });
+    });
+  });
+}
