@@ -19,6 +19,7 @@ describe('notificationRoutes', () => {
         id: expect.stringMatching(/^trg_/),
         delivered: ['ada', 'bob'],
         discarded: [{ identifier: 'ghost', reason: 'user_not_found' }],
+        skipped: [],
       });
       expect((await inbox('bob')).items).toHaveLength(1);
     });
