@@ -21,7 +21,15 @@ export interface HubOptions {
   bus: Bus;
   heartbeatMs?: number;
   maxReplayEvents?: number;
+  /** How long before a stream's token expires it gets a `reauth` frame (default 30 s). */
+  reauthLeadMs?: number;
   log: Log;
+}
+
+/** Options of one stream. */
+export interface StreamOptions {
+  /** When the stream's user token expires (ms since the epoch): `reauth` before, closed at it. */
+  expiresAt?: number | null;
 }
 
 /** Serves event streams and keeps track of them. */
@@ -29,9 +37,25 @@ export interface Hub {
   /** How many streams are open right now. */
   readonly openStreams: number;
   /** Answers the event stream of `user`, resuming after `after` (null: from now on). */
-  open(c: Context, user: UserRecord, after: number | null): Promise<Response>;
+  open(c: Context, user: UserRecord, after: number | null, options?: StreamOptions): Promise<Response>;
   /** Ends every open stream (clients reconnect), e.g. on shutdown. */
   closeAll(): Promise<void>;
+}
+
+/** Default lead of the `reauth` frame before a stream's token expires. */
+export const REAUTH_LEAD_MS = 30_000;
+// setTimeout fires at once for delays above 2^31 - 1 ms (~24.8 days); longer waits are chained.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Runs `fn` at time `at` (ms since the epoch), however far away; answers a canceller. */
+function runAt(at: number, fn: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout>;
+  const arm = () => {
+    const delay = at - Date.now();
+    timer = delay > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(fn, Math.max(0, delay));
+  };
+  arm();
+  return () => clearTimeout(timer);
 }
 
 /** Creates the hub that serves `GET /v1/me/events`. */
@@ -39,14 +63,18 @@ export function createHub(options: HubOptions): Hub {
   const { storage, bus, log } = options;
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS;
   const maxReplay = options.maxReplayEvents ?? MAX_REPLAY_EVENTS;
+  const reauthLeadMs = options.reauthLeadMs ?? REAUTH_LEAD_MS;
   const sessions = new Set<() => void>();
 
-  async function open(c: Context, user: UserRecord, after: number | null): Promise<Response> {
+  async function open(c: Context, user: UserRecord, after: number | null, streamOptions: StreamOptions = {}): Promise<Response> {
     let output: SSEStreamingApi | null = null;
     let lastSent = 0;
     let draining = false;
     let again = false;
     let heartbeatDue = false;
+    let reauthDue = false;
+    let expired = false;
+    const expiryTimers: (() => void)[] = [];
     let ended = false;
     let heartbeat: ReturnType<typeof setInterval> | undefined;
     let finish = () => {};
@@ -83,6 +111,15 @@ export function createHub(options: HubOptions): Hub {
             heartbeatDue = false;
             await write({ type: 'heartbeat', seq: lastSent });
           }
+          // Also in the drain, so the frames stay in order with the events around them.
+          if (reauthDue && !ended) {
+            reauthDue = false;
+            await write({ type: 'reauth', seq: lastSent });
+          }
+          if (expired) {
+            end();
+            return;
+          }
         } while (again && !ended);
       } catch (error) {
         log('error', 'event stream failed', { error, userId: user.id });
@@ -96,6 +133,7 @@ export function createHub(options: HubOptions): Hub {
       if (ended) return;
       ended = true;
       clearInterval(heartbeat);
+      for (const cancel of expiryTimers) cancel();
       unsubscribe();
       sessions.delete(end);
       finish();
@@ -131,6 +169,24 @@ export function createHub(options: HubOptions): Hub {
         heartbeatDue = true;
         void drain();
       }, heartbeatMs);
+      const { expiresAt } = streamOptions;
+      if (expiresAt !== undefined && expiresAt !== null) {
+        let reauthSent = false;
+        const reauth = () => {
+          reauthSent = true;
+          reauthDue = true;
+          void drain();
+        };
+        expiryTimers.push(runAt(expiresAt - reauthLeadMs, reauth));
+        // Closed when the token expires, after a reauth frame even if the lead never came.
+        expiryTimers.push(
+          runAt(expiresAt, () => {
+            if (!reauthSent) reauthDue = true;
+            expired = true;
+            void drain();
+          }),
+        );
+      }
       await drain();
       await finished;
     });

@@ -15,7 +15,7 @@ export function eventRoutes({ storage, hub }: RouteDeps): Hono<AuthEnv> {
     const header = c.req.header(HEADER_LAST_EVENT_ID);
     const after = header !== undefined && header !== '' ? parseSeq(header, HEADER_LAST_EVENT_ID) : parseSeq(c.req.query('after'), 'after');
     const user = await requireUser(c, storage);
-    return hub.open(c, user, after);
+    return hub.open(c, user, after, { expiresAt: c.get('tokenExpiresAt') });
   });
   return routes;
 }

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { BulkAction, ConnectResponse, MutationResponse, NotificationPage, NotificationStatus } from 'belfry/protocol';
-import { clientAuth, requireUser } from '../auth.ts';
+import { clientAuth, connectUser, requireUser } from '../auth.ts';
 import type { AuthEnv } from '../auth.ts';
 import { HttpError, invalidField } from '../errors.ts';
 import { objectField, optionalBoolean, optionalEnum, optionalString, parseSeq, readJson } from '../http/index.ts';
@@ -10,6 +10,7 @@ import type { MutationResult } from '../storage/index.ts';
 import { poke } from './deps.ts';
 import type { RouteDeps } from './deps.ts';
 import { eventRoutes } from './events.ts';
+import { registerMeSettings } from './me-settings.ts';
 
 const STATUSES: readonly NotificationStatus[] = ['unread', 'read', 'archived', 'all'];
 const BULK_ACTIONS: readonly BulkAction[] = ['read', 'seen', 'archive', 'delete'];
@@ -32,7 +33,7 @@ function toResponse(result: MutationResult): MutationResponse {
 export function meRoutes(deps: RouteDeps): Hono<AuthEnv> {
   const { storage } = deps;
   const routes = new Hono<AuthEnv>();
-  routes.use('*', clientAuth(storage));
+  routes.use('*', clientAuth(storage, { log: deps.log }));
 
   // Pokes the user's streams when the change wrote an event (a no-op change writes none).
   const answer = async (c: Context<AuthEnv>, userId: number, result: MutationResult) => {
@@ -41,8 +42,7 @@ export function meRoutes(deps: RouteDeps): Hono<AuthEnv> {
   };
 
   routes.post('/connect', async (c) => {
-    // First load creates the user (non-secure mode only; secure mode is refused by clientAuth).
-    const user = await storage.upsertUser(c.get('app').id, c.get('identifier'), {});
+    const user = await connectUser(c, storage);
     const state = await storage.getInboxState(user.id);
     const body: ConnectResponse = {
       user: { identifier: user.identifier, attributes: user.attributes },
@@ -106,6 +106,7 @@ export function meRoutes(deps: RouteDeps): Hono<AuthEnv> {
     return answer(c, user.id, result);
   });
 
+  registerMeSettings(routes, deps);
   routes.route('/events', eventRoutes(deps));
   return routes;
 }
