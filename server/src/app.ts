@@ -12,10 +12,13 @@ import { consoleLog } from './log.ts';
 import type { Log } from './log.ts';
 import { createHub } from './realtime/index.ts';
 import type { Hub } from './realtime/index.ts';
+import { compatRoutes } from './compat/index.ts';
+import { deliveryRoutes } from './routes/deliveries.ts';
 import { meRoutes } from './routes/me.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import type { RouteDeps } from './routes/deps.ts';
 import { userRoutes } from './routes/users.ts';
+import { workflowRoutes } from './routes/workflows.ts';
 import type { Storage } from './storage/index.ts';
 
 /** Options of `createApp`. */
@@ -70,6 +73,9 @@ export function createApp(options: AppOptions): Hono {
   app.route('/v1/users', userRoutes(deps));
   app.route('/v1/notifications', notificationRoutes(deps));
   app.route('/v1/me', meRoutes(deps));
+  app.route('/v1/workflows', workflowRoutes(deps));
+  app.route('/v1/deliveries', deliveryRoutes(deps));
+  app.route('/v3', compatRoutes(deps));
 
   app.notFound((c) => errorJson(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
   app.onError((error, c) => {
