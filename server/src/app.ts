@@ -7,9 +7,12 @@ import { HTTPException } from 'hono/http-exception';
 import type { ErrorBody, ErrorCode } from 'belfry/protocol';
 import { HEADER_API_KEY, HEADER_API_SECRET, HEADER_IDEMPOTENCY_KEY, HEADER_LAST_EVENT_ID, HEADER_USER_ID } from 'belfry/protocol';
 import type { Bus } from './bus/index.ts';
+import type { ChannelProviders } from './channels/index.ts';
 import { HttpError } from './errors.ts';
 import { consoleLog } from './log.ts';
 import type { Log } from './log.ts';
+import { createMetrics, HEADER_REQUEST_ID, METRICS_CONTENT_TYPE, RATE_LIMIT_HEADERS, rateLimit, requestLog } from './ops/index.ts';
+import type { Metrics, RateLimitOptions } from './ops/index.ts';
 import { createHub } from './realtime/index.ts';
 import type { Hub } from './realtime/index.ts';
 import { compatRoutes } from './compat/index.ts';
@@ -30,6 +33,12 @@ export interface AppOptions {
   /** Milliseconds between heartbeats on event streams (default 15 s); used when `hub` is absent. */
   heartbeatMs?: number;
   log?: Log;
+  /** Counters and gauges behind `GET /metrics`; a fresh registry when absent. */
+  metrics?: Metrics;
+  /** Limits per API key and per user (generous defaults); `false` turns limiting off. */
+  rateLimits?: RateLimitOptions | false;
+  /** Email and SMS providers and webhook options; the built-in record-only provider when absent. */
+  providers?: ChannelProviders;
 }
 
 function errorJson(c: Context, status: number, code: ErrorCode, message: string): Response {
@@ -54,9 +63,14 @@ function codeOf(status: number): ErrorCode {
 export function createApp(options: AppOptions): Hono {
   const log = options.log ?? consoleLog;
   const hub = options.hub ?? createHub({ storage: options.storage, bus: options.bus, heartbeatMs: options.heartbeatMs, log });
-  const deps: RouteDeps = { storage: options.storage, bus: options.bus, hub, log };
+  const metrics = options.metrics ?? createMetrics();
+  metrics.gauge('belfry_streams_open', 'Event streams open in this process.', () => hub.openStreams);
+  const deps: RouteDeps = { storage: options.storage, bus: options.bus, hub, log, metrics, providers: options.providers };
   const app = new Hono();
 
+  // Operations (first, so they see every request): the request log and metrics, then /metrics.
+  app.use('*', requestLog(log, metrics));
+  app.get('/metrics', (c) => c.body(metrics.render(), 200, { 'Content-Type': METRICS_CONTENT_TYPE }));
   app.get('/healthz', (c) => c.json({ ok: true }));
 
   // Any origin may call the API: auth is by header, never by cookie, so CORS protects nothing here.
@@ -66,10 +80,16 @@ export function createApp(options: AppOptions): Hono {
       origin: '*',
       allowHeaders: ['Content-Type', HEADER_API_KEY, HEADER_API_SECRET, HEADER_USER_ID, 'Authorization', HEADER_LAST_EVENT_ID, HEADER_IDEMPOTENCY_KEY],
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      exposeHeaders: ['Retry-After'],
+      exposeHeaders: [...RATE_LIMIT_HEADERS, HEADER_REQUEST_ID],
       maxAge: 86_400,
     }),
   );
+  // After CORS, so a 429 still carries the CORS headers a browser needs to read it.
+  if (options.rateLimits !== false) {
+    const limiter = rateLimit(options.rateLimits);
+    app.use('/v1/*', limiter);
+    app.use('/v3/*', limiter);
+  }
   app.route('/v1/users', userRoutes(deps));
   app.route('/v1/notifications', notificationRoutes(deps));
   app.route('/v1/me', meRoutes(deps));

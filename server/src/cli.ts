@@ -1,6 +1,11 @@
 // `belfry-server serve`: options from flags and BELFRY_* variables (design §10).
 import { parseArgs } from 'node:util';
-import { createServer, DEFAULT_DATABASE_URL, DEFAULT_HOST, DEFAULT_PORT } from './server.ts';
+import { createJsonLog } from './log.ts';
+import { createServer, DEFAULT_DATABASE_URL, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SHUTDOWN_GRACE_MS } from './server.ts';
+
+// The last resort on shutdown: past the grace period connections are cut, so only a hang
+// elsewhere (storage, bus) can reach this; the process then exits 1 rather than never.
+const SHUTDOWN_DEADLINE_MS = DEFAULT_SHUTDOWN_GRACE_MS + 1500;
 
 /** Usage text of `belfry-server --help`. */
 export const USAGE = `Usage: belfry-server serve [--port N] [--host H] [--database URL]
@@ -18,6 +23,10 @@ Environment:
   BELFRY_API_KEY, BELFRY_API_SECRET   make sure an app with exactly these credentials exists
   BELFRY_SECURE_MODE=1                that app requires user tokens
 Without credentials, a development app is created on first start and its credentials printed once.
+
+Logs go to stderr as JSON lines, one per request among them. SIGTERM or SIGINT shuts down
+gracefully: no new connections, requests in flight finish (up to ${DEFAULT_SHUTDOWN_GRACE_MS / 1000} s), event streams get a
+random reconnect delay (SSE "retry:", 0-5 s) and end; a second signal exits at once.
 `;
 
 /** Where the CLI writes; injectable for tests. */
@@ -98,9 +107,11 @@ function watchSignals(): SignalQueue {
 }
 
 async function serve(values: { port?: string; host?: string; database?: string }, env: NodeJS.ProcessEnv, io: CliIo, signals: SignalQueue): Promise<number> {
+  const log = createJsonLog(io.stderr);
   let server;
   try {
     server = await createServer({
+      log,
       port: parsePort(values.port ?? env['BELFRY_PORT'] ?? String(DEFAULT_PORT)),
       host: values.host ?? env['BELFRY_HOST'] ?? DEFAULT_HOST,
       databaseUrl: values.database ?? env['BELFRY_DATABASE_URL'] ?? DEFAULT_DATABASE_URL,
@@ -122,7 +133,8 @@ async function serve(values: { port?: string; host?: string; database?: string }
     );
   }
 
-  await signals.next();
+  const signal = await signals.next();
+  log('info', 'shutting down', { signal });
   const closed = server.close().then(
     () => 0,
     (error: unknown) => {
@@ -135,5 +147,16 @@ async function serve(values: { port?: string; host?: string; database?: string }
     io.stderr('belfry-server: second signal, exiting at once\n');
     return 1;
   });
-  return Promise.race([closed, forced]);
+  let deadline: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<number>((resolve) => {
+    deadline = setTimeout(() => {
+      io.stderr('belfry-server: shutdown did not finish in time, exiting\n');
+      resolve(1);
+    }, SHUTDOWN_DEADLINE_MS);
+  });
+  try {
+    return await Promise.race([closed, forced, late]);
+  } finally {
+    clearTimeout(deadline);
+  }
 }

@@ -7,6 +7,8 @@ import { createMemoryBus } from './bus/index.ts';
 import type { Bus } from './bus/index.ts';
 import { consoleLog } from './log.ts';
 import type { Log } from './log.ts';
+import { createMetrics, withReconnectHints } from './ops/index.ts';
+import type { Metrics, RateLimitOptions } from './ops/index.ts';
 import { createHub } from './realtime/index.ts';
 import type { Hub } from './realtime/index.ts';
 import { openStorage } from './storage/index.ts';
@@ -18,8 +20,11 @@ export const DEFAULT_DATABASE_URL = 'sqlite:./belfry.db';
 export const DEFAULT_PORT = 3210;
 /** Default interface: loopback, so a development server is not exposed by accident. */
 export const DEFAULT_HOST = '127.0.0.1';
-// After streams end, connections still open this long are cut so close() cannot hang.
-const CLOSE_GRACE_MS = 250;
+/** How long `close()` lets requests in flight finish before it cuts their connections. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 8000;
+// While draining, idle keep-alive connections are closed this often: a connection becomes idle
+// whenever its request in flight finishes, and only then can it go without cutting anything.
+const IDLE_SWEEP_MS = 50;
 
 /** Options of `createServer`. */
 export interface ServerOptions {
@@ -38,6 +43,14 @@ export interface ServerOptions {
   /** An already open storage to use instead of `databaseUrl` (closed by `close()`). */
   storage?: Storage;
   bus?: Bus;
+  /** Limits per API key and per user; `false` turns them off (e.g. for benchmarks). */
+  rateLimits?: RateLimitOptions | false;
+  /** The registry behind `GET /metrics`; a fresh one when absent. */
+  metrics?: Metrics;
+  /** How long `close()` waits for requests in flight before cutting connections. Default 8 s. */
+  shutdownGraceMs?: number;
+  /** Upper bound of the random `retry:` hint sent to streams on shutdown, in ms. Default 5000. */
+  reconnectJitterMs?: number;
 }
 
 /** A running server. */
@@ -48,7 +61,12 @@ export interface RunningServer {
   /** The app the server made sure of; `apiSecret` only when this call created or set it. */
   app: { apiKey: string; apiSecret: string | undefined; created: boolean };
   hub: Hub;
-  /** Ends open streams, stops listening, then closes the bus and the storage. */
+  metrics: Metrics;
+  /**
+   * Shuts down gracefully: stops accepting connections, sends every open stream a jittered
+   * `retry:` hint and ends it, lets requests in flight finish (cutting what is left after
+   * `shutdownGraceMs`), then closes the bus and the storage.
+   */
   close(): Promise<void>;
 }
 
@@ -85,11 +103,13 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   const log = options.log ?? consoleLog;
   const storage = options.storage ?? (await openStorage(options.databaseUrl ?? DEFAULT_DATABASE_URL));
   const bus = options.bus ?? createMemoryBus();
-  const hub = createHub({ storage, bus, heartbeatMs: options.heartbeatMs, log });
+  const hub = withReconnectHints(createHub({ storage, bus, heartbeatMs: options.heartbeatMs, log }), { maxJitterMs: options.reconnectJitterMs });
+  const metrics = options.metrics ?? createMetrics();
   try {
     const app = await ensureDevApp(storage, options);
     const host = options.host ?? DEFAULT_HOST;
-    const listening = await listen(createApp({ storage, bus, hub, log }).fetch, options.port ?? DEFAULT_PORT, host);
+    const http = createApp({ storage, bus, hub, log, metrics, rateLimits: options.rateLimits });
+    const listening = await listen(http.fetch, options.port ?? DEFAULT_PORT, host);
     const hostInUrl = host.includes(':') ? `[${host}]` : host;
     let closing: Promise<void> | undefined;
     return {
@@ -97,6 +117,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
       port: listening.port,
       app,
       hub,
+      metrics,
       close: () => (closing ??= shutdown(listening.server)),
     };
   } catch (error) {
@@ -106,12 +127,23 @@ export async function createServer(options: ServerOptions = {}): Promise<Running
   }
 
   async function shutdown(server: Server): Promise<void> {
-    await hub.closeAll();
+    const graceMs = options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
     await new Promise<void>((resolve) => {
-      server.close(() => resolve());
+      // Stop accepting first; `close`'s callback runs once the last connection is gone.
+      server.close(() => {
+        clearInterval(sweep);
+        clearTimeout(cut);
+        resolve();
+      });
+      void hub.drain();
       server.closeIdleConnections();
-      // Ended streams finish their responses within a tick; anything still open is cut.
-      setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
+      const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+      // A request stuck past the grace period (or a client that never reads) must not hold the
+      // process: its connection is cut and `close` completes.
+      const cut = setTimeout(() => {
+        log('warn', 'shutdown grace period over: closing the connections still open', { graceMs });
+        server.closeAllConnections();
+      }, graceMs);
     });
     await bus.close();
     await storage.close();

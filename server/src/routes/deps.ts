@@ -1,7 +1,9 @@
 // What the route files share: the storage, the bus, the hub, the log, and the poke helper.
 import type { Bus } from '../bus/index.ts';
+import type { ChannelProviders } from '../channels/index.ts';
 import { userTopic } from '../bus/index.ts';
 import type { Log } from '../log.ts';
+import type { Metrics } from '../ops/index.ts';
 import type { Hub } from '../realtime/index.ts';
 import type { Storage } from '../storage/index.ts';
 
@@ -11,6 +13,10 @@ export interface RouteDeps {
   bus: Bus;
   hub: Hub;
   log: Log;
+  /** Counters for `GET /metrics`, e.g. `metrics.count('belfry_notifications_delivered_total', n)`. */
+  metrics: Metrics;
+  /** Email/SMS providers and webhook options of the trigger pipeline; built-in ones when absent. */
+  providers?: ChannelProviders;
 }
 
 /**
