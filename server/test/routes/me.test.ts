@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InboxChangeEvent } from 'belfry/protocol';
+import { MAX_BODY_BYTES } from '../../src/http/index.ts';
+import { MAX_BULK_IDS } from '../../src/routes/me.ts';
 import { clientHeaders, connect, createTestService, createTrigger, deliverMany, putUser, send, trigger } from '../fixtures.ts';
 import type { TestService } from '../fixtures.ts';
 
@@ -13,6 +15,12 @@ describe('meRoutes', () => {
   const events = async (userId: string): Promise<InboxChangeEvent[]> => {
     const user = (await service.storage.findUser((await service.storage.findAppByApiKey(service.apiKey))!.id, userId))!;
     return service.storage.listEvents(user.id, 0, 1000);
+  };
+  const ids = (body: { items: { id: string }[] }) => body.items.map((n) => n.id);
+  /** Client headers of the same `userId` in a second app of the same service. */
+  const asInOtherApp = async (userId: string) => {
+    const { app } = await service.storage.createApp();
+    return { headers: { ...clientHeaders(service, userId), 'X-API-Key': app.apiKey } };
   };
 
   describe('POST /v1/me/connect', () => {
@@ -75,6 +83,47 @@ describe('meRoutes', () => {
       expect((await send(service, 'GET', '/v1/me/notifications?status=new', as('ada'))).status).toBe(400);
     });
 
+    it('combines status and category filters', async () => {
+      const [billingRead] = await deliverMany(service, 'ada', 2, { category: 'billing' });
+      await trigger(service, createTrigger({ recipients: ['ada'], notification: { category: 'social' } }));
+      await send(service, 'PATCH', `/v1/me/notifications/${billingRead}`, { ...as('ada'), body: { read: true } });
+      expect(ids(await page('ada', '?status=read&category=billing'))).toEqual([billingRead]);
+      expect((await page('ada', '?status=unread&category=billing')).items).toHaveLength(1);
+      expect((await page('ada', '?status=read&category=social')).items).toEqual([]);
+      // An empty category means no category filter.
+      expect((await page('ada', '?category=')).items).toHaveLength(3);
+    });
+
+    it('keeps a filtered cursor stable while items arrive, change state and go away', async () => {
+      const all = await deliverMany(service, 'ada', 6);
+      const first = await page('ada', '?status=unread&limit=2');
+      expect(ids(first)).toEqual([all[5], all[4]]);
+      await trigger(service, createTrigger({ recipients: ['ada'] }));
+      await send(service, 'PATCH', `/v1/me/notifications/${all[5]}`, { ...as('ada'), body: { read: true } });
+      await send(service, 'DELETE', `/v1/me/notifications/${all[3]}`, as('ada'));
+      const second = await page('ada', `?status=unread&limit=2&cursor=${first.nextCursor}`);
+      expect(ids(second)).toEqual([all[2], all[1]]);
+      const third = await page('ada', `?status=unread&limit=2&cursor=${second.nextCursor}`);
+      expect(ids(third)).toEqual([all[0]]);
+      expect(third.nextCursor).toBeNull();
+    });
+
+    it("shows only the user's own notifications, apart from a same-named user of another app", async () => {
+      const adas = await deliverMany(service, 'ada', 2);
+      await deliverMany(service, 'bob', 1);
+      expect(ids(await page('ada', '?status=all'))).toEqual([adas[1], adas[0]]);
+      const other = await asInOtherApp('ada');
+      await send(service, 'POST', '/v1/me/connect', other);
+      const theirs = await send(service, 'GET', '/v1/me/notifications?status=all', other);
+      expect(theirs.body).toMatchObject({ items: [], counts: { unseen: 0, unread: 0 }, seq: 0 });
+    });
+
+    it('answers 400 for a cursor of more than 15 digits', async () => {
+      await connect(service, 'ada');
+      expect((await send(service, 'GET', '/v1/me/notifications?cursor=9999999999999999', as('ada'))).status).toBe(400);
+      expect((await send(service, 'GET', '/v1/me/notifications?cursor=999999999999999', as('ada'))).status).toBe(200);
+    });
+
     it('answers 400 for a malformed cursor', async () => {
       await connect(service, 'ada');
       const answer = await send(service, 'GET', '/v1/me/notifications?cursor=abc', as('ada'));
@@ -92,6 +141,26 @@ describe('meRoutes', () => {
       const archived = await send(service, 'PATCH', `/v1/me/notifications/${id}`, { ...as('ada'), body: { archived: true, read: false } });
       expect(archived.body).toMatchObject({ notification: { readAt: null, archivedAt: expect.any(String) }, counts: { unseen: 1, unread: 1 }, seq: 4 });
       expect((await events('ada')).at(-1)).toMatchObject({ type: 'notification.updated', seq: 4, notification: { id } });
+    });
+
+    it('marks unread, seen and unarchived, with the counts of each step', async () => {
+      const [id] = await deliverMany(service, 'ada', 1);
+      const patch = async (body: unknown) => (await send(service, 'PATCH', `/v1/me/notifications/${id}`, { ...as('ada'), body })).body;
+      expect(await patch({ read: true })).toMatchObject({ notification: { readAt: expect.any(String) }, counts: { unseen: 1, unread: 0 } });
+      expect(await patch({ read: false })).toMatchObject({ notification: { readAt: null }, counts: { unseen: 1, unread: 1 } });
+      expect(await patch({ seen: true })).toMatchObject({ notification: { seenAt: expect.any(String), readAt: null }, counts: { unseen: 0, unread: 1 } });
+      // Archived items leave the unread count and the default list.
+      expect(await patch({ archived: true })).toMatchObject({ notification: { archivedAt: expect.any(String) }, counts: { unseen: 0, unread: 0 } });
+      expect((await page('ada')).items).toEqual([]);
+      expect(await patch({ archived: false })).toMatchObject({ notification: { archivedAt: null }, counts: { unseen: 0, unread: 1 }, seq: 6 });
+      expect(ids(await page('ada'))).toEqual([id]);
+      expect((await events('ada')).map((e) => e.type)).toEqual(['notification.created', ...Array(5).fill('notification.updated')]);
+    });
+
+    it('ignores unknown fields and answers the unchanged notification for an empty patch', async () => {
+      const [id] = await deliverMany(service, 'ada', 1);
+      const answer = await send(service, 'PATCH', `/v1/me/notifications/${id}`, { ...as('ada'), body: { pinned: true } });
+      expect(answer.body).toMatchObject({ notification: { id, readAt: null }, counts: { unseen: 1, unread: 1 }, seq: 1 });
     });
 
     it('writes no event when nothing changes', async () => {
@@ -117,6 +186,39 @@ describe('meRoutes', () => {
       const answer = await send(service, 'PATCH', `/v1/me/notifications/${id}`, { ...as('ada'), body: { read: 'yes' } });
       expect(answer.status).toBe(400);
       expect(answer.body.error).toEqual({ code: 'invalid_request', message: 'read must be a boolean' });
+      for (const [body, field] of [[{ seen: 1 }, 'seen'], [{ archived: null }, 'archived'], [{ read: true, archived: 'no' }, 'archived']] as const) {
+        const wrong = await send(service, 'PATCH', `/v1/me/notifications/${id}`, { ...as('ada'), body });
+        expect(wrong.body.error.message).toBe(`${field} must be a boolean`);
+      }
+      expect((await page('ada')).items[0].readAt).toBeNull();
+    });
+
+    it('answers 400 for malformed JSON or a body that is not an object, 413 over the limit', async () => {
+      const [id] = await deliverMany(service, 'ada', 1);
+      const path = `/v1/me/notifications/${id}`;
+      expect((await send(service, 'PATCH', path, { ...as('ada'), body: '{"read": tru' })).body.error.code).toBe('invalid_json');
+      expect((await send(service, 'PATCH', path, as('ada'))).body.error.code).toBe('invalid_json');
+      for (const body of ['[]', 'true', '"read"']) {
+        const answer = await send(service, 'PATCH', path, { ...as('ada'), body });
+        expect(answer.status, body).toBe(400);
+        expect(answer.body.error).toEqual({ code: 'invalid_request', message: 'body must be an object' });
+      }
+      const huge = await send(service, 'PATCH', path, { ...as('ada'), body: { read: true, padding: 'x'.repeat(MAX_BODY_BYTES) } });
+      expect(huge.status).toBe(413);
+      expect((await page('ada')).items[0].readAt).toBeNull();
+    });
+
+    it("answers 404 for a same-named user's notification in another app, and for odd ids", async () => {
+      const [adas] = await deliverMany(service, 'ada', 1);
+      const other = await asInOtherApp('ada');
+      await send(service, 'POST', '/v1/me/connect', other);
+      for (const id of [adas, 'x'.repeat(5000), encodeURIComponent("' OR 1=1 --")]) {
+        const answer = await send(service, 'PATCH', `/v1/me/notifications/${id}`, { ...other, body: { read: true } });
+        expect(answer.status).toBe(404);
+        expect(answer.body.error.code).toBe('notification_not_found');
+      }
+      expect((await send(service, 'DELETE', `/v1/me/notifications/${adas}`, other)).status).toBe(404);
+      expect((await page('ada')).items[0]).toMatchObject({ id: adas, readAt: null });
     });
   });
 
@@ -161,6 +263,59 @@ describe('meRoutes', () => {
       expect((await page('ada', '?status=all')).items.map((n: { category: string }) => n.category)).toEqual(['social']);
     });
 
+    it('applies each action by ids, by category, or to all, answering the counts', async () => {
+      const [b1, b2] = await deliverMany(service, 'ada', 2, { category: 'billing' });
+      // deliverMany answers all of the user's ids, oldest first.
+      const [, , s1] = await deliverMany(service, 'ada', 1, { category: 'social' });
+      const bulk = async (body: unknown) => (await send(service, 'POST', '/v1/me/notifications/bulk', { ...as('ada'), body })).body;
+      expect(await bulk({ action: 'read', ids: [b1] })).toEqual({ counts: { unseen: 3, unread: 2 }, seq: 4 });
+      expect(await bulk({ action: 'seen', category: 'billing' })).toEqual({ counts: { unseen: 1, unread: 2 }, seq: 5 });
+      // Archived items leave the badge as well as the unread count.
+      expect(await bulk({ action: 'archive', category: 'social' })).toEqual({ counts: { unseen: 0, unread: 1 }, seq: 6 });
+      expect(ids(await page('ada', '?status=archived'))).toEqual([s1]);
+      expect(await bulk({ action: 'read' })).toEqual({ counts: { unseen: 0, unread: 0 }, seq: 7 });
+      expect(await bulk({ action: 'delete', ids: [b2, s1] })).toEqual({ counts: { unseen: 0, unread: 0 }, seq: 8 });
+      expect(ids(await page('ada', '?status=all'))).toEqual([b1]);
+      expect(await bulk({ action: 'delete' })).toEqual({ counts: { unseen: 0, unread: 0 }, seq: 9 });
+      expect((await page('ada', '?status=all')).items).toEqual([]);
+      expect((await events('ada')).slice(3).map((e) => (e.type === 'notifications.bulk' ? [e.action, e.ids?.toSorted() ?? null, e.category] : e.type))).toEqual([
+        ['read', [b1], null],
+        ['seen', null, 'billing'],
+        ['archive', null, 'social'],
+        ['read', null, null],
+        ['delete', [b2, s1].toSorted(), null],
+        ['delete', null, null],
+      ]);
+    });
+
+    it('changes nothing for an empty ids list (it names none, not all)', async () => {
+      await deliverMany(service, 'ada', 2);
+      const answer = await send(service, 'POST', '/v1/me/notifications/bulk', { ...as('ada'), body: { action: 'delete', ids: [] } });
+      expect(answer.body).toEqual({ counts: { unseen: 2, unread: 2 }, seq: 2 });
+      expect((await page('ada')).items).toHaveLength(2);
+    });
+
+    it("leaves a same-named user's notifications in another app alone", async () => {
+      const [adas] = await deliverMany(service, 'ada', 1);
+      const other = await asInOtherApp('ada');
+      await send(service, 'POST', '/v1/me/connect', other);
+      await send(service, 'POST', '/v1/me/notifications/bulk', { ...other, body: { action: 'delete', ids: [adas] } });
+      await send(service, 'POST', '/v1/me/notifications/bulk', { ...other, body: { action: 'read' } });
+      expect((await page('ada')).items[0]).toMatchObject({ id: adas, readAt: null });
+    });
+
+    it(`answers 400 for more than ${MAX_BULK_IDS} ids, malformed JSON and bodies that are not objects`, async () => {
+      await deliverMany(service, 'ada', 1);
+      const post = (body: unknown) => send(service, 'POST', '/v1/me/notifications/bulk', { ...as('ada'), body });
+      const many = await post({ action: 'read', ids: Array.from({ length: MAX_BULK_IDS + 1 }, (_, i) => `ntf_${i}`) });
+      expect(many.body.error.message).toBe(`ids must name at most ${MAX_BULK_IDS} notifications`);
+      expect((await post({ action: 'read', ids: Array.from({ length: MAX_BULK_IDS }, (_, i) => `ntf_${i}`) })).status).toBe(200);
+      expect((await post('{"action": "read"')).body.error.code).toBe('invalid_json');
+      expect((await post('[{"action": "read"}]')).body.error.message).toBe('body must be an object');
+      expect((await post({ action: 'delete', padding: 'x'.repeat(MAX_BODY_BYTES) })).status).toBe(413);
+      expect((await page('ada')).items[0].readAt).toBeNull();
+    });
+
     it('writes no event when nothing changes', async () => {
       await deliverMany(service, 'ada', 1);
       await send(service, 'POST', '/v1/me/notifications/bulk', { ...as('ada'), body: { action: 'read' } });
@@ -175,6 +330,30 @@ describe('meRoutes', () => {
         const answer = await send(service, 'POST', '/v1/me/notifications/bulk', { ...as('ada'), body });
         expect(answer.status, JSON.stringify(body)).toBe(400);
         expect(answer.body.error.code).toBe('invalid_request');
+      }
+    });
+  });
+
+  describe('counts', () => {
+    it('every event carries the counts its answer carried', async () => {
+      const [first, second] = await deliverMany(service, 'ada', 2);
+      const answers = [
+        await send(service, 'PATCH', `/v1/me/notifications/${first}`, { ...as('ada'), body: { read: true } }),
+        await send(service, 'DELETE', `/v1/me/notifications/${second}`, as('ada')),
+        await trigger(service, createTrigger({ recipients: ['ada'] })),
+        await send(service, 'POST', '/v1/me/notifications/bulk', { ...as('ada'), body: { action: 'seen' } }),
+      ];
+      const log = await events('ada');
+      expect(log.map((e) => [e.type, e.counts])).toEqual([
+        ['notification.created', { unseen: 1, unread: 1 }],
+        ['notification.created', { unseen: 2, unread: 2 }],
+        ['notification.updated', { unseen: 2, unread: 1 }],
+        ['notification.deleted', { unseen: 1, unread: 0 }],
+        ['notification.created', { unseen: 2, unread: 1 }],
+        ['notifications.bulk', { unseen: 0, unread: 1 }],
+      ]);
+      for (const [i, seq] of [[0, 3], [1, 4], [3, 6]] as const) {
+        expect(answers[i]!.body).toMatchObject({ seq, counts: log[seq - 1]!.counts });
       }
     });
   });
