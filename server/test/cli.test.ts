@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
+import { connect as connectTcp, createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,6 +103,44 @@ describe('belfry-server', () => {
       expect(code).toBe(0);
       expect(stdout).not.toContain('secret-from-env');
     });
+  });
+
+  describe('serve, on SIGTERM', () => {
+    it('sends open streams a reconnect hint at once, ends them, and exits 0 within 10 s despite a stuck connection', async () => {
+      const server = serve(['--port', '0', '--database', 'sqlite::memory:'], { BELFRY_API_KEY: 'key-1', BELFRY_API_SECRET: 'secret-1' });
+      const [first] = await server.lines(1);
+      const url = first!.replace('belfry-server listening on ', '');
+      const client = { 'X-API-Key': 'key-1', 'X-User-Id': 'ada' };
+      expect((await fetch(`${url}/v1/me/connect`, { method: 'POST', headers: client })).status).toBe(200);
+      const stream = await fetch(`${url}/v1/me/events`, { headers: client });
+      let streamEndedAt = 0;
+      const text = stream.text().then((body) => ((streamEndedAt = Date.now()), body));
+      // A client that never finishes its request headers.
+      const port = Number(new URL(url).port);
+      const stuck = connectTcp(port, '127.0.0.1');
+      await new Promise((resolve) => stuck.once('connect', resolve));
+      stuck.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
+      stuck.on('error', () => {});
+
+      const signalled = Date.now();
+      server.child.kill('SIGTERM');
+      const { code, stderr } = await server.exit;
+      stuck.destroy();
+      expect(code).toBe(0);
+      // The stuck connection holds the process for the grace period (8 s), never past 10 s.
+      expect(Date.now() - signalled).toBeGreaterThanOrEqual(7500);
+      expect(Date.now() - signalled).toBeLessThan(10_000);
+      expect(streamEndedAt - signalled).toBeLessThan(2000);
+      const hint = /retry: (\d+)\n\n$/.exec(await text);
+      expect(hint).not.toBeNull();
+      expect(Number(hint![1])).toBeLessThanOrEqual(5000);
+
+      // Logs are JSON lines on stderr: one per request, and none carries the secret.
+      const entries = stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(entries).toContainEqual(expect.objectContaining({ level: 'info', msg: 'request', method: 'POST', route: '/v1/me/connect', status: 200 }));
+      expect(entries).toContainEqual(expect.objectContaining({ msg: 'shutting down', signal: 'SIGTERM' }));
+      expect(stderr).not.toContain('secret-1');
+    }, 30_000);
   });
 
   describe('serve on a busy port', () => {
