@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backendHeaders, clientHeaders, connect, createTestService, createTrigger, putUser, send, trigger } from '../fixtures.ts';
-import type { TestService } from '../fixtures.ts';
+import type { JsonAnswer, TestService } from '../fixtures.ts';
+import { createWorkflowInput, createWorkflowTrigger, putWorkflow, withProviders } from '../services/fixtures.ts';
 
 describe('notificationRoutes', () => {
   let service: TestService;
@@ -142,6 +143,134 @@ describe('notificationRoutes', () => {
       });
       const response = await service.app.request('/v1/notifications', { method: 'POST', headers: backendHeaders(service), body, duplex: 'half' } as RequestInit);
       expect(response.status).toBe(413);
+    });
+  });
+  describe('POST /v1/notifications with a workflow', () => {
+    it('uses inline content when the named workflow is not stored, labelled with its identifier', async () => {
+      await putUser(service, 'ada');
+      const answer = await trigger(service, createTrigger({ notification: { workflow: { identifier: 'not-stored' } } }));
+      expect(answer.status).toBe(202);
+      expect((await inbox('ada')).items[0]).toMatchObject({ workflow: 'not-stored', title: 'Hello <<recipient.firstName>>' });
+    });
+
+    it('prefers a stored workflow over inline content', async () => {
+      await putWorkflow(service, 'wf', createWorkflowInput({ channels: { inApp: { title: 'From the workflow', message: 'm' } } }));
+      await putUser(service, 'ada');
+      await trigger(service, createTrigger({ notification: { workflow: { identifier: 'wf' } } }));
+      expect((await inbox('ada')).items[0]).toMatchObject({ workflow: 'wf', title: 'From the workflow' });
+    });
+
+    it('answers 400 for a workflow identifier of the wrong type', async () => {
+      const answer = await trigger(service, { notification: { workflow: { identifier: 7 } }, sendTo: { recipients: ['ada'] } });
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.message).toContain('notification.workflow.identifier');
+    });
+  });
+
+  describe('POST /v1/notifications with an Idempotency-Key', () => {
+    const triggerWithKey = (key: string, body: unknown = createTrigger(), on: TestService = service): Promise<JsonAnswer> =>
+      send(on, 'POST', '/v1/notifications', { headers: { ...backendHeaders(on), 'Idempotency-Key': key }, body });
+
+    it('answers a repeat with the first answer without sending again', async () => {
+      await putUser(service, 'ada');
+      const first = await triggerWithKey('order-42');
+      const again = await triggerWithKey('order-42');
+      expect(first.status).toBe(202);
+      expect(first.headers.get('Idempotent-Replayed')).toBeNull();
+      expect(again.status).toBe(202);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers.get('Idempotent-Replayed')).toBe('true');
+      expect((await inbox('ada')).items).toHaveLength(1);
+    });
+
+    it('treats a body with reordered keys as the same request', async () => {
+      await putUser(service, 'ada');
+      const body = createTrigger();
+      await triggerWithKey('k', body);
+      const reordered = JSON.stringify({ sendTo: body['sendTo'], data: body['data'], notification: body['notification'] }, null, 2);
+      const again = await triggerWithKey('k', reordered);
+      expect(again.headers.get('Idempotent-Replayed')).toBe('true');
+      expect((await inbox('ada')).items).toHaveLength(1);
+    });
+
+    it('answers 422 idempotency_mismatch for the same key with another body', async () => {
+      await putUser(service, 'ada');
+      await triggerWithKey('k');
+      const answer = await triggerWithKey('k', createTrigger({ data: { orderId: 43 } }));
+      expect(answer.status).toBe(422);
+      expect(answer.body.error.code).toBe('idempotency_mismatch');
+      expect((await inbox('ada')).items).toHaveLength(1);
+    });
+
+    it('answers 409 conflict while the first request is still running', async () => {
+      let release!: () => void;
+      let entered!: () => void;
+      const blocked = new Promise<void>((resolve) => (release = resolve));
+      const sending = new Promise<void>((resolve) => (entered = resolve));
+      const slow = withProviders(service, {
+        email: {
+          async send() {
+            entered();
+            await blocked;
+            return { status: 'sent' };
+          },
+        },
+      });
+      await putWorkflow(slow, 'wf');
+      await putUser(slow, 'ada');
+      const first = triggerWithKey('k', createWorkflowTrigger('wf'), slow);
+      // The first request holds the key until its email provider answers.
+      await sending;
+      const concurrent = await triggerWithKey('k', createWorkflowTrigger('wf'), slow);
+      expect(concurrent.status).toBe(409);
+      expect(concurrent.body.error.code).toBe('conflict');
+      release();
+      expect((await first).status).toBe(202);
+      expect((await triggerWithKey('k', createWorkflowTrigger('wf'), slow)).headers.get('Idempotent-Replayed')).toBe('true');
+      expect((await inbox('ada')).items).toHaveLength(1);
+    });
+
+    it('does not remember a refused request, so a corrected retry runs', async () => {
+      await putUser(service, 'ada');
+      const unknown = await triggerWithKey('k', createWorkflowTrigger('later'));
+      expect(unknown.status).toBe(400);
+      await putWorkflow(service, 'later');
+      const retry = await triggerWithKey('k', createWorkflowTrigger('later'));
+      expect(retry.status).toBe(202);
+      expect(retry.headers.get('Idempotent-Replayed')).toBeNull();
+    });
+
+    it('keeps keys apart per app', async () => {
+      await putUser(service, 'ada');
+      const other = await service.storage.createApp();
+      const otherService = { ...service, apiKey: other.app.apiKey, apiSecret: other.apiSecret };
+      await putUser(otherService, 'ada');
+      await triggerWithKey('k');
+      const answer = await triggerWithKey('k', createTrigger({ data: { other: true } }), otherService);
+      expect(answer.status).toBe(202);
+      expect(answer.headers.get('Idempotent-Replayed')).toBeNull();
+    });
+
+    it.each([
+      ['empty', ''],
+      ['too long', 'k'.repeat(256)],
+      ['a control character', 'a\u0001b'],
+      ['non-ASCII', 'clé'],
+    ])('answers 400 for a key that is %s', async (_what, key) => {
+      await putUser(service, 'ada');
+      const response = await service.app.request('/v1/notifications', {
+        method: 'POST',
+        headers: new Headers([...Object.entries(backendHeaders(service)), ['Idempotency-Key', key]]),
+        body: JSON.stringify(createTrigger()),
+      });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { message: string } }).error.message).toContain('Idempotency-Key');
+      expect((await inbox('ada')).items).toHaveLength(0);
+    });
+
+    it('accepts a key of 255 printable characters', async () => {
+      await putUser(service, 'ada');
+      expect((await triggerWithKey('~ '.repeat(127) + 'k')).status).toBe(202);
     });
   });
 });
