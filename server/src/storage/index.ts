@@ -1,4 +1,4 @@
-// Storage: the interface, its SQLite implementation and the URL-based opener.
+// Storage: the interface, its SQLite and PostgreSQL implementations and the URL-based opener.
 export type {
   AppRecord,
   UserRecord,
@@ -24,5 +24,9 @@ export { IDEMPOTENCY_TTL_MS } from './sqlite-stores.ts';
 export { mergeAttributes } from './attributes.ts';
 export { openSqliteStorage } from './sqlite.ts';
 export type { SqliteStorageOptions } from './sqlite.ts';
+export { openPostgresStorage, DEFAULT_POOL_SIZE } from './postgres.ts';
+export type { PostgresStorageOptions } from './postgres.ts';
+export { POSTGRES_SCHEMA_VERSION } from './postgres-schema.ts';
 export { openStorage } from './open.ts';
+export type { StorageOptions } from './open.ts';
 export { SCHEMA_VERSION } from './sqlite-schema.ts';

@@ -1,0 +1,297 @@
+// Users' inboxes in PostgreSQL: deliveries, pages, changes and the per-user event log.
+//
+// The invariant (design §9): every change to an inbox takes the user's next `seq` with
+// `UPDATE users SET seq = seq + 1 ... RETURNING seq` inside the change's transaction. That UPDATE
+// holds the user's row lock until COMMIT, so changes to one inbox commit one after the other in
+// seq order, and a reader that has seen seq N can never later find an uncommitted N - 1 appear.
+// Each change writes its event with the counts after the change, in the same transaction.
+import type pg from 'pg';
+import type {
+  Counts,
+  InboxChangeEvent,
+  Notification,
+  NotificationCreatedEvent,
+  NotificationDeletedEvent,
+  NotificationPatch,
+  NotificationsBulkEvent,
+  NotificationUpdatedEvent,
+} from 'belfry/protocol';
+import { createId } from '../crypto.ts';
+import { query, Rollback, toJsonParam, transaction } from './postgres-pool.ts';
+import type { Queryable } from './postgres-pool.ts';
+import { toNotification } from './postgres-rows.ts';
+import type { PgNotificationRow } from './postgres-rows.ts';
+import type { Delivery, MutationResult, Storage } from './types.ts';
+
+/** An event as its change builds it, before the counts after the change are known. */
+export type WithoutCounts<E> = E extends unknown ? Omit<E, 'counts'> : never;
+
+// Which rows each `status` filter selects (a fixed set of fragments, never user input).
+const STATUS_FILTERS = {
+  default: 'archived_at IS NULL',
+  unread: 'read_at IS NULL AND archived_at IS NULL',
+  read: 'read_at IS NOT NULL AND archived_at IS NULL',
+  archived: 'archived_at IS NOT NULL',
+  all: 'true',
+} as const;
+
+const BULK_COLUMNS = { read: 'read_at', seen: 'seen_at', archive: 'archived_at' } as const;
+
+const COUNTS = `count(*) FILTER (WHERE seen_at IS NULL AND archived_at IS NULL) AS unseen,
+  count(*) FILTER (WHERE read_at IS NULL AND archived_at IS NULL) AS unread`;
+
+const NOTIFICATION_COLUMNS = 'id, seq, created_at, seen_at, read_at, archived_at, category, workflow, title, message, url, icon, actions, data';
+
+// One statement, so the seq and the counts come from one snapshot.
+const STATE = `SELECT COALESCE((SELECT seq FROM users WHERE id = $1), 0) AS seq, ${COUNTS} FROM notifications WHERE user_id = $1`;
+
+// The event's payload gets the counts after the change, computed in the INSERT itself: the
+// statement sees everything this transaction changed before it.
+const COUNTS_JSON = (lag: string) =>
+  `jsonb_build_object('counts', jsonb_build_object('unseen', c.unseen - ${lag}, 'unread', c.unread - ${lag}))`;
+
+/**
+ * Takes the user's next seq (in `appId`, when given), locking the user's row until the
+ * transaction ends; null when there is no such user.
+ */
+export async function bumpSeq(client: Queryable, userId: number, appId: string | null = null): Promise<{ seq: number; app_id: string } | null> {
+  const [row] = await query<{ seq: number; app_id: string }>(
+    client,
+    'UPDATE users SET seq = seq + 1 WHERE id = $1 AND ($2::text IS NULL OR app_id = $2) RETURNING seq, app_id',
+    [userId, appId],
+  );
+  return row ?? null;
+}
+
+/** Appends the event of a change made in this transaction, with the counts after the change. */
+export async function appendEvent<E extends InboxChangeEvent>(
+  client: Queryable,
+  appId: string,
+  userId: number,
+  partial: WithoutCounts<E>,
+  at: string,
+): Promise<E> {
+  const [row] = await query<{ counts: Counts }>(
+    client,
+    `INSERT INTO events (app_id, user_id, seq, type, payload, created_at)
+     SELECT $1, $2, $3, $4, $5::jsonb || ${COUNTS_JSON('0')}, $6
+     FROM (SELECT ${COUNTS} FROM notifications WHERE user_id = $2) AS c
+     RETURNING payload -> 'counts' AS counts`,
+    [appId, userId, partial.seq, partial.type, toJsonParam(partial), at],
+  );
+  return { ...partial, counts: row!.counts } as unknown as E;
+}
+
+const countsOf = async (client: Queryable, userId: number): Promise<Counts> => {
+  const [row] = await query<{ seq: number } & Counts>(client, STATE, [userId]);
+  return { unseen: row!.unseen, unread: row!.unread };
+};
+
+type InboxStorage = Pick<
+  Storage,
+  'deliver' | 'getInboxState' | 'listNotifications' | 'updateNotification' | 'deleteNotification' | 'applyBulk' | 'listEvents'
+>;
+
+/** The inbox half of the PostgreSQL `Storage`; `now` gives ISO timestamps. */
+export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStorage {
+  const deliver: InboxStorage['deliver'] = async (appId, userIds, content) => {
+    if (userIds.length === 0) return [];
+    // A user listed twice gets two notifications, as when delivering one by one.
+    const perUser = new Map<number, number>();
+    for (const userId of userIds) perUser.set(userId, (perUser.get(userId) ?? 0) + 1);
+    const ids = [...perUser.keys()];
+    return transaction(pool, async (client) => {
+      // Lock every recipient in id order first: two deliveries to overlapping sets then wait
+      // for each other instead of deadlocking.
+      await query(client, 'SELECT id FROM users WHERE id = ANY($1::bigint[]) AND app_id = $2 ORDER BY id FOR NO KEY UPDATE', [ids, appId]);
+      const bumped = await query<{ id: number; seq: number }>(
+        client,
+        `UPDATE users SET seq = users.seq + c.n FROM unnest($1::bigint[], $2::int[]) AS c (id, n)
+         WHERE users.id = c.id AND users.app_id = $3 RETURNING users.id, users.seq`,
+        [ids, ids.map((id) => perUser.get(id)!), appId],
+      );
+      // Users of another app or deleted ones were not bumped: they get nothing.
+      const nextSeq = new Map(bumped.map((row) => [row.id, row.seq - perUser.get(row.id)! + 1]));
+      const remaining = new Map(perUser);
+      const createdAt = now();
+      const planned: { userId: number; later: number; event: Omit<NotificationCreatedEvent, 'counts'> }[] = [];
+      for (const userId of userIds) {
+        const seq = nextSeq.get(userId);
+        if (seq === undefined) continue;
+        nextSeq.set(userId, seq + 1);
+        // How many of this user's notifications in this delivery come after this one: its
+        // event's counts are the final counts minus those.
+        const later = remaining.get(userId)! - 1;
+        remaining.set(userId, later);
+        const notification: Notification = { id: createId('ntf'), createdAt, seenAt: null, readAt: null, archivedAt: null, ...content };
+        planned.push({ userId, later, event: { type: 'notification.created', seq, notification } });
+      }
+      if (planned.length === 0) return [];
+      await query(
+        client,
+        `INSERT INTO notifications (id, app_id, user_id, seq, created_at, category, workflow, title, message, url, icon, actions, data)
+         SELECT n.id, $1, n.user_id, n.seq, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb
+         FROM unnest($11::text[], $12::bigint[], $13::bigint[]) AS n (id, user_id, seq)`,
+        [
+          appId,
+          createdAt,
+          content.category,
+          content.workflow,
+          content.title,
+          content.message,
+          content.url,
+          content.icon,
+          toJsonParam(content.actions),
+          toJsonParam(content.data),
+          planned.map((p) => p.event.notification.id),
+          planned.map((p) => p.userId),
+          planned.map((p) => p.event.seq),
+        ],
+      );
+      const written = await query<{ user_id: number; seq: number; counts: Counts }>(
+        client,
+        `INSERT INTO events (app_id, user_id, seq, type, payload, created_at)
+         SELECT $1, e.user_id, e.seq, 'notification.created', e.payload::jsonb || ${COUNTS_JSON('e.later')}, $2
+         FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::int[]) AS e (user_id, seq, payload, later)
+         CROSS JOIN LATERAL (SELECT ${COUNTS} FROM notifications WHERE user_id = e.user_id) AS c
+         RETURNING user_id, seq, payload -> 'counts' AS counts`,
+        [
+          appId,
+          createdAt,
+          planned.map((p) => p.userId),
+          planned.map((p) => p.event.seq),
+          planned.map((p) => toJsonParam(p.event)),
+          planned.map((p) => p.later),
+        ],
+      );
+      const counts = new Map(written.map((row) => [`${row.user_id}:${row.seq}`, row.counts]));
+      return planned.map(
+        (p): Delivery => ({ userId: p.userId, event: { ...p.event, counts: counts.get(`${p.userId}:${p.event.seq}`)! } }),
+      );
+    });
+  };
+
+  const updateNotification: InboxStorage['updateNotification'] = (userId, id, patch: NotificationPatch) =>
+    transaction<MutationResult | null>(pool, async (client) => {
+      // The seq is taken first, for its lock: the row read below cannot change under us. A
+      // change that turns out to change nothing rolls the seq back.
+      const bumped = await bumpSeq(client, userId);
+      if (!bumped) return new Rollback(null);
+      const [row] = await query<PgNotificationRow>(client, `SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE id = $1 AND user_id = $2`, [
+        id,
+        userId,
+      ]);
+      if (!row) return new Rollback(null);
+      const at = now();
+      const next = (current: string | null, wanted: boolean | undefined) =>
+        wanted === undefined || wanted === (current !== null) ? current : wanted ? at : null;
+      const seenAt = next(row.seen_at, patch.seen);
+      const readAt = next(row.read_at, patch.read);
+      const archivedAt = next(row.archived_at, patch.archived);
+      if (seenAt === row.seen_at && readAt === row.read_at && archivedAt === row.archived_at) {
+        return new Rollback({ notification: toNotification(row), event: null, counts: await countsOf(client, userId), seq: bumped.seq - 1 });
+      }
+      await query(client, 'UPDATE notifications SET seen_at = $1, read_at = $2, archived_at = $3 WHERE id = $4', [seenAt, readAt, archivedAt, id]);
+      const notification = toNotification({ ...row, seen_at: seenAt, read_at: readAt, archived_at: archivedAt });
+      const event = await appendEvent<NotificationUpdatedEvent>(
+        client,
+        bumped.app_id,
+        userId,
+        { type: 'notification.updated', seq: bumped.seq, notification },
+        at,
+      );
+      return { notification, event, counts: event.counts, seq: event.seq };
+    });
+
+  const deleteNotification: InboxStorage['deleteNotification'] = (userId, id) =>
+    transaction<MutationResult | null>(pool, async (client) => {
+      const bumped = await bumpSeq(client, userId);
+      if (!bumped) return new Rollback(null);
+      const deleted = await query(client, 'DELETE FROM notifications WHERE id = $1 AND user_id = $2 RETURNING 1', [id, userId]);
+      if (deleted.length === 0) return new Rollback(null);
+      const event = await appendEvent<NotificationDeletedEvent>(client, bumped.app_id, userId, { type: 'notification.deleted', seq: bumped.seq, id }, now());
+      return { event, counts: event.counts, seq: event.seq };
+    });
+
+  const applyBulk: InboxStorage['applyBulk'] = (userId, change) =>
+    transaction<MutationResult>(pool, async (client) => {
+      const bumped = await bumpSeq(client, userId);
+      if (!bumped) return new Rollback({ event: null, counts: { unseen: 0, unread: 0 }, seq: 0 });
+      const at = now();
+      const filter = 'user_id = $1 AND ($2::text IS NULL OR category = $2) AND ($3::text[] IS NULL OR id = ANY($3::text[]))';
+      const params: unknown[] = [userId, change.category, change.ids];
+      const sql =
+        change.action === 'delete'
+          ? `DELETE FROM notifications WHERE ${filter} RETURNING id, seq`
+          : `UPDATE notifications SET ${BULK_COLUMNS[change.action]} = $4 WHERE ${filter} AND ${BULK_COLUMNS[change.action]} IS NULL RETURNING id, seq`;
+      const changed = (await query<{ id: string; seq: number }>(client, `WITH changed AS (${sql}) SELECT id FROM changed ORDER BY seq`, change.action === 'delete' ? params : [...params, at])).map(
+        (row) => row.id,
+      );
+      if (changed.length === 0) return new Rollback({ event: null, counts: await countsOf(client, userId), seq: bumped.seq - 1 });
+      const event = await appendEvent<NotificationsBulkEvent>(
+        client,
+        bumped.app_id,
+        userId,
+        {
+          type: 'notifications.bulk',
+          seq: bumped.seq,
+          action: change.action,
+          // With explicit ids the event names exactly the ones that changed.
+          ids: change.ids === null ? null : changed,
+          category: change.category,
+          at,
+        },
+        at,
+      );
+      return { event, counts: event.counts, seq: event.seq };
+    });
+
+  return {
+    deliver,
+    getInboxState: async (userId) => {
+      const [row] = await query<{ seq: number } & Counts>(pool, STATE, [userId]);
+      return { counts: { unseen: row!.unseen, unread: row!.unread }, seq: row!.seq };
+    },
+    listNotifications: async (userId, q) => {
+      // Only the conditions in use go into the SQL, so `seq < before` bounds the (user_id, seq)
+      // index scan instead of filtering it: deep pages cost the same as the first.
+      const conditions = ['user_id = $1', STATUS_FILTERS[q.status ?? 'default']];
+      const params: unknown[] = [userId, q.limit + 1];
+      if (q.before !== null) conditions.push(`seq < $${params.push(q.before)}`);
+      if (q.category !== null) conditions.push(`category = $${params.push(q.category)}`);
+      // One statement: the page, the counts and the seq come from one snapshot, so the seq is
+      // a stream cursor that neither skips nor precedes what the page shows.
+      const rows = await query<PgNotificationRow & { inbox_seq: number; unseen: number; unread: number }>(
+        pool,
+        `SELECT s.seq AS inbox_seq, s.unseen, s.unread, n.*
+         FROM (${STATE}) AS s
+         LEFT JOIN LATERAL (
+           SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE ${conditions.join(' AND ')} ORDER BY seq DESC LIMIT $2
+         ) AS n ON true
+         ORDER BY n.seq DESC`,
+        params,
+      );
+      const state = rows[0]!;
+      // An empty page is one row of state with a NULL notification.
+      const found = rows.filter((row) => row.id !== null);
+      const page = found.slice(0, q.limit);
+      return {
+        items: page.map(toNotification),
+        nextSeq: found.length > q.limit && page.length > 0 ? page[page.length - 1]!.seq : null,
+        counts: { unseen: state.unseen, unread: state.unread },
+        seq: state.inbox_seq,
+      };
+    },
+    updateNotification,
+    deleteNotification,
+    applyBulk,
+    listEvents: async (userId, after, limit) =>
+      (
+        await query<{ payload: InboxChangeEvent }>(pool, 'SELECT payload FROM events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [
+          userId,
+          after,
+          limit,
+        ])
+      ).map((row) => row.payload),
+  };
+}
