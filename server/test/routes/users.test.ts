@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_ATTRIBUTE_SIZE } from 'belfry/protocol';
+import type { Attributes } from 'belfry/protocol';
 import { userTopic } from '../../src/index.ts';
 import { MAX_BODY_BYTES } from '../../src/http/index.ts';
 import { backendHeaders, clientHeaders, connect, createAttributes, createTestService, createTrigger, deliverMany, putUser, send, trigger } from '../fixtures.ts';
@@ -72,6 +73,16 @@ describe('userRoutes', () => {
         expect(answer.body.error).toEqual({ code: 'invalid_request', message: 'phoneNumber is not a possible phone number for its country code' });
       }
       expect((await findUser('ada'))!.attributes['phoneNumber']).toBe('+442071838750');
+    });
+
+    it('answers 400 naming an email or phone number of the wrong type', async () => {
+      const cases: [Attributes, string][] = [[{ email: 42 }, 'email'], [{ email: ['ada@example.com'] }, 'email'], [{ phoneNumber: 16020000000 }, 'phoneNumber'], [{ phoneNumber: {} }, 'phoneNumber']];
+      for (const [attributes, field] of cases) {
+        const answer = await putUser(service, 'ada', attributes);
+        expect(answer.status, JSON.stringify(attributes)).toBe(400);
+        expect(answer.body.error.message.startsWith(`${field} must be`)).toBe(true);
+      }
+      expect(await findUser('ada')).toBeNull();
     });
 
     it('removes a phone number set to null', async () => {
