@@ -194,6 +194,19 @@ describe('compatRoutes (Engagespot v3 via @engagespot/node)', () => {
     });
   });
 
+  describe('identifiers', () => {
+    it('serves a user whose identifier is an email address through every call', async () => {
+      const identifier = 'ada+news@example.com';
+      await service.engagespot.createOrUpdateUser(identifier, createProfile());
+      expect(await sendOrder([identifier])).toMatchObject({ delivered: [identifier] });
+      const id = await firstCompatId(identifier);
+      await service.engagespot.inAppInbox.markNotificationAsRead(id);
+      expect((await inbox(identifier)).body.counts.unread).toBe(0);
+      await service.engagespot.inAppInbox.deleteNotification(id);
+      expect((await inbox(identifier)).body.items).toEqual([]);
+    });
+  });
+
   describe('.inAppInbox.markNotificationAsUnRead()', () => {
     it('marks a read notification unread again', async () => {
       await service.engagespot.createOrUpdateUser('ada', createProfile());
