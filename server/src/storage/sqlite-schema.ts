@@ -13,7 +13,7 @@ const MIGRATIONS: readonly string[] = [
   );
   -- identifier uses SQLite's default BINARY collation: exact and case-sensitive.
   CREATE TABLE users (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
     identifier TEXT NOT NULL,
     attributes TEXT NOT NULL DEFAULT '{}',

@@ -19,9 +19,15 @@ export function createSqlitePreferenceStore(db: Database.Database): PreferenceSt
     ),
   };
   const read = (userId: number): Preferences => {
-    const preferences: Preferences = {};
-    for (const row of stmt.rows.all(userId)) (preferences[row.category] ??= {})[row.channel] = row.enabled !== 0;
-    return preferences;
+    // Categories are user data: collected in a Map and turned into own properties, so a category
+    // named like an Object.prototype member (`__proto__`) stays plain data.
+    const byCategory = new Map<string, Partial<Record<ChannelName, boolean>>>();
+    for (const row of stmt.rows.all(userId)) {
+      let channels = byCategory.get(row.category);
+      if (!channels) byCategory.set(row.category, (channels = {}));
+      channels[row.channel] = row.enabled !== 0;
+    }
+    return Object.fromEntries(byCategory);
   };
   const set = db.transaction((userId: number, patch: Preferences) => {
     for (const [category, channels] of Object.entries(patch)) {

@@ -65,6 +65,13 @@ export function describeStoresContract(name: string, open: () => Promise<{ stora
         expect((await storage.listNotifications(again.id, { limit: 10, before: null, status: 'all', category: null })).items).toEqual([]);
       });
 
+      it('never gives a deleted user\'s id to a new user (stream topics are named by id)', async () => {
+        const newest = await storage.upsertUser(appId, 'newest', {});
+        await storage.deleteUser(appId, 'newest');
+        const next = await storage.upsertUser(otherAppId, 'someone', {});
+        expect(next.id).not.toBe(newest.id);
+      });
+
       it('answers false for an unknown user or another app\'s user', async () => {
         expect(await storage.deleteUser(appId, 'nobody')).toBe(false);
         expect(await storage.deleteUser(otherAppId, 'ada')).toBe(false);
@@ -108,6 +115,13 @@ export function describeStoresContract(name: string, open: () => Promise<{ stora
         const merged = await storage.preferences.set(user.id, { orders: { email: true }, default: { sms: false } });
         expect(merged).toEqual({ default: { sms: false }, orders: { email: true, inApp: true } });
         expect(await storage.preferences.get(user.id)).toEqual(merged);
+      });
+
+      it('keeps a category named like a prototype member as plain data', async () => {
+        const patch = JSON.parse('{"__proto__": {"email": false}}') as Record<string, { email: boolean }>;
+        const stored = await storage.preferences.set(user.id, patch);
+        expect(Object.hasOwn(stored, '__proto__')).toBe(true);
+        expect(({} as Record<string, unknown>)['email']).toBeUndefined();
       });
     });
 
