@@ -14,9 +14,15 @@ export function createPostgresPreferenceStore(pool: pg.Pool): PreferenceStore {
       'SELECT category, channel, enabled FROM preferences WHERE user_id = $1 ORDER BY category COLLATE "C", channel COLLATE "C"',
       [userId],
     );
-    const preferences: Preferences = {};
-    for (const row of rows) (preferences[row.category] ??= {})[row.channel] = row.enabled;
-    return preferences;
+    // Categories are user data: collected in a Map and turned into own properties, so a category
+    // named like an Object.prototype member (`__proto__`) stays plain data.
+    const byCategory = new Map<string, Partial<Record<ChannelName, boolean>>>();
+    for (const row of rows) {
+      let channels = byCategory.get(row.category);
+      if (!channels) byCategory.set(row.category, (channels = {}));
+      channels[row.channel] = row.enabled;
+    }
+    return Object.fromEntries(byCategory);
   };
   return {
     get: read,

@@ -94,6 +94,8 @@ export async function openTestPostgresStorage(options: PostgresStorageOptions = 
 
 /** One storage for a contract suite: a schema migrated once, emptied before each test. */
 export interface SharedSchema {
+  /** The schema's name, for opening more storages (other "instances") on it. */
+  schema: string;
   /** Answers the suite's storage with every table empty; its `cleanup` leaves it open. */
   open(): Promise<{ storage: Storage; cleanup: () => Promise<void> }>;
   /** Closes the storage and drops the schema; call in `afterAll`. */
@@ -108,6 +110,7 @@ export function createSharedSchema(): SharedSchema {
   const schema = createSchemaName();
   let opened: Promise<Storage> | undefined;
   return {
+    schema,
     open: async () => {
       await requirePostgres();
       const storage = await (opened ??= openPostgresStorage(TEST_STORAGE_URL, { poolSize: 4, schema }));

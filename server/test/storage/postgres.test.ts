@@ -1,7 +1,10 @@
-import { afterAll } from 'vitest';
-import { describeStorageContract } from './contract.ts';
-import { describeStoresContract } from './contract-stores.ts';
-import { closeAdmin, createSharedSchema } from './postgres-fixtures.ts';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InboxChangeEvent } from 'belfry/protocol';
+import { openPostgresStorage, openStorage, POSTGRES_SCHEMA_VERSION } from '../../src/storage/index.ts';
+import type { PostgresStorageOptions, Storage, UserRecord } from '../../src/storage/index.ts';
+import { createContent, describeStorageContract } from './contract.ts';
+import { describeStoresContract, createWorkflowInput } from './contract-stores.ts';
+import { adminQuery, closeAdmin, createSchemaName, createSharedSchema, dropSchema, requirePostgres, TEST_STORAGE_URL } from './postgres-fixtures.ts';
 
 const shared = createSharedSchema();
 afterAll(async () => {
@@ -11,3 +14,235 @@ afterAll(async () => {
 
 describeStorageContract('postgres', shared.open);
 describeStoresContract('postgres', shared.open);
+
+/** Opens another storage on `schema`, like a second belfry-server instance on the same database. */
+const openInstance = (schema: string, options: PostgresStorageOptions = {}) =>
+  openPostgresStorage(TEST_STORAGE_URL, { poolSize: 4, ...options, schema });
+
+describe('openPostgresStorage', () => {
+  describe('()', () => {
+    let schema: string;
+    beforeEach(async () => {
+      await requirePostgres();
+      schema = createSchemaName();
+    });
+    afterEach(() => dropSchema(schema));
+
+    it('migrates one empty schema from several instances starting at once', async () => {
+      const opened = await Promise.allSettled([1, 2, 3, 4].map(() => openInstance(schema, { poolSize: 1 })));
+      const storages = opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+      try {
+        expect(opened.filter((result) => result.status === 'rejected')).toEqual([]);
+        expect(await adminQuery(`SELECT version FROM "${schema}".schema_version`)).toEqual([{ version: POSTGRES_SCHEMA_VERSION }]);
+        const { app } = await storages[0]!.createApp();
+        expect((await storages[3]!.findAppByApiKey(app.apiKey))?.id).toBe(app.id);
+      } finally {
+        await Promise.all(storages.map((storage) => storage.close()));
+      }
+    });
+
+    it('keeps data across reopening', async () => {
+      const first = await openInstance(schema);
+      const { app } = await first.createApp();
+      await first.upsertUser(app.id, 'ada', { firstName: 'Ada' });
+      await first.close();
+      const second = await openInstance(schema);
+      expect((await second.findUser(app.id, 'ada'))!.attributes).toEqual({ firstName: 'Ada' });
+      await second.close();
+    });
+
+    it('refuses a schema written by a newer version', async () => {
+      await (await openInstance(schema)).close();
+      await adminQuery(`UPDATE "${schema}".schema_version SET version = $1`, [POSTGRES_SCHEMA_VERSION + 1]);
+      await expect(openInstance(schema)).rejects.toThrow(/newer/);
+    });
+
+    it('refuses a schema name that is not a plain lower-case name', async () => {
+      await expect(openInstance('Belfry; DROP TABLE apps')).rejects.toThrow(/schema must be/);
+    });
+  });
+
+  it('fails with a message naming the server but not the password when PostgreSQL is unreachable', async () => {
+    const failure = openPostgresStorage('postgres://belfry:hunter2@127.0.0.1:1/belfry');
+    await expect(failure).rejects.toThrow(/cannot open the PostgreSQL storage at postgres:\/\/belfry:\*\*\*@127\.0\.0\.1:1\/belfry/);
+    await expect(failure).rejects.not.toThrow(/hunter2/);
+  });
+});
+
+describe('openStorage', () => {
+  describe('()', () => {
+    it('opens PostgreSQL for postgres:// and postgresql:// URLs', async () => {
+      await requirePostgres();
+      const schema = createSchemaName();
+      try {
+        const first = await openStorage(TEST_STORAGE_URL, { schema });
+        const { app } = await first.createApp();
+        await first.close();
+        const second = await openStorage(TEST_STORAGE_URL.replace(/^postgres:/, 'postgresql:'), { schema });
+        expect((await second.findAppByApiKey(app.apiKey))?.id).toBe(app.id);
+        await second.close();
+      } finally {
+        await dropSchema(schema);
+      }
+    });
+  });
+});
+
+describe('PostgreSQL storage', () => {
+  let storage: Storage;
+  let appId: string;
+  let ada: UserRecord;
+
+  beforeEach(async () => {
+    ({ storage } = await shared.open());
+    appId = (await storage.createApp()).app.id;
+    ada = await storage.upsertUser(appId, 'ada', { firstName: 'Ada' });
+  });
+
+  describe('.deliver()', () => {
+    it('gives concurrent deliveries to one user from two instances gap-free seqs that a concurrent reader never skips', async () => {
+      const other = await openInstance(shared.schema);
+      try {
+        const seen: number[] = [];
+        let writing = true;
+        // The reader follows the log as a stream's catch-up does: everything after the last seq.
+        const reader = (async () => {
+          while (writing || seen.length < 50) {
+            const events = await storage.listEvents(ada.id, seen.at(-1) ?? 0, 1000);
+            seen.push(...events.map((event) => event.seq));
+            if (!writing && events.length === 0) break;
+          }
+        })();
+        const deliveries = await Promise.all(
+          Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? storage : other).deliver(appId, [ada.id], createContent({ title: `n${i}` }))),
+        );
+        writing = false;
+        await reader;
+        const range = Array.from({ length: 50 }, (_, i) => i + 1);
+        expect(deliveries.map((d) => d[0]!.event.seq).sort((a, b) => a - b)).toEqual(range);
+        expect(seen).toEqual(range);
+        // Each event carries the counts right after its own change.
+        const events = await storage.listEvents(ada.id, 0, 1000);
+        expect(events.map((event) => (event as Extract<InboxChangeEvent, { counts: unknown }>).counts.unseen)).toEqual(range);
+        expect((await storage.getInboxState(ada.id)).seq).toBe(50);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('does not deadlock when deliveries lock overlapping users in opposite orders', async () => {
+      const other = await openInstance(shared.schema);
+      try {
+        const bob = await storage.upsertUser(appId, 'bob', {});
+        const cy = await storage.upsertUser(appId, 'cy', {});
+        const forward = [ada.id, bob.id, cy.id];
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            i % 2 === 0 ? storage.deliver(appId, forward, createContent()) : other.deliver(appId, [...forward].reverse(), createContent()),
+          ),
+        );
+        for (const user of [ada, bob, cy]) {
+          expect((await storage.listEvents(user.id, 0, 100)).map((event) => event.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+        }
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('delivers twice to a user listed twice, each event with the counts after its own change', async () => {
+      const deliveries = await storage.deliver(appId, [ada.id, ada.id], createContent());
+      expect(deliveries.map((d) => [d.event.seq, d.event.counts])).toEqual([
+        [1, { unseen: 1, unread: 1 }],
+        [2, { unseen: 2, unread: 2 }],
+      ]);
+      expect(await storage.listEvents(ada.id, 0, 10)).toEqual(deliveries.map((d) => d.event));
+    });
+  });
+
+  describe('.upsertUser()', () => {
+    it('applies concurrent patches of one user from two instances one after the other', async () => {
+      const other = await openInstance(shared.schema);
+      try {
+        await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? storage : other).upsertUser(appId, 'ada', { [`k${i}`]: i })));
+        const merged = (await storage.findUser(appId, 'ada'))!;
+        expect(merged.attributes).toEqual({ firstName: 'Ada', ...Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, i])) });
+        expect((await storage.listEvents(ada.id, 0, 100)).map((event) => event.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+        expect(merged.seq).toBe(10);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
+  describe('.idempotency', () => {
+    it('lets exactly one of concurrent claims from two instances start', async () => {
+      const other = await openInstance(shared.schema);
+      try {
+        const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? storage : other).idempotency.begin(appId, 'k', 'body')));
+        expect(claims.filter((claim) => claim.state === 'started')).toHaveLength(1);
+        expect(claims.filter((claim) => claim.state === 'in_flight')).toHaveLength(9);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('forgets a key after 24 hours', async () => {
+      let clock = new Date('2030-01-01T00:00:00Z');
+      const clocked = await openInstance(shared.schema, { now: () => clock });
+      try {
+        await clocked.idempotency.begin(appId, 'k', 'a');
+        await clocked.idempotency.complete(appId, 'k', 202, { id: 'trg_1' });
+        clock = new Date(clock.getTime() + 24 * 60 * 60 * 1000 - 1000);
+        expect(await clocked.idempotency.begin(appId, 'k', 'a')).toEqual({ state: 'done', status: 202, body: { id: 'trg_1' } });
+        expect((await clocked.idempotency.begin(appId, 'k', 'b')).state).toBe('mismatch');
+        clock = new Date(clock.getTime() + 2000);
+        expect(await clocked.idempotency.begin(appId, 'k', 'b')).toEqual({ state: 'started' });
+      } finally {
+        await clocked.close();
+      }
+    });
+  });
+
+  describe('timestamps', () => {
+    it('answers every time exactly as written, in toISOString() form', async () => {
+      const at = '2030-01-02T03:04:05.678Z';
+      const clocked = await openInstance(shared.schema, { now: () => new Date(at) });
+      try {
+        const { app } = await clocked.createApp();
+        expect(app.createdAt).toBe(at);
+        expect((await clocked.findAppByApiKey(app.apiKey))!.createdAt).toBe(at);
+        const user = await clocked.upsertUser(app.id, 'ada', {});
+        expect([user.createdAt, user.updatedAt]).toEqual([at, at]);
+        const [delivery] = await clocked.deliver(app.id, [user.id], createContent());
+        const read = await clocked.updateNotification(user.id, delivery!.event.notification.id, { read: true });
+        expect(read!.notification).toMatchObject({ createdAt: at, readAt: at, seenAt: null });
+        const page = await clocked.listNotifications(user.id, { limit: 10, before: null, status: null, category: null });
+        expect(page.items[0]).toMatchObject({ createdAt: at, readAt: at });
+        expect(await clocked.listEvents(user.id, 0, 10)).toMatchObject([{ notification: { createdAt: at } }, { notification: { readAt: at } }]);
+        expect(await clocked.workflows.upsert(app.id, 'w', createWorkflowInput())).toMatchObject({ createdAt: at, updatedAt: at });
+      } finally {
+        await clocked.close();
+      }
+    });
+  });
+
+  describe('text', () => {
+    it('refuses the NUL character with a 400 and leaves nothing half-written', async () => {
+      const invalid = { status: 400, code: 'invalid_request' };
+      await expect(storage.upsertUser(appId, 'ada', { note: 'a\u0000b' })).rejects.toMatchObject(invalid);
+      await expect(storage.deliver(appId, [ada.id], createContent({ title: 'a\u0000b' }))).rejects.toMatchObject(invalid);
+      await expect(storage.deliver(appId, [ada.id], createContent({ data: { x: 'a\u0000b' } }))).rejects.toMatchObject(invalid);
+      const [delivery] = await storage.deliver(appId, [ada.id], createContent());
+      expect(delivery!.event.seq).toBe(1);
+      expect((await storage.findUser(appId, 'ada'))!.attributes).toEqual({ firstName: 'Ada' });
+    });
+
+    it('stores a lone UTF-16 surrogate as U+FFFD, in text and JSON alike', async () => {
+      const updated = await storage.upsertUser(appId, 'ada', { note: 'a\ud800b' });
+      expect(updated.attributes['note']).toBe('a\ufffdb');
+      const [delivery] = await storage.deliver(appId, [ada.id], createContent({ title: 'x\udc00', data: { y: '\ud800' } }));
+      const [stored] = (await storage.listNotifications(ada.id, { limit: 1, before: null, status: null, category: null })).items;
+      expect(stored).toMatchObject({ id: delivery!.event.notification.id, title: 'x\ufffd', data: { y: '\ufffd' } });
+    });
+  });
+});
