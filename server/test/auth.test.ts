@@ -16,6 +16,8 @@ import type { TestStream } from './realtime/sse-client.ts';
 
 const SECRET = 'hs256-signing-secret-of-the-test-app';
 const INVALID = { error: { code: 'unauthorized', message: 'the user token is not valid' } };
+// Short, so a stream test sees its reauth frame within a few seconds.
+const REAUTH_LEAD_MS = 1500;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 interface KeyPair {
@@ -245,7 +247,7 @@ describe('clientAuth', () => {
       record = app;
       await storage.upsertUser(record.id, 'ada', {});
       const bus = createMemoryBus();
-      const hub = createHub({ storage, bus, log, heartbeatMs: 60_000, reauthLeadMs: 1000 });
+      const hub = createHub({ storage, bus, log, heartbeatMs: 60_000, reauthLeadMs: REAUTH_LEAD_MS });
       const http = createApp({ storage, bus, hub, log });
       server = await new Promise<Server>((resolve) => {
         const s = serve({ fetch: http.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
@@ -270,9 +272,9 @@ describe('clientAuth', () => {
       const frame = await stream!.next(5000);
       const reauthAt = Date.now();
       expect(frame).toMatchObject({ event: 'reauth', data: { type: 'reauth', seq: 0 } });
-      // Due 1 s (the lead) before exp; allow for timer and network delay.
-      expect(reauthAt).toBeGreaterThanOrEqual(exp * 1000 - 1000 - 50);
-      expect(reauthAt).toBeLessThan(exp * 1000 - 500);
+      // Due one lead before exp; allow for timer and network delay.
+      expect(reauthAt).toBeGreaterThanOrEqual(exp * 1000 - REAUTH_LEAD_MS - 50);
+      expect(reauthAt).toBeLessThan(exp * 1000 - REAUTH_LEAD_MS / 2);
       await stream!.ended;
       const endedAt = Date.now();
       expect(endedAt).toBeGreaterThanOrEqual(exp * 1000 - 50);
