@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/ops/index.ts';
-import { backendHeaders, clientHeaders, connect, createTestService, putUser, send, trigger } from '../fixtures.ts';
+import { backendHeaders, clientHeaders, connect, createTestService, createTrigger, putUser, send, trigger } from '../fixtures.ts';
 import type { TestService } from '../fixtures.ts';
 
 /** Parses Prometheus text into `name{labels}` -> value, skipping comments. */
@@ -86,13 +86,15 @@ describe('GET /metrics', () => {
     expect((await scrape()).get('belfry_streams_open')).toBe(0);
   });
 
-  it('exposes the notification counters the routes add to', async () => {
+  it('counts triggers and what happened to each recipient', async () => {
     await putUser(service, 'ada');
-    await trigger(service);
+    await trigger(service, createTrigger({ recipients: ['ada', 'ghost'] }));
+    await trigger(service, createTrigger({ recipients: ['ada'] }));
     const samples = await scrape();
-    for (const name of ['triggered', 'delivered', 'discarded', 'skipped']) {
-      expect(samples.has(`belfry_notifications_${name}_total`), name).toBe(true);
-    }
-    expect(samples.get('belfry_http_requests_total{route="/v1/notifications",method="POST",status="202"}')).toBe(1);
+    expect(samples.get('belfry_notifications_triggered_total')).toBe(2);
+    expect(samples.get('belfry_notifications_delivered_total')).toBe(2);
+    expect(samples.get('belfry_notifications_discarded_total')).toBe(1);
+    expect(samples.get('belfry_notifications_skipped_total')).toBe(0);
+    expect(samples.get('belfry_http_requests_total{route="/v1/notifications",method="POST",status="202"}')).toBe(2);
   });
 });
