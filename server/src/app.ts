@@ -13,6 +13,7 @@ import { consoleLog } from './log.ts';
 import type { Log } from './log.ts';
 import { createMetrics, HEADER_REQUEST_ID, METRICS_CONTENT_TYPE, RATE_LIMIT_HEADERS, rateLimit, requestLog } from './ops/index.ts';
 import type { Metrics, RateLimitOptions } from './ops/index.ts';
+import { OPENAPI_PATH, openApiJson } from './openapi/index.ts';
 import { createHub } from './realtime/index.ts';
 import type { Hub } from './realtime/index.ts';
 import { compatRoutes } from './compat/index.ts';
@@ -90,6 +91,7 @@ export function createApp(options: AppOptions): Hono {
     app.use('/v1/*', limiter);
     app.use('/v3/*', limiter);
   }
+  app.get(OPENAPI_PATH, (c) => c.body(openApiJson(), 200, { 'Content-Type': 'application/json; charset=utf-8' }));
   app.route('/v1/users', userRoutes(deps));
   app.route('/v1/notifications', notificationRoutes(deps));
   app.route('/v1/me', meRoutes(deps));
