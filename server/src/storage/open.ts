@@ -9,8 +9,9 @@ import type { Storage } from './types.ts';
 export type StorageOptions = SqliteStorageOptions & PostgresStorageOptions;
 
 /**
- * Opens the storage a database URL names: `postgres://...` or `postgresql://...` (PostgreSQL),
- * `sqlite:./path.db`, `sqlite::memory:`, or a plain file path (SQLite).
+ * Opens the storage a database URL names: `postgres://...` or `postgresql://...` (PostgreSQL;
+ * `?schema=name` puts the tables in that schema), `sqlite:./path.db`, `sqlite::memory:`, or a
+ * plain file path (SQLite).
  */
 export async function openStorage(databaseUrl: string, options: StorageOptions = {}): Promise<Storage> {
   if (/^postgres(ql)?:\/\//i.test(databaseUrl)) return openPostgresStorage(databaseUrl, options);

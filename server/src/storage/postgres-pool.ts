@@ -27,21 +27,21 @@ function createTypes(): pg.CustomTypesConfig {
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
- * Takes the `options` parameter (server settings such as `-c statement_timeout=5000`) out of a
- * connection URL: pg lets the URL's parameters override the pool's config, which would drop the
- * schema's search path.
+ * Takes a parameter out of a connection URL, answering the URL without it and the value (null
+ * when absent). pg lets the URL's parameters override the pool's config, so parameters the
+ * storage combines with its own settings come out first.
  */
-function splitSessionOptions(url: string): { connectionString: string; sessionOptions: string | null } {
+export function takeUrlParam(url: string, name: string): { url: string; value: string | null } {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return { connectionString: url, sessionOptions: null };
+    return { url, value: null };
   }
-  const sessionOptions = parsed.searchParams.get('options');
-  if (sessionOptions === null) return { connectionString: url, sessionOptions: null };
-  parsed.searchParams.delete('options');
-  return { connectionString: parsed.toString(), sessionOptions };
+  const value = parsed.searchParams.get(name);
+  if (value === null) return { url, value: null };
+  parsed.searchParams.delete(name);
+  return { url: parsed.toString(), value };
 }
 
 /** Options of `createPool`. */
@@ -56,7 +56,8 @@ export interface PoolOptions {
 
 /** A `pg.Pool` whose connections parse types as the storage expects and use `schema`. */
 export function createPool(options: PoolOptions): pg.Pool {
-  const { connectionString, sessionOptions } = splitSessionOptions(options.connectionString);
+  // `options` carries server settings (`-c statement_timeout=5000`) into the startup packet.
+  const { url: connectionString, value: sessionOptions } = takeUrlParam(options.connectionString, 'options');
   // The search path goes in the startup packet, so every pooled connection has it from the start.
   // A later `-c` wins, so the schema overrides a search_path the URL's `options` may set.
   const settings = [sessionOptions, options.schema === null ? null : `-c search_path=${options.schema}`].filter((part) => part);

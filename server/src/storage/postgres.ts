@@ -4,7 +4,7 @@
 import type { Attributes, UserUpdatedEvent } from 'belfry/protocol';
 import { createApiKey, createApiSecret, createId, hashSecret } from '../crypto.ts';
 import { mergeAttributes } from './attributes.ts';
-import { createPool, query, toJsonParam, transaction } from './postgres-pool.ts';
+import { createPool, query, takeUrlParam, toJsonParam, transaction } from './postgres-pool.ts';
 import { appendEvent, createPostgresInbox } from './postgres-inbox.ts';
 import { APP_COLUMNS, toAppRecord, toUserRecord } from './postgres-rows.ts';
 import type { PgAppRow, PgUserRow } from './postgres-rows.ts';
@@ -17,7 +17,10 @@ import type { AppInput, Storage, UserRecord } from './types.ts';
 export interface PostgresStorageOptions {
   /** Clock for timestamps; defaults to the system clock. */
   now?: () => Date;
-  /** Schema for Belfry's tables (created if missing); the connection's default search path otherwise. */
+  /**
+   * Schema for Belfry's tables (created if missing), also settable as the URL's `schema`
+   * parameter; the connection's default search path otherwise.
+   */
   schema?: string;
   /** Maximum connections of the pool (default 10). */
   poolSize?: number;
@@ -48,13 +51,15 @@ function redact(url: string): string {
 }
 
 /**
- * Connects to PostgreSQL at `url` (`postgres://user:password@host:port/database`), brings the
- * schema up to date under an advisory lock, and answers it as a `Storage`.
+ * Connects to PostgreSQL at `databaseUrl` (`postgres://user:password@host:port/database`, with an
+ * optional `?schema=name`), brings the schema up to date under an advisory lock, and answers it
+ * as a `Storage`.
  * @example
- * const storage = await openPostgresStorage('postgres://belfry@db.internal/belfry', { poolSize: 20 });
+ * const storage = await openPostgresStorage('postgres://belfry@db.internal/belfry?schema=belfry', { poolSize: 20 });
  */
-export async function openPostgresStorage(url: string, options: PostgresStorageOptions = {}): Promise<Storage> {
-  const schema = options.schema ?? null;
+export async function openPostgresStorage(databaseUrl: string, options: PostgresStorageOptions = {}): Promise<Storage> {
+  const { url, value: urlSchema } = takeUrlParam(databaseUrl, 'schema');
+  const schema = options.schema ?? urlSchema;
   if (schema !== null && !SCHEMA_NAME.test(schema)) {
     throw new Error(`schema must be a lower-case SQL name (letters, digits, _), not ${JSON.stringify(schema)}`);
   }

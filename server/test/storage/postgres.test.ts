@@ -85,6 +85,21 @@ describe('openStorage', () => {
         await dropSchema(schema);
       }
     });
+
+    it('puts the tables in the schema a ?schema= parameter names', async () => {
+      await requirePostgres();
+      const schema = createSchemaName();
+      const url = new URL(TEST_STORAGE_URL);
+      url.searchParams.set('schema', schema);
+      try {
+        const storage = await openStorage(url.toString());
+        const { app } = await storage.createApp();
+        await storage.close();
+        expect(await adminQuery(`SELECT id FROM "${schema}".apps`)).toEqual([{ id: app.id }]);
+      } finally {
+        await dropSchema(schema);
+      }
+    });
   });
 });
 
