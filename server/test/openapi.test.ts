@@ -71,7 +71,7 @@ function references(node: unknown, at = '#'): { at: string; target: string }[] {
   return found;
 }
 
-describe('openApiDocument', () => {
+describe('openapi', () => {
   let storage: Storage;
   let app: Hono;
   const document = createOpenApiDocument();
@@ -90,7 +90,7 @@ describe('openApiDocument', () => {
     });
   });
 
-  describe('.paths', () => {
+  describe('createOpenApiDocument()', () => {
     it('documents every route the app serves under /v1, /healthz and /metrics', () => {
       const documented = new Set(documentedRoutes(document));
       expect(servedRoutes(app).filter((route) => !documented.has(route))).toEqual([]);
@@ -110,9 +110,7 @@ describe('openApiDocument', () => {
       expect(served.some((route) => route.includes('/v3/') || route.includes(':'))).toBe(false);
       expect(new Set(served).size).toBe(served.length);
     });
-  });
 
-  describe('createOpenApiDocument()', () => {
     it('declares OpenAPI 3.1 with an info block that mentions the /v3 routes', () => {
       expect(document['openapi']).toMatch(/^3\.1\.\d+$/);
       const info = document['info'] as JsonSchema;
