@@ -10,7 +10,6 @@ import type {
   Counts,
   InboxChangeEvent,
   Notification,
-  NotificationCreatedEvent,
   NotificationDeletedEvent,
   NotificationPatch,
   NotificationsBulkEvent,
@@ -47,8 +46,7 @@ const STATE = `SELECT COALESCE((SELECT seq FROM users WHERE id = $1), 0) AS seq,
 
 // The event's payload gets the counts after the change, computed in the INSERT itself: the
 // statement sees everything this transaction changed before it.
-const COUNTS_JSON = (lag: string) =>
-  `jsonb_build_object('counts', jsonb_build_object('unseen', c.unseen - ${lag}, 'unread', c.unread - ${lag}))`;
+const COUNTS_JSON = `jsonb_build_object('counts', jsonb_build_object('unseen', c.unseen, 'unread', c.unread))`;
 
 /**
  * Takes the user's next seq (in `appId`, when given), locking the user's row until the
@@ -74,7 +72,7 @@ export async function appendEvent<E extends InboxChangeEvent>(
   const [row] = await query<{ counts: Counts }>(
     client,
     `INSERT INTO events (app_id, user_id, seq, type, payload, created_at)
-     SELECT $1, $2, $3, $4, $5::jsonb || ${COUNTS_JSON('0')}, $6
+     SELECT $1, $2, $3, $4, $5::jsonb || ${COUNTS_JSON}, $6
      FROM (SELECT ${COUNTS} FROM notifications WHERE user_id = $2) AS c
      RETURNING payload -> 'counts' AS counts`,
     [appId, userId, partial.seq, partial.type, toJsonParam(partial), at],
@@ -104,34 +102,43 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStor
       // Lock every recipient in id order first: two deliveries to overlapping sets then wait
       // for each other instead of deadlocking.
       await query(client, 'SELECT id FROM users WHERE id = ANY($1::bigint[]) AND app_id = $2 ORDER BY id FOR NO KEY UPDATE', [ids, appId]);
-      const bumped = await query<{ id: number; seq: number }>(
+      // Takes each user's seqs and reads their counts before the delivery, in a statement that
+      // starts after the locks are held, so no other change to these inboxes can slip in.
+      const bumped = await query<{ id: number; seq: number; counts: Counts }>(
         client,
         `UPDATE users SET seq = users.seq + c.n FROM unnest($1::bigint[], $2::int[]) AS c (id, n)
-         WHERE users.id = c.id AND users.app_id = $3 RETURNING users.id, users.seq`,
+         WHERE users.id = c.id AND users.app_id = $3
+         RETURNING users.id, users.seq, (
+           SELECT jsonb_build_object('unseen', count(*) FILTER (WHERE seen_at IS NULL AND archived_at IS NULL),
+                                     'unread', count(*) FILTER (WHERE read_at IS NULL AND archived_at IS NULL))
+           FROM notifications WHERE user_id = users.id) AS counts`,
         [ids, ids.map((id) => perUser.get(id)!), appId],
       );
       // Users of another app or deleted ones were not bumped: they get nothing.
-      const nextSeq = new Map(bumped.map((row) => [row.id, row.seq - perUser.get(row.id)! + 1]));
-      const remaining = new Map(perUser);
+      const next = new Map(bumped.map((row) => [row.id, { seq: row.seq - perUser.get(row.id)! + 1, counts: row.counts }]));
       const createdAt = now();
-      const planned: { userId: number; later: number; event: Omit<NotificationCreatedEvent, 'counts'> }[] = [];
+      const deliveries: Delivery[] = [];
       for (const userId of userIds) {
-        const seq = nextSeq.get(userId);
-        if (seq === undefined) continue;
-        nextSeq.set(userId, seq + 1);
-        // How many of this user's notifications in this delivery come after this one: its
-        // event's counts are the final counts minus those.
-        const later = remaining.get(userId)! - 1;
-        remaining.set(userId, later);
+        const state = next.get(userId);
+        if (!state) continue;
+        // A new notification is unseen and unread: each one adds one to both counts.
+        const counts = { unseen: state.counts.unseen + 1, unread: state.counts.unread + 1 };
         const notification: Notification = { id: createId('ntf'), createdAt, seenAt: null, readAt: null, archivedAt: null, ...content };
-        planned.push({ userId, later, event: { type: 'notification.created', seq, notification } });
+        deliveries.push({ userId, event: { type: 'notification.created', seq: state.seq, notification, counts } });
+        next.set(userId, { seq: state.seq + 1, counts });
       }
-      if (planned.length === 0) return [];
+      if (deliveries.length === 0) return [];
+      // The notifications and their events in one statement: one round trip for the whole batch.
       await query(
         client,
-        `INSERT INTO notifications (id, app_id, user_id, seq, created_at, category, workflow, title, message, url, icon, actions, data)
-         SELECT n.id, $1, n.user_id, n.seq, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb
-         FROM unnest($11::text[], $12::bigint[], $13::bigint[]) AS n (id, user_id, seq)`,
+        `WITH created AS (
+           INSERT INTO notifications (id, app_id, user_id, seq, created_at, category, workflow, title, message, url, icon, actions, data)
+           SELECT n.id, $1, n.user_id, n.seq, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb
+           FROM unnest($11::text[], $12::bigint[], $13::bigint[]) AS n (id, user_id, seq)
+         )
+         INSERT INTO events (app_id, user_id, seq, type, payload, created_at)
+         SELECT $1, e.user_id, e.seq, 'notification.created', e.payload::jsonb, $2
+         FROM unnest($12::bigint[], $13::bigint[], $14::text[]) AS e (user_id, seq, payload)`,
         [
           appId,
           createdAt,
@@ -143,31 +150,13 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStor
           content.icon,
           toJsonParam(content.actions),
           toJsonParam(content.data),
-          planned.map((p) => p.event.notification.id),
-          planned.map((p) => p.userId),
-          planned.map((p) => p.event.seq),
+          deliveries.map((d) => d.event.notification.id),
+          deliveries.map((d) => d.userId),
+          deliveries.map((d) => d.event.seq),
+          deliveries.map((d) => toJsonParam(d.event)),
         ],
       );
-      const written = await query<{ user_id: number; seq: number; counts: Counts }>(
-        client,
-        `INSERT INTO events (app_id, user_id, seq, type, payload, created_at)
-         SELECT $1, e.user_id, e.seq, 'notification.created', e.payload::jsonb || ${COUNTS_JSON('e.later')}, $2
-         FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::int[]) AS e (user_id, seq, payload, later)
-         CROSS JOIN LATERAL (SELECT ${COUNTS} FROM notifications WHERE user_id = e.user_id) AS c
-         RETURNING user_id, seq, payload -> 'counts' AS counts`,
-        [
-          appId,
-          createdAt,
-          planned.map((p) => p.userId),
-          planned.map((p) => p.event.seq),
-          planned.map((p) => toJsonParam(p.event)),
-          planned.map((p) => p.later),
-        ],
-      );
-      const counts = new Map(written.map((row) => [`${row.user_id}:${row.seq}`, row.counts]));
-      return planned.map(
-        (p): Delivery => ({ userId: p.userId, event: { ...p.event, counts: counts.get(`${p.userId}:${p.event.seq}`)! } }),
-      );
+      return deliveries;
     });
   };
 
