@@ -154,6 +154,23 @@ describe('createApp', () => {
     });
   });
 
+  describe('request bodies', () => {
+    const nested = (depth: number) => `{"firstName":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;
+
+    it('accept nesting up to 64 levels, counting only brackets outside strings', async () => {
+      const body = `{"a":${'['.repeat(63)}"[[[[{{{{"${']'.repeat(63)}}`;
+      const answer = await send(service, 'PUT', '/v1/users/ada', { headers: backendHeaders(service), body });
+      expect(answer.status).toBe(200);
+      expect((await send(service, 'PUT', '/v1/users/ada', { headers: backendHeaders(service), body: nested(64) })).status).toBe(200);
+    });
+
+    it.each([65, 100_000])('answer 400 for %i levels of nesting instead of overflowing the stack', async (depth) => {
+      const answer = await send(service, 'PUT', '/v1/users/ada', { headers: backendHeaders(service), body: nested(depth) });
+      expect(answer.status).toBe(400);
+      expect(answer.body.error).toEqual({ code: 'invalid_request', message: 'the request body nests deeper than 64 levels' });
+    });
+  });
+
   describe('unexpected errors', () => {
     it('are logged and answered 500 internal without internals', async () => {
       const log = createRecordingLog();
@@ -168,7 +185,7 @@ describe('createApp', () => {
       const text = await response.text();
       expect(JSON.parse(text)).toEqual({ error: { code: 'internal', message: 'internal error' } });
       expect(text).not.toContain('secret');
-      expect(log.entries).toMatchObject([{ level: 'error', fields: { error: expect.objectContaining({ message: expect.stringContaining('disk on fire') }) } }]);
+      expect(log.entries.filter((entry) => entry.level === 'error')).toMatchObject([{ level: 'error', fields: { error: expect.objectContaining({ message: expect.stringContaining('disk on fire') }) } }]);
     });
   });
 });

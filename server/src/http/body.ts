@@ -6,6 +6,30 @@ import { HttpError } from '../errors.ts';
 /** Largest accepted request body, in bytes. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
+/** Deepest accepted nesting of arrays and objects in a body. */
+export const MAX_BODY_DEPTH = 64;
+
+/**
+ * The deepest nesting of `[` and `{` in JSON text, outside strings, in one pass. JSON.parse copes
+ * with deep nesting, but what walks the value afterwards (validation, JSON.stringify) recurses
+ * and would overflow the stack on a 256 KB body of brackets.
+ */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++; // a backslash escapes the next character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x7b || ch === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (ch === 0x7d || ch === 0x5d) depth--;
+  }
+  return deepest;
+}
+
 function tooLarge(limit: number): HttpError {
   return new HttpError(413, 'payload_too_large', `the request body must be at most ${limit} bytes`);
 }
@@ -31,9 +55,14 @@ export async function readJson(c: Context, limit = MAX_BODY_BYTES): Promise<unkn
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') throw new HttpError(400, 'invalid_json', 'the request body must be JSON');
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new HttpError(400, 'invalid_json', 'the request body is not valid JSON');
   }
+  if (nestingDepth(text) > MAX_BODY_DEPTH) {
+    throw new HttpError(400, 'invalid_request', `the request body nests deeper than ${MAX_BODY_DEPTH} levels`);
+  }
+  return value;
 }
