@@ -48,16 +48,10 @@ const STATE = `SELECT COALESCE((SELECT seq FROM users WHERE id = $1), 0) AS seq,
 // statement sees everything this transaction changed before it.
 const COUNTS_JSON = `jsonb_build_object('counts', jsonb_build_object('unseen', c.unseen, 'unread', c.unread))`;
 
-/**
- * Takes the user's next seq (in `appId`, when given), locking the user's row until the
- * transaction ends; null when there is no such user.
- */
-export async function bumpSeq(client: Queryable, userId: number, appId: string | null = null): Promise<{ seq: number; app_id: string } | null> {
-  const [row] = await query<{ seq: number; app_id: string }>(
-    client,
-    'UPDATE users SET seq = seq + 1 WHERE id = $1 AND ($2::text IS NULL OR app_id = $2) RETURNING seq, app_id',
-    [userId, appId],
-  );
+// Takes the user's next seq, locking the user's row until the transaction ends; null when there
+// is no such user.
+async function bumpSeq(client: Queryable, userId: number): Promise<{ seq: number; app_id: string } | null> {
+  const [row] = await query<{ seq: number; app_id: string }>(client, 'UPDATE users SET seq = seq + 1 WHERE id = $1 RETURNING seq, app_id', [userId]);
   return row ?? null;
 }
 
@@ -166,10 +160,11 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStor
       // change that turns out to change nothing rolls the seq back.
       const bumped = await bumpSeq(client, userId);
       if (!bumped) return new Rollback(null);
-      const [row] = await query<PgNotificationRow>(client, `SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE id = $1 AND user_id = $2`, [
-        id,
-        userId,
-      ]);
+      const [row] = await query<PgNotificationRow>(
+        client,
+        `SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE id = $1 AND user_id = $2`,
+        [id, userId],
+      );
       if (!row) return new Rollback(null);
       const at = now();
       const next = (current: string | null, wanted: boolean | undefined) =>
@@ -198,7 +193,13 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStor
       if (!bumped) return new Rollback(null);
       const deleted = await query(client, 'DELETE FROM notifications WHERE id = $1 AND user_id = $2 RETURNING 1', [id, userId]);
       if (deleted.length === 0) return new Rollback(null);
-      const event = await appendEvent<NotificationDeletedEvent>(client, bumped.app_id, userId, { type: 'notification.deleted', seq: bumped.seq, id }, now());
+      const event = await appendEvent<NotificationDeletedEvent>(
+        client,
+        bumped.app_id,
+        userId,
+        { type: 'notification.deleted', seq: bumped.seq, id },
+        now(),
+      );
       return { event, counts: event.counts, seq: event.seq };
     });
 
@@ -213,9 +214,12 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStor
         change.action === 'delete'
           ? `DELETE FROM notifications WHERE ${filter} RETURNING id, seq`
           : `UPDATE notifications SET ${BULK_COLUMNS[change.action]} = $4 WHERE ${filter} AND ${BULK_COLUMNS[change.action]} IS NULL RETURNING id, seq`;
-      const changed = (await query<{ id: string; seq: number }>(client, `WITH changed AS (${sql}) SELECT id FROM changed ORDER BY seq`, change.action === 'delete' ? params : [...params, at])).map(
-        (row) => row.id,
+      const rows = await query<{ id: string }>(
+        client,
+        `WITH changed AS (${sql}) SELECT id FROM changed ORDER BY seq`,
+        change.action === 'delete' ? params : [...params, at],
       );
+      const changed = rows.map((row) => row.id);
       if (changed.length === 0) return new Rollback({ event: null, counts: await countsOf(client, userId), seq: bumped.seq - 1 });
       const event = await appendEvent<NotificationsBulkEvent>(
         client,
@@ -274,13 +278,13 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStor
     updateNotification,
     deleteNotification,
     applyBulk,
-    listEvents: async (userId, after, limit) =>
-      (
-        await query<{ payload: InboxChangeEvent }>(pool, 'SELECT payload FROM events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [
-          userId,
-          after,
-          limit,
-        ])
-      ).map((row) => row.payload),
+    listEvents: async (userId, after, limit) => {
+      const rows = await query<{ payload: InboxChangeEvent }>(
+        pool,
+        'SELECT payload FROM events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+        [userId, after, limit],
+      );
+      return rows.map((row) => row.payload);
+    },
   };
 }
