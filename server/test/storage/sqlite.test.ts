@@ -76,8 +76,5 @@ describe('openStorage', () => {
       await expect(openStorage(file)).rejects.toThrow(/newer/);
     });
 
-    it('refuses PostgreSQL URLs with a clear message', async () => {
-      await expect(openStorage('postgres://localhost/belfry')).rejects.toThrow(/PostgreSQL/);
-    });
   });
 });
