@@ -75,6 +75,5 @@ describe('openStorage', () => {
       db.close();
       await expect(openStorage(file)).rejects.toThrow(/newer/);
     });
-
   });
 });
