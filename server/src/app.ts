@@ -19,7 +19,7 @@ import type { Hub } from './realtime/index.ts';
 import { compatRoutes } from './compat/index.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { meRoutes } from './routes/me.ts';
-import { notificationRoutes } from './routes/notifications.ts';
+import { HEADER_IDEMPOTENT_REPLAYED, notificationRoutes } from './routes/notifications.ts';
 import type { RouteDeps } from './routes/deps.ts';
 import { userRoutes } from './routes/users.ts';
 import { workflowRoutes } from './routes/workflows.ts';
@@ -81,7 +81,7 @@ export function createApp(options: AppOptions): Hono {
       origin: '*',
       allowHeaders: ['Content-Type', HEADER_API_KEY, HEADER_API_SECRET, HEADER_USER_ID, 'Authorization', HEADER_LAST_EVENT_ID, HEADER_IDEMPOTENCY_KEY],
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      exposeHeaders: [...RATE_LIMIT_HEADERS, HEADER_REQUEST_ID],
+      exposeHeaders: [...RATE_LIMIT_HEADERS, HEADER_REQUEST_ID, HEADER_IDEMPOTENT_REPLAYED],
       maxAge: 86_400,
     }),
   );

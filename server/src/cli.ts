@@ -1,4 +1,5 @@
 // `belfry-server serve`: options from flags and BELFRY_* variables (design §10).
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createJsonLog } from './log.ts';
 import { createServer, DEFAULT_DATABASE_URL, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SHUTDOWN_GRACE_MS } from './server.ts';
@@ -8,20 +9,26 @@ import { createServer, DEFAULT_DATABASE_URL, DEFAULT_HOST, DEFAULT_PORT, DEFAULT
 const SHUTDOWN_DEADLINE_MS = DEFAULT_SHUTDOWN_GRACE_MS + 1500;
 
 /** Usage text of `belfry-server --help`. */
-export const USAGE = `Usage: belfry-server serve [--port N] [--host H] [--database URL]
+export const USAGE = `Usage: belfry-server serve [--port N] [--host H] [--database URL] [--redis URL]
 
 Runs the Belfry notification service.
 
 Options:
   --port N          port to listen on; 0 picks a free one   (env BELFRY_PORT, default ${DEFAULT_PORT})
   --host H          interface to listen on                  (env BELFRY_HOST, default ${DEFAULT_HOST})
-  --database URL    sqlite:./file.db, sqlite::memory: or a path
+  --database URL    sqlite:./file.db, sqlite::memory:, a path, or postgres://user@host/db[?schema=s]
                                                             (env BELFRY_DATABASE_URL, default ${DEFAULT_DATABASE_URL})
+  --redis URL       redis://host:6379 to carry realtime pokes between instances
+                                                            (env BELFRY_REDIS_URL; default: one process, no Redis)
   -h, --help        show this help
 
 Environment:
   BELFRY_API_KEY, BELFRY_API_SECRET   make sure an app with exactly these credentials exists
   BELFRY_SECURE_MODE=1                that app requires user tokens
+  BELFRY_SIGNING_SECRET               HS256 key for that app's user tokens (not the API secret)
+  BELFRY_SIGNING_PUBLIC_KEY           PEM public key (RSA: RS256, EC P-256: ES256) for user tokens,
+                                      or the path of a file holding it
+  BELFRY_ALLOW_NON_EXPIRING_TOKENS=1  accept user tokens without exp (Engagespot SDK tokens)
 Without credentials, a development app is created on first start and its credentials printed once.
 
 Logs go to stderr as JSON lines, one per request among them. SIGTERM or SIGINT shuts down
@@ -54,6 +61,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         port: { type: 'string' },
         host: { type: 'string' },
         database: { type: 'string' },
+        redis: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -77,6 +85,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   } finally {
     signals.dispose();
   }
+}
+
+// A PEM can be given inline (multi-line environment values are awkward) or as a file path.
+function readPem(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  return value.trimStart().startsWith('-----BEGIN') ? value : readFileSync(value, 'utf8');
 }
 
 /** SIGTERM/SIGINT as a queue, so none is missed between awaits. */
@@ -106,7 +120,7 @@ function watchSignals(): SignalQueue {
   };
 }
 
-async function serve(values: { port?: string; host?: string; database?: string }, env: NodeJS.ProcessEnv, io: CliIo, signals: SignalQueue): Promise<number> {
+async function serve(values: { port?: string; host?: string; database?: string; redis?: string }, env: NodeJS.ProcessEnv, io: CliIo, signals: SignalQueue): Promise<number> {
   const log = createJsonLog(io.stderr);
   let server;
   try {
@@ -118,6 +132,10 @@ async function serve(values: { port?: string; host?: string; database?: string }
       apiKey: env['BELFRY_API_KEY'] || undefined,
       apiSecret: env['BELFRY_API_SECRET'] || undefined,
       secureMode: env['BELFRY_SECURE_MODE'] === '1' ? true : undefined,
+      signingSecret: env['BELFRY_SIGNING_SECRET'] || undefined,
+      signingPublicKey: readPem(env['BELFRY_SIGNING_PUBLIC_KEY']),
+      allowNonExpiringTokens: env['BELFRY_ALLOW_NON_EXPIRING_TOKENS'] === '1' ? true : undefined,
+      redisUrl: values.redis ?? (env['BELFRY_REDIS_URL'] || null),
     });
   } catch (error) {
     io.stderr(`belfry-server: ${(error as Error).message}\n`);

@@ -23,5 +23,15 @@ export type {
 } from './storage/index.ts';
 export { createMemoryBus, userTopic } from './bus/index.ts';
 export type { Bus, PokeListener } from './bus/index.ts';
+export { createRedisBus, openBus } from './bus/index.ts';
+export type { RedisBus, RedisBusOptions, OpenBusOptions } from './bus/index.ts';
+export { openPostgresStorage } from './storage/index.ts';
+export type { PostgresStorageOptions, StorageOptions } from './storage/index.ts';
+export { createMetrics } from './ops/index.ts';
+export type { Metrics, RateLimitOptions } from './ops/index.ts';
+export { createJsonLog } from './log.ts';
+export { verifyUserToken } from './tokens.ts';
+export { signWebhook, webhookSecret, HEADER_WEBHOOK_SIGNATURE } from './channels/index.ts';
+export type { ChannelProvider, ChannelProviders, ChannelMessage, ChannelResult } from './channels/index.ts';
 export { createHub, MAX_REPLAY_EVENTS } from './realtime/index.ts';
 export type { Hub, HubOptions } from './realtime/index.ts';

@@ -1,9 +1,10 @@
 // Runs the app on a port with its storage, bus and hub, and shuts it all down in order.
+import { createPublicKey } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
-import { createMemoryBus } from './bus/index.ts';
+import { openBus } from './bus/index.ts';
 import type { Bus } from './bus/index.ts';
 import { consoleLog } from './log.ts';
 import type { Log } from './log.ts';
@@ -12,7 +13,7 @@ import type { Metrics, RateLimitOptions } from './ops/index.ts';
 import { createHub } from './realtime/index.ts';
 import type { Hub } from './realtime/index.ts';
 import { openStorage } from './storage/index.ts';
-import type { Storage } from './storage/index.ts';
+import type { AppSettings, Storage } from './storage/index.ts';
 
 /** Default database of the CLI and `createServer`. */
 export const DEFAULT_DATABASE_URL = 'sqlite:./belfry.db';
@@ -38,6 +39,14 @@ export interface ServerOptions {
   apiSecret?: string;
   /** Secure mode of the app this server ensures or creates. */
   secureMode?: boolean;
+  /** HS256 key for user tokens of that app (design §5); never the API secret. */
+  signingSecret?: string;
+  /** PEM public key (RSA -> RS256, EC P-256 -> ES256) for user tokens of that app, kid `default`. */
+  signingPublicKey?: string;
+  /** Accept user tokens without `exp` (tokens from the Engagespot SDK have none). */
+  allowNonExpiringTokens?: boolean;
+  /** `redis://...` to carry pokes between instances; absent: an in-process bus. */
+  redisUrl?: string | null;
   heartbeatMs?: number;
   log?: Log;
   /** An already open storage to use instead of `databaseUrl` (closed by `close()`). */
@@ -70,15 +79,29 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The token settings the options give for the server's app; undefined ones keep what is stored. */
+function appSettings(options: ServerOptions): AppSettings {
+  const settings: AppSettings = { secureMode: options.secureMode };
+  if (options.signingSecret !== undefined) settings.signingSecret = options.signingSecret;
+  if (options.signingPublicKey !== undefined) {
+    const type = createPublicKey(options.signingPublicKey).asymmetricKeyType;
+    if (type !== 'rsa' && type !== 'ec') throw new Error(`the signing public key must be an RSA or EC key, not ${type}`);
+    settings.publicKeys = [{ kid: 'default', alg: type === 'rsa' ? 'RS256' : 'ES256', pem: options.signingPublicKey }];
+  }
+  if (options.allowNonExpiringTokens !== undefined) settings.allowNonExpiringTokens = options.allowNonExpiringTokens;
+  return settings;
+}
+
 async function ensureDevApp(storage: Storage, options: ServerOptions): Promise<RunningServer['app']> {
+  const settings = appSettings(options);
   if (options.apiKey !== undefined || options.apiSecret !== undefined) {
     if (!options.apiKey || !options.apiSecret) throw new Error('apiKey and apiSecret must be given together');
-    const app = await storage.ensureApp({ apiKey: options.apiKey, apiSecret: options.apiSecret, secureMode: options.secureMode });
+    const app = await storage.ensureApp({ ...settings, apiKey: options.apiKey, apiSecret: options.apiSecret });
     return { apiKey: app.apiKey, apiSecret: options.apiSecret, created: false };
   }
   const [existing] = await storage.listApps();
   if (existing) return { apiKey: existing.apiKey, apiSecret: undefined, created: false };
-  const { app, apiSecret } = await storage.createApp({ secureMode: options.secureMode ?? false });
+  const { app, apiSecret } = await storage.createApp({ ...settings, secureMode: options.secureMode ?? false });
   return { apiKey: app.apiKey, apiSecret, created: true };
 }
 
@@ -101,8 +124,19 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, port:
  */
 export async function createServer(options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? consoleLog;
-  const storage = options.storage ?? (await openStorage(options.databaseUrl ?? DEFAULT_DATABASE_URL));
-  const bus = options.bus ?? createMemoryBus();
+  const storage =
+    options.storage ??
+    (await openStorage(options.databaseUrl ?? DEFAULT_DATABASE_URL, {
+      // A broken idle PostgreSQL connection is replaced by the pool; it is worth a log line only.
+      onError: (error) => log('warn', 'database connection error', { error }),
+    }));
+  let bus: Bus;
+  try {
+    bus = options.bus ?? (await openBus(options.redisUrl, { log }));
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
   const hub = withReconnectHints(createHub({ storage, bus, heartbeatMs: options.heartbeatMs, log }), { maxJitterMs: options.reconnectJitterMs });
   const metrics = options.metrics ?? createMetrics();
   try {

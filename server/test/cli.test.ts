@@ -1,13 +1,16 @@
 // The CLI as operators run it: a real process from another cwd, through the bin file and tsx.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { connect as connectTcp, createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { createTempDir } from './fixtures.ts';
+import { openStream } from './realtime/sse-client.ts';
+import { closeAdmin, createSchemaName, dropSchema, requirePostgres, TEST_DATABASE_URL } from './storage/postgres-fixtures.ts';
 
 const BIN = fileURLToPath(new URL('../bin/belfry-server.js', import.meta.url));
 
@@ -20,7 +23,18 @@ interface Run {
 
 function run(args: string[], options: { cwd: string; env?: Record<string, string> }): Run {
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
-  for (const name of ['BELFRY_PORT', 'BELFRY_HOST', 'BELFRY_DATABASE_URL', 'BELFRY_API_KEY', 'BELFRY_API_SECRET', 'BELFRY_SECURE_MODE']) {
+  for (const name of [
+    'BELFRY_PORT',
+    'BELFRY_HOST',
+    'BELFRY_DATABASE_URL',
+    'BELFRY_REDIS_URL',
+    'BELFRY_API_KEY',
+    'BELFRY_API_SECRET',
+    'BELFRY_SECURE_MODE',
+    'BELFRY_SIGNING_SECRET',
+    'BELFRY_SIGNING_PUBLIC_KEY',
+    'BELFRY_ALLOW_NON_EXPIRING_TOKENS',
+  ]) {
     if (!options.env?.[name]) delete env[name];
   }
   const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -102,6 +116,73 @@ describe('belfry-server', () => {
       const { code, stdout } = await server.exit;
       expect(code).toBe(0);
       expect(stdout).not.toContain('secret-from-env');
+    });
+  });
+
+  describe('serve, with user-token settings from the environment', () => {
+    it('accepts HS256 tokens signed with BELFRY_SIGNING_SECRET and non-expiring RS256 tokens of BELFRY_SIGNING_PUBLIC_KEY (a file)', async () => {
+      const { publicKey, privateKey } = await generateKeyPair('RS256');
+      const pemFile = join(temp.dir, 'public.pem');
+      writeFileSync(pemFile, await exportSPKI(publicKey));
+      const credentials = { BELFRY_API_KEY: 'key-t', BELFRY_API_SECRET: 'secret-t' };
+      const server = serve([], {
+        ...credentials,
+        BELFRY_PORT: '0',
+        BELFRY_DATABASE_URL: 'sqlite::memory:',
+        BELFRY_SECURE_MODE: '1',
+        BELFRY_SIGNING_SECRET: 'hs256-signing-key-for-tests',
+        BELFRY_SIGNING_PUBLIC_KEY: pemFile,
+        BELFRY_ALLOW_NON_EXPIRING_TOKENS: '1',
+      });
+      const url = (await server.lines(1))[0]!.replace('belfry-server listening on ', '');
+      await fetch(`${url}/v1/users/ada`, { method: 'PUT', headers: { 'X-API-Key': 'key-t', 'X-API-Secret': 'secret-t' }, body: '{}' });
+      const connectWith = async (token: string) =>
+        (await fetch(`${url}/v1/me/connect`, { method: 'POST', headers: { 'X-API-Key': 'key-t', Authorization: `Bearer ${token}` } })).status;
+
+      const hs256 = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('ada').setIssuedAt().setExpirationTime('5m')
+        .sign(new TextEncoder().encode('hs256-signing-key-for-tests'));
+      const rs256 = await new SignJWT({ apiKey: 'key-t' }).setProtectedHeader({ alg: 'RS256' }).setSubject('user:ada').setIssuedAt().sign(privateKey);
+      const forged = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('ada').setIssuedAt().setExpirationTime('5m')
+        .sign(new TextEncoder().encode('not-the-signing-key'));
+      expect(await connectWith(hs256)).toBe(200);
+      expect(await connectWith(rs256)).toBe(200);
+      expect(await connectWith(forged)).toBe(401);
+      server.child.kill('SIGTERM');
+      expect((await server.exit).code).toBe(0);
+    });
+  });
+
+  describe('serve, two instances on PostgreSQL with --redis', () => {
+    it('delivers a trigger sent through one instance to a stream open on the other', async () => {
+      await requirePostgres();
+      const schema = createSchemaName();
+      const database = `${TEST_DATABASE_URL}?schema=${schema}`;
+      const args = ['--port', '0', '--database', database, '--redis', 'redis://127.0.0.1:6379'];
+      const env = { BELFRY_API_KEY: 'key-r', BELFRY_API_SECRET: 'secret-r' };
+      try {
+        const a = serve(args, env);
+        const b = serve(args, env);
+        const [urlA, urlB] = (await Promise.all([a.lines(1), b.lines(1)])).map(([line]) => line!.replace('belfry-server listening on ', ''));
+        const client = { 'X-API-Key': 'key-r', 'X-User-Id': 'ada' };
+        expect((await fetch(`${urlA}/v1/me/connect`, { method: 'POST', headers: client })).status).toBe(200);
+        const stream = await openStream(`${urlA}/v1/me/events`, client);
+        const sent = await fetch(`${urlB}/v1/notifications`, {
+          method: 'POST',
+          headers: { 'X-API-Key': 'key-r', 'X-API-Secret': 'secret-r', 'Content-Type': 'application/json' },
+          body: JSON.stringify({ notification: { title: 'Across instances' }, sendTo: { recipients: ['ada'] } }),
+        });
+        expect(sent.status).toBe(202);
+        const frame = await stream.next();
+        expect(frame).toMatchObject({ event: 'notification.created', data: { notification: { title: 'Across instances' } } });
+        stream.close();
+        a.child.kill('SIGTERM');
+        b.child.kill('SIGTERM');
+        expect((await a.exit).code).toBe(0);
+        expect((await b.exit).code).toBe(0);
+      } finally {
+        await dropSchema(schema);
+        await closeAdmin();
+      }
     });
   });
 

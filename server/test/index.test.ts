@@ -21,6 +21,15 @@ describe('belfry-server', () => {
           'openSqliteStorage',
           'openStorage',
           'userTopic',
+          'createRedisBus',
+          'openBus',
+          'openPostgresStorage',
+          'createMetrics',
+          'createJsonLog',
+          'verifyUserToken',
+          'signWebhook',
+          'webhookSecret',
+          'HEADER_WEBHOOK_SIGNATURE',
         ].sort(),
       );
     });

@@ -136,7 +136,7 @@ describe('rate limits', () => {
       expect(refused.status).toBe(429);
       expect(refused.headers.get('Access-Control-Allow-Origin')).toBe('*');
       const exposed = refused.headers.get('Access-Control-Expose-Headers')!.split(/,\s*/);
-      expect(exposed).toEqual(expect.arrayContaining(['Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'X-Request-Id']));
+      expect(exposed).toEqual(expect.arrayContaining(['Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'X-Request-Id', 'Idempotent-Replayed']));
     });
   });
 
