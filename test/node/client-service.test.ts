@@ -78,6 +78,39 @@ describe('createClient against the service', () => {
       expect(page.counts).toEqual({ unseen: 1, unread: 1 });
     });
 
+    it('runs the seed example: a stored workflow sent to a created user and an inline recipient', async () => {
+      const belfry = createTestClient();
+      await belfry.workflows.upsert('order_shipped', {
+        name: 'Order shipped',
+        category: 'orders',
+        channels: {
+          inApp: { title: 'Hey <<recipient.firstName | default: "there">>', message: 'Order #<<data.orderId>> shipped' },
+          email: { subject: 'Order #<<data.orderId>>', body: 'Hi <<recipient.firstName>>' },
+          sms: { text: 'Order <<data.orderId>> shipped' },
+        },
+      });
+      await expect(belfry.workflows.get('order_shipped')).resolves.toMatchObject({ identifier: 'order_shipped', category: 'orders' });
+
+      await belfry.createOrUpdateUser('identifier', { email: 'hello@example.com', phoneNumber: '+16020000000' });
+      const answer = await belfry.send({
+        notification: { workflow: { identifier: 'order_shipped' } },
+        data: { orderId: 7 },
+        sendTo: { recipients: ['identifier', { identifier: 'user2', firstName: 'Grace', email: 'grace@example.com' }] },
+      });
+      expect(answer.delivered).toEqual(['identifier', 'user2']);
+      expect(answer.skipped).toEqual([{ identifier: 'user2', channel: 'sms', reason: 'missing_attribute' }]);
+      const { items } = await belfry.deliveries.list({ limit: 10 });
+      expect(items.map((d) => [d.channel, d.to, d.subject ?? d.body]).sort()).toEqual([
+        ['email', 'grace@example.com', 'Order #7'],
+        ['email', 'hello@example.com', 'Order #7'],
+        ['sms', '+16020000000', 'Order 7 shipped'],
+      ]);
+      expect((await belfry.notifications.list('user2')).items[0]).toMatchObject({ workflow: 'order_shipped', category: 'orders' });
+
+      await belfry.workflows.remove('order_shipped');
+      await expect(belfry.workflows.get('order_shipped')).rejects.toMatchObject({ status: 404, code: 'workflow_not_found' });
+    });
+
     it('rejects with unauthorized for a wrong API secret', async () => {
       await expect(createTestClient({ apiSecret: 'wrong' }).getUser('ada')).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
     });
