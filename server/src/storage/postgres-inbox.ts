@@ -4,7 +4,8 @@
 // `UPDATE users SET seq = seq + 1 ... RETURNING seq` inside the change's transaction. That UPDATE
 // holds the user's row lock until COMMIT, so changes to one inbox commit one after the other in
 // seq order, and a reader that has seen seq N can never later find an uncommitted N - 1 appear.
-// Each change writes its event with the counts after the change, in the same transaction.
+// Each change adds its difference to the user's counters (`unseen_count`, `unread_count`) and
+// writes its event with the counts after the change, in the same transaction.
 import type pg from 'pg';
 import type {
   Counts,
@@ -16,6 +17,8 @@ import type {
   NotificationUpdatedEvent,
 } from 'belfry/protocol';
 import { createId } from '../crypto.ts';
+import { BULK_COLUMNS, bulkDelta, countsDelta } from './counts.ts';
+import type { NotificationStates } from './counts.ts';
 import { query, Rollback, toJsonParam, transaction } from './postgres-pool.ts';
 import type { Queryable } from './postgres-pool.ts';
 import { toNotification } from './postgres-rows.ts';
@@ -34,19 +37,16 @@ const STATUS_FILTERS = {
   all: 'true',
 } as const;
 
-const BULK_COLUMNS = { read: 'read_at', seen: 'seen_at', archive: 'archived_at' } as const;
-
-const COUNTS = `count(*) FILTER (WHERE seen_at IS NULL AND archived_at IS NULL) AS unseen,
-  count(*) FILTER (WHERE read_at IS NULL AND archived_at IS NULL) AS unread`;
-
 const NOTIFICATION_COLUMNS = 'id, seq, created_at, seen_at, read_at, archived_at, category, workflow, title, message, url, icon, actions, data';
 
-// One statement, so the seq and the counts come from one snapshot.
-const STATE = `SELECT COALESCE((SELECT seq FROM users WHERE id = $1), 0) AS seq, ${COUNTS} FROM notifications WHERE user_id = $1`;
+// The user's seq and counters, one row even for a user that does not exist (an empty inbox).
+const STATE = `SELECT COALESCE(u.seq, 0) AS seq, COALESCE(u.unseen_count, 0) AS unseen, COALESCE(u.unread_count, 0) AS unread
+  FROM (SELECT $1::bigint AS id) AS k LEFT JOIN users AS u ON u.id = k.id`;
 
-// The event's payload gets the counts after the change, computed in the INSERT itself: the
-// statement sees everything this transaction changed before it.
-const COUNTS_JSON = `jsonb_build_object('counts', jsonb_build_object('unseen', c.unseen, 'unread', c.unread))`;
+// The event's payload gets the counters after the change, read from (or written by) the CTE `u`.
+const COUNTS_JSON = `jsonb_build_object('counts', jsonb_build_object('unseen', u.unseen_count, 'unread', u.unread_count))`;
+
+const NO_CHANGE: Counts = { unseen: 0, unread: 0 };
 
 // Takes the user's next seq, locking the user's row until the transaction ends; null when there
 // is no such user.
@@ -55,21 +55,30 @@ async function bumpSeq(client: Queryable, userId: number): Promise<{ seq: number
   return row ?? null;
 }
 
-/** Appends the event of a change made in this transaction, with the counts after the change. */
+/**
+ * Appends the event of a change made in this transaction, adding the change's `delta` to the
+ * user's counters in the same statement; the event carries the counts after the change.
+ */
 export async function appendEvent<E extends InboxChangeEvent>(
   client: Queryable,
   appId: string,
   userId: number,
   partial: WithoutCounts<E>,
   at: string,
+  delta: Counts = NO_CHANGE,
 ): Promise<E> {
+  const unchanged = delta.unseen === 0 && delta.unread === 0;
+  const counters = unchanged
+    ? 'SELECT unseen_count, unread_count FROM users WHERE id = $2'
+    : 'UPDATE users SET unseen_count = unseen_count + $7, unread_count = unread_count + $8 WHERE id = $2 RETURNING unseen_count, unread_count';
+  const params = [appId, userId, partial.seq, partial.type, toJsonParam(partial), at];
   const [row] = await query<{ counts: Counts }>(
     client,
-    `INSERT INTO events (app_id, user_id, seq, type, payload, created_at)
-     SELECT $1, $2, $3, $4, $5::jsonb || ${COUNTS_JSON}, $6
-     FROM (SELECT ${COUNTS} FROM notifications WHERE user_id = $2) AS c
+    `WITH u AS (${counters})
+     INSERT INTO events (app_id, user_id, seq, type, payload, created_at)
+     SELECT $1, $2, $3, $4, $5::jsonb || ${COUNTS_JSON}, $6 FROM u
      RETURNING payload -> 'counts' AS counts`,
-    [appId, userId, partial.seq, partial.type, toJsonParam(partial), at],
+    unchanged ? params : [...params, delta.unseen, delta.unread],
   );
   return { ...partial, counts: row!.counts } as unknown as E;
 }
@@ -78,6 +87,10 @@ const countsOf = async (client: Queryable, userId: number): Promise<Counts> => {
   const [row] = await query<{ seq: number } & Counts>(client, STATE, [userId]);
   return { unseen: row!.unseen, unread: row!.unread };
 };
+
+// What a change returns of each row it changed: deleted rows as they were, updated ones as they
+// are now (the counters' difference is computed from these, never from a scan).
+const RETURNED_STATES = 'seen_at, read_at, archived_at';
 
 type InboxStorage = Pick<
   Storage,
@@ -96,20 +109,25 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStor
       // Lock every recipient in id order first: two deliveries to overlapping sets then wait
       // for each other instead of deadlocking.
       await query(client, 'SELECT id FROM users WHERE id = ANY($1::bigint[]) AND app_id = $2 ORDER BY id FOR NO KEY UPDATE', [ids, appId]);
-      // Takes each user's seqs and reads their counts before the delivery, in a statement that
-      // starts after the locks are held, so no other change to these inboxes can slip in.
-      const bumped = await query<{ id: number; seq: number; counts: Counts }>(
+      // Takes each user's seqs and adds the new notifications (unseen and unread) to the
+      // counters, in a statement that starts after the locks are held, so no other change to
+      // these inboxes can slip in.
+      const bumped = await query<{ id: number; seq: number; unseen: number; unread: number }>(
         client,
-        `UPDATE users SET seq = users.seq + c.n FROM unnest($1::bigint[], $2::int[]) AS c (id, n)
+        `UPDATE users SET seq = users.seq + c.n, unseen_count = users.unseen_count + c.n, unread_count = users.unread_count + c.n
+         FROM unnest($1::bigint[], $2::int[]) AS c (id, n)
          WHERE users.id = c.id AND users.app_id = $3
-         RETURNING users.id, users.seq, (
-           SELECT jsonb_build_object('unseen', count(*) FILTER (WHERE seen_at IS NULL AND archived_at IS NULL),
-                                     'unread', count(*) FILTER (WHERE read_at IS NULL AND archived_at IS NULL))
-           FROM notifications WHERE user_id = users.id) AS counts`,
+         RETURNING users.id, users.seq, users.unseen_count AS unseen, users.unread_count AS unread`,
         [ids, ids.map((id) => perUser.get(id)!), appId],
       );
-      // Users of another app or deleted ones were not bumped: they get nothing.
-      const next = new Map(bumped.map((row) => [row.id, { seq: row.seq - perUser.get(row.id)! + 1, counts: row.counts }]));
+      // Users of another app or deleted ones were not bumped: they get nothing. Each user's
+      // state before this delivery is the one after it, minus its notifications.
+      const next = new Map(
+        bumped.map((row) => {
+          const n = perUser.get(row.id)!;
+          return [row.id, { seq: row.seq - n + 1, counts: { unseen: row.unseen - n, unread: row.unread - n } }];
+        }),
+      );
       const createdAt = now();
       const deliveries: Delivery[] = [];
       for (const userId of userIds) {
@@ -176,13 +194,15 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStor
         return new Rollback({ notification: toNotification(row), event: null, counts: await countsOf(client, userId), seq: bumped.seq - 1 });
       }
       await query(client, 'UPDATE notifications SET seen_at = $1, read_at = $2, archived_at = $3 WHERE id = $4', [seenAt, readAt, archivedAt, id]);
-      const notification = toNotification({ ...row, seen_at: seenAt, read_at: readAt, archived_at: archivedAt });
+      const after = { ...row, seen_at: seenAt, read_at: readAt, archived_at: archivedAt };
+      const notification = toNotification(after);
       const event = await appendEvent<NotificationUpdatedEvent>(
         client,
         bumped.app_id,
         userId,
         { type: 'notification.updated', seq: bumped.seq, notification },
         at,
+        countsDelta(row, after),
       );
       return { notification, event, counts: event.counts, seq: event.seq };
     });
@@ -191,14 +211,19 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStor
     transaction<MutationResult | null>(pool, async (client) => {
       const bumped = await bumpSeq(client, userId);
       if (!bumped) return new Rollback(null);
-      const deleted = await query(client, 'DELETE FROM notifications WHERE id = $1 AND user_id = $2 RETURNING 1', [id, userId]);
-      if (deleted.length === 0) return new Rollback(null);
+      const [deleted] = await query<NotificationStates>(
+        client,
+        `DELETE FROM notifications WHERE id = $1 AND user_id = $2 RETURNING ${RETURNED_STATES}`,
+        [id, userId],
+      );
+      if (!deleted) return new Rollback(null);
       const event = await appendEvent<NotificationDeletedEvent>(
         client,
         bumped.app_id,
         userId,
         { type: 'notification.deleted', seq: bumped.seq, id },
         now(),
+        countsDelta(deleted, null),
       );
       return { event, counts: event.counts, seq: event.seq };
     });
@@ -212,11 +237,12 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStor
       const params: unknown[] = [userId, change.category, change.ids];
       const sql =
         change.action === 'delete'
-          ? `DELETE FROM notifications WHERE ${filter} RETURNING id, seq`
-          : `UPDATE notifications SET ${BULK_COLUMNS[change.action]} = $4 WHERE ${filter} AND ${BULK_COLUMNS[change.action]} IS NULL RETURNING id, seq`;
-      const rows = await query<{ id: string }>(
+          ? `DELETE FROM notifications WHERE ${filter} RETURNING id, seq, ${RETURNED_STATES}`
+          : `UPDATE notifications SET ${BULK_COLUMNS[change.action]} = $4 WHERE ${filter} AND ${BULK_COLUMNS[change.action]} IS NULL
+             RETURNING id, seq, ${RETURNED_STATES}`;
+      const rows = await query<{ id: string } & NotificationStates>(
         client,
-        `WITH changed AS (${sql}) SELECT id FROM changed ORDER BY seq`,
+        `WITH changed AS (${sql}) SELECT id, ${RETURNED_STATES} FROM changed ORDER BY seq`,
         change.action === 'delete' ? params : [...params, at],
       );
       const changed = rows.map((row) => row.id);
@@ -235,6 +261,7 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStor
           at,
         },
         at,
+        bulkDelta(change.action, rows),
       );
       return { event, counts: event.counts, seq: event.seq };
     });

@@ -27,6 +27,10 @@ const MIGRATIONS: readonly string[] = [
     identifier TEXT NOT NULL,
     attributes JSONB NOT NULL DEFAULT '{}',
     seq BIGINT NOT NULL DEFAULT 0,
+    -- The inbox counters, kept exact by every change in the change's own transaction (under the
+    -- same row lock as seq), so reading them costs one row instead of a scan of the inbox.
+    unseen_count INTEGER NOT NULL DEFAULT 0,
+    unread_count INTEGER NOT NULL DEFAULT 0,
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL,
     UNIQUE (app_id, identifier)

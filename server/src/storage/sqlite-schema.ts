@@ -52,11 +52,15 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (user_id, seq)
   ) WITHOUT ROWID;
   `,
-  // 2: user tokens (secure mode), workflows, categories, preferences, idempotency, deliveries.
+  // 2: user tokens (secure mode), inbox counters, workflows, categories, preferences, idempotency, deliveries.
   `
   ALTER TABLE apps ADD COLUMN signing_secret TEXT;
   ALTER TABLE apps ADD COLUMN public_keys TEXT NOT NULL DEFAULT '[]';
   ALTER TABLE apps ADD COLUMN allow_non_expiring_tokens INTEGER NOT NULL DEFAULT 0;
+  -- The inbox counters, kept exact by every change in the change's own transaction, so reading
+  -- them costs one row instead of a scan of the inbox.
+  ALTER TABLE users ADD COLUMN unseen_count INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE users ADD COLUMN unread_count INTEGER NOT NULL DEFAULT 0;
   CREATE TABLE workflows (
     app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
     identifier TEXT NOT NULL,

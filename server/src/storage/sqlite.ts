@@ -16,6 +16,8 @@ import type {
 } from 'belfry/protocol';
 import { createApiKey, createApiSecret, createId, hashSecret } from '../crypto.ts';
 import { mergeAttributes } from './attributes.ts';
+import { BULK_COLUMNS, bulkDelta, countsDelta } from './counts.ts';
+import type { NotificationStates } from './counts.ts';
 import { migrate } from './sqlite-schema.ts';
 import { toAppRecord, toNotification, toUserRecord } from './sqlite-rows.ts';
 import type { AppRow, NotificationRow, UserRow } from './sqlite-rows.ts';
@@ -27,6 +29,7 @@ import type {
   AppSettings,
   BulkChange,
   Delivery,
+  InboxState,
   MutationResult,
   NotificationContent,
   NotificationQuery,
@@ -48,7 +51,12 @@ const STATUS_FILTERS = {
   all: '1 = 1',
 } as const;
 
-const BULK_COLUMNS = { read: 'read_at', seen: 'seen_at', archive: 'archived_at' } as const;
+// What a bulk change returns of each row it changed: deleted rows as they were, updated ones as
+// they are now (the counters' difference is computed from these, never from a scan).
+const RETURNED_STATES = 'id, seen_at, read_at, archived_at';
+
+const NO_CHANGE: Counts = { unseen: 0, unread: 0 };
+const NEW_NOTIFICATION: Counts = { unseen: 1, unread: 1 };
 
 // An event as its change builds it, before the counts after the change are known.
 type WithoutCounts<E> = E extends unknown ? Omit<E, 'counts'> : never;
@@ -84,31 +92,33 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
        ON CONFLICT (app_id, identifier) DO NOTHING`,
     ),
     updateUser: db.prepare('UPDATE users SET attributes = ?, updated_at = ? WHERE id = ?'),
-    // The per-user event counter: the only place a seq is assigned, always inside a transaction.
-    bumpSeq: db.prepare<[number, string | null, string | null], { seq: number; app_id: string }>(
-      'UPDATE users SET seq = seq + 1 WHERE id = ? AND (? IS NULL OR app_id = ?) RETURNING seq, app_id',
+    // The per-user event counter: the only place a seq is assigned, always inside a transaction,
+    // together with the change's difference to the counters.
+    bumpSeq: db.prepare<[number, number, number, string | null, string | null], { seq: number; app_id: string } & Counts>(
+      `UPDATE users SET seq = seq + 1, unseen_count = unseen_count + ?, unread_count = unread_count + ?
+       WHERE id = ? AND (? IS NULL OR app_id = ?) RETURNING seq, app_id, unseen_count AS unseen, unread_count AS unread`,
     ),
-    seq: db.prepare<[number], { seq: number }>('SELECT seq FROM users WHERE id = ?'),
-    counts: db.prepare<[number], Counts>(
-      `SELECT COALESCE(SUM(seen_at IS NULL AND archived_at IS NULL), 0) AS unseen,
-              COALESCE(SUM(read_at IS NULL AND archived_at IS NULL), 0) AS unread
-       FROM notifications WHERE user_id = ?`,
-    ),
+    state: db.prepare<[number], { seq: number } & Counts>('SELECT seq, unseen_count AS unseen, unread_count AS unread FROM users WHERE id = ?'),
     insertNotification: db.prepare(
       `INSERT INTO notifications (id, app_id, user_id, seq, created_at, category, workflow, title, message, url, icon, actions, data)
        VALUES (@id, @appId, @userId, @seq, @createdAt, @category, @workflow, @title, @message, @url, @icon, @actions, @data)`,
     ),
     notification: db.prepare<[string, number], NotificationRow>('SELECT * FROM notifications WHERE id = ? AND user_id = ?'),
     setStates: db.prepare('UPDATE notifications SET seen_at = ?, read_at = ?, archived_at = ? WHERE id = ?'),
-    deleteNotification: db.prepare('DELETE FROM notifications WHERE id = ? AND user_id = ?'),
+    deleteNotification: db.prepare<[string, number], NotificationStates>(
+      'DELETE FROM notifications WHERE id = ? AND user_id = ? RETURNING seen_at, read_at, archived_at',
+    ),
     insertEvent: db.prepare('INSERT INTO events (app_id, user_id, seq, type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
     events: db.prepare<[number, number, number], { payload: string }>(
       'SELECT payload FROM events WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
   };
 
-  const countsOf = (userId: number): Counts => stmt.counts.get(userId)!;
-  const seqOf = (userId: number): number => stmt.seq.get(userId)?.seq ?? 0;
+  // A user that does not exist (any more) has an empty inbox.
+  const stateOf = (userId: number): InboxState => {
+    const row = stmt.state.get(userId);
+    return { counts: { unseen: row?.unseen ?? 0, unread: row?.unread ?? 0 }, seq: row?.seq ?? 0 };
+  };
 
   // better-sqlite3 does not cache statements; the dynamic ones come from a small fixed set.
   const cache = new Map<string, Database.Statement<unknown[], unknown>>();
@@ -119,18 +129,19 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
   };
 
   /**
-   * Assigns the user's next seq, lets `build` make the change for it, then appends the event with
-   * the counts after the change. Runs inside the transaction of the change; null when the user
-   * does not exist (in `appId`, when given).
+   * Assigns the user's next seq and adds the change's `delta` to the counters, lets `build` make
+   * the change for the seq, then appends the event with the counts after the change. Runs inside
+   * the transaction of the change; null when the user does not exist (in `appId`, when given).
    */
   function appendEvent<E extends InboxChangeEvent>(
     userId: number,
+    delta: Counts,
     build: (seq: number) => WithoutCounts<E>,
     appId: string | null = null,
   ): E | null {
-    const bumped = stmt.bumpSeq.get(userId, appId, appId);
+    const bumped = stmt.bumpSeq.get(delta.unseen, delta.unread, userId, appId, appId);
     if (!bumped) return null;
-    const event = { ...build(bumped.seq), counts: countsOf(userId) } as unknown as E;
+    const event = { ...build(bumped.seq), counts: { unseen: bumped.unseen, unread: bumped.unread } } as unknown as E;
     stmt.insertEvent.run(bumped.app_id, userId, event.seq, event.type, JSON.stringify(event), now());
     return event;
   }
@@ -168,7 +179,7 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     // A user created just now has no widget open yet (connect creates users without attributes).
     if (created) return toUserRecord({ ...row, attributes: serialized, updated_at: at });
     // Widgets render templates with the user's current attributes: tell open ones, in order.
-    const event = appendEvent<UserUpdatedEvent>(row.id, (seq) => ({ type: 'user.updated', seq, user: { identifier, attributes } }))!;
+    const event = appendEvent<UserUpdatedEvent>(row.id, NO_CHANGE, (seq) => ({ type: 'user.updated', seq, user: { identifier, attributes } }))!;
     return toUserRecord({ ...row, attributes: serialized, updated_at: at, seq: event.seq });
   });
 
@@ -176,8 +187,10 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     const deliveries: Delivery[] = [];
     const createdAt = now();
     for (const userId of userIds) {
+      // A new notification is unseen and unread.
       const event = appendEvent<NotificationCreatedEvent>(
         userId,
+        NEW_NOTIFICATION,
         (seq) => {
           const notification: Notification = { id: createId('ntf'), createdAt, seenAt: null, readAt: null, archivedAt: null, ...content };
           stmt.insertNotification.run({
@@ -212,8 +225,7 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     return {
       items: page.map(toNotification),
       nextSeq: rows.length > query.limit ? page[page.length - 1]!.seq : null,
-      counts: countsOf(userId),
-      seq: seqOf(userId),
+      ...stateOf(userId),
     };
   });
 
@@ -227,17 +239,19 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     const readAt = next(row.read_at, patch.read);
     const archivedAt = next(row.archived_at, patch.archived);
     if (seenAt === row.seen_at && readAt === row.read_at && archivedAt === row.archived_at) {
-      return { notification: toNotification(row), event: null, counts: countsOf(userId), seq: seqOf(userId) };
+      return { notification: toNotification(row), event: null, ...stateOf(userId) };
     }
     stmt.setStates.run(seenAt, readAt, archivedAt, id);
-    const notification = toNotification({ ...row, seen_at: seenAt, read_at: readAt, archived_at: archivedAt });
-    const event = appendEvent<NotificationUpdatedEvent>(userId, (seq) => ({ type: 'notification.updated', seq, notification }))!;
+    const after = { ...row, seen_at: seenAt, read_at: readAt, archived_at: archivedAt };
+    const notification = toNotification(after);
+    const event = appendEvent<NotificationUpdatedEvent>(userId, countsDelta(row, after), (seq) => ({ type: 'notification.updated', seq, notification }))!;
     return { notification, event, counts: event.counts, seq: event.seq };
   });
 
   const deleteNotification = db.transaction((userId: number, id: string): MutationResult | null => {
-    if (stmt.deleteNotification.run(id, userId).changes === 0) return null;
-    const event = appendEvent<NotificationDeletedEvent>(userId, (seq) => ({ type: 'notification.deleted', seq, id }))!;
+    const deleted = stmt.deleteNotification.get(id, userId);
+    if (!deleted) return null;
+    const event = appendEvent<NotificationDeletedEvent>(userId, countsDelta(deleted, null), (seq) => ({ type: 'notification.deleted', seq, id }))!;
     return { event, counts: event.counts, seq: event.seq };
   });
 
@@ -248,13 +262,12 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     const params = [userId, change.category, change.category, ids, ids];
     const sql =
       change.action === 'delete'
-        ? `DELETE FROM notifications WHERE ${filter} RETURNING id`
-        : `UPDATE notifications SET ${BULK_COLUMNS[change.action]} = ? WHERE ${filter} AND ${BULK_COLUMNS[change.action]} IS NULL RETURNING id`;
-    const changed = prepared<{ id: string }>(sql)
-      .all(...(change.action === 'delete' ? params : [at, ...params]))
-      .map((row) => row.id);
-    if (changed.length === 0) return { event: null, counts: countsOf(userId), seq: seqOf(userId) };
-    const event = appendEvent<NotificationsBulkEvent>(userId, (seq) => ({
+        ? `DELETE FROM notifications WHERE ${filter} RETURNING ${RETURNED_STATES}`
+        : `UPDATE notifications SET ${BULK_COLUMNS[change.action]} = ? WHERE ${filter} AND ${BULK_COLUMNS[change.action]} IS NULL RETURNING ${RETURNED_STATES}`;
+    const rows = prepared<{ id: string } & NotificationStates>(sql).all(...(change.action === 'delete' ? params : [at, ...params]));
+    if (rows.length === 0) return { event: null, ...stateOf(userId) };
+    const changed = rows.map((row) => row.id);
+    const event = appendEvent<NotificationsBulkEvent>(userId, bulkDelta(change.action, rows), (seq) => ({
       type: 'notifications.bulk',
       seq,
       action: change.action,
@@ -288,7 +301,7 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     // Notifications, events and preferences go with the user (ON DELETE CASCADE).
     deleteUser: async (appId, identifier) => stmt.deleteUser.run(appId, identifier).changes > 0,
     deliver: async (appId, userIds, content) => deliver(appId, userIds, content),
-    getInboxState: async (userId) => db.transaction(() => ({ counts: countsOf(userId), seq: seqOf(userId) }))(),
+    getInboxState: async (userId) => stateOf(userId),
     listNotifications: async (userId, query) => listNotifications(userId, query),
     updateNotification: async (userId, id, patch) => updateNotification(userId, id, patch),
     deleteNotification: async (userId, id) => deleteNotification(userId, id),

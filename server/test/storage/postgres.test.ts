@@ -3,6 +3,7 @@ import type { InboxChangeEvent } from 'belfry/protocol';
 import { openPostgresStorage, openStorage, POSTGRES_SCHEMA_VERSION } from '../../src/storage/index.ts';
 import type { PostgresStorageOptions, Storage, UserRecord } from '../../src/storage/index.ts';
 import { createContent, describeStorageContract } from './contract.ts';
+import { describeCountersContract } from './contract-counters.ts';
 import { describeStoresContract, createWorkflowInput } from './contract-stores.ts';
 import { adminQuery, closeAdmin, createSchemaName, createSharedSchema, dropSchema, requirePostgres, TEST_STORAGE_URL } from './postgres-fixtures.ts';
 
@@ -14,6 +15,7 @@ afterAll(async () => {
 
 describeStorageContract('postgres', shared.open);
 describeStoresContract('postgres', shared.open);
+describeCountersContract('postgres', shared.open);
 
 /** Opens another storage on `schema`, like a second belfry-server instance on the same database. */
 const openInstance = (schema: string, options: PostgresStorageOptions = {}) =>

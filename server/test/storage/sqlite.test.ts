@@ -5,6 +5,7 @@ import { openSqliteStorage, openStorage, SCHEMA_VERSION } from '../../src/index.
 import { IDEMPOTENCY_TTL_MS } from '../../src/storage/index.ts';
 import { createTempDir } from '../fixtures.ts';
 import { describeStorageContract } from './contract.ts';
+import { describeCountersContract } from './contract-counters.ts';
 import { describeStoresContract } from './contract-stores.ts';
 
 describeStorageContract('sqlite file', async () => {
@@ -16,6 +17,12 @@ describeStorageContract('sqlite file', async () => {
 describeStorageContract('sqlite memory', async () => {
   const storage = await openStorage('sqlite::memory:');
   return { storage, cleanup: () => storage.close() };
+});
+
+describeCountersContract('sqlite file', async () => {
+  const temp = createTempDir();
+  const storage = await openStorage(`sqlite:${join(temp.dir, 'belfry.db')}`);
+  return { storage, cleanup: async () => (await storage.close(), temp.cleanup()) };
 });
 
 describeStoresContract('sqlite file', async () => {

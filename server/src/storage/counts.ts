@@ -1,0 +1,42 @@
+// The inbox counters (`users.unseen_count`, `users.unread_count`) are adjusted by the difference
+// each change makes, computed from the states of the rows it actually changed. Both storages
+// share these rules, so the counters mean exactly what a scan would count.
+import type { Counts } from 'belfry/protocol';
+
+/** The state columns of a notification row that the counters depend on. */
+export interface NotificationStates {
+  seen_at: string | null;
+  read_at: string | null;
+  archived_at: string | null;
+}
+
+/** The bulk actions that set one state column, and the column each sets. */
+export const BULK_COLUMNS = { read: 'read_at', seen: 'seen_at', archive: 'archived_at' } as const;
+
+/** What one notification in these states adds to the counts: unarchived and unseen/unread. */
+export function countsOfStates(states: NotificationStates): Counts {
+  const open = states.archived_at === null;
+  return { unseen: open && states.seen_at === null ? 1 : 0, unread: open && states.read_at === null ? 1 : 0 };
+}
+
+/** The change of the counts when one notification goes from `before` to `after` (null: absent). */
+export function countsDelta(before: NotificationStates | null, after: NotificationStates | null): Counts {
+  const was = before ? countsOfStates(before) : { unseen: 0, unread: 0 };
+  const is = after ? countsOfStates(after) : { unseen: 0, unread: 0 };
+  return { unseen: is.unseen - was.unseen, unread: is.unread - was.unread };
+}
+
+/**
+ * The change of the counts made by a bulk action, from the rows it changed: deleted rows as they
+ * were, updated rows as they are now. An update only touches rows whose column was NULL, so each
+ * row's previous state is its current one with that column cleared.
+ */
+export function bulkDelta(action: keyof typeof BULK_COLUMNS | 'delete', rows: readonly NotificationStates[]): Counts {
+  const total = { unseen: 0, unread: 0 };
+  for (const row of rows) {
+    const delta = action === 'delete' ? countsDelta(row, null) : countsDelta({ ...row, [BULK_COLUMNS[action]]: null }, row);
+    total.unseen += delta.unseen;
+    total.unread += delta.unread;
+  }
+  return total;
+}
