@@ -58,7 +58,7 @@ export interface ServerOptions {
   metrics?: Metrics;
   /** How long `close()` waits for requests in flight before cutting connections. Default 8 s. */
   shutdownGraceMs?: number;
-  /** Upper bound of the random `retry:` hint sent to streams on shutdown, in ms. Default 5000. */
+  /** Upper bound of the random `retry:` hint sent to streams on shutdown, in ms. Default 20,000. */
   reconnectJitterMs?: number;
 }
 
