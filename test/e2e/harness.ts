@@ -3,11 +3,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { closeAdmin, createSchemaName, dropSchema, requirePostgres, TEST_DATABASE_URL } from '../../server/test/storage/postgres-fixtures.ts';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
@@ -31,14 +33,38 @@ export interface RunningService {
   url: string;
   port: number;
   process: ChildProcess;
+  /** Resolves when the process has exited, with how it exited. */
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** What the process wrote to stderr so far (its JSON log lines). */
+  stderr(): string;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `belfry-server serve` on a SQLite file; resolves once it prints its first line. */
-export async function startService(options: { database: string; port?: number; env?: Record<string, string> }): Promise<RunningService> {
+/** Options of `startService`. */
+export interface ServiceOptions {
+  /** A `--database` URL: `sqlite:<file>`, or a PostgreSQL URL from `createPostgresDatabase`. */
+  database: string;
+  port?: number;
+  env?: Record<string, string>;
+  /** More `serve` flags, e.g. `['--redis', TEST_REDIS_URL]`. */
+  args?: string[];
+}
+
+/** Starts `belfry-server serve` on a database; resolves once it prints its first line. */
+export async function startService(options: ServiceOptions): Promise<RunningService> {
   const child = spawn(
     process.execPath,
-    [join(root, 'server/bin/belfry-server.js'), 'serve', '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--database', options.database],
+    [
+      join(root, 'server/bin/belfry-server.js'),
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(options.port ?? 0),
+      '--database',
+      options.database,
+      ...(options.args ?? []),
+    ],
     {
       cwd: root,
       env: { ...process.env, BELFRY_API_KEY: TEST_APP.apiKey, BELFRY_API_SECRET: TEST_APP.apiSecret, ...options.env },
@@ -57,14 +83,73 @@ export async function startService(options: { database: string; port?: number; e
       else reject(new Error(`unexpected first line: ${line}`));
     });
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    else child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
   return {
     url,
     port: Number(new URL(url).port),
     process: child,
+    exit,
+    stderr: () => stderr,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      await exited;
+      await exit;
+    },
+  };
+}
+
+/** The Redis the multi-instance tests use: `BELFRY_TEST_REDIS_URL`, or the local server. */
+export const TEST_REDIS_URL = process.env['BELFRY_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+/** Resolves when Redis answers PING; otherwise rejects with a message saying how to start it. */
+export async function requireRedis(): Promise<void> {
+  const { hostname, port } = new URL(TEST_REDIS_URL);
+  // A bare RESP exchange: the test needs to know Redis is there, not a client library.
+  const answer = await new Promise<string>((resolve, reject) => {
+    const socket = connect(Number(port || 6379), hostname || '127.0.0.1');
+    let received = '';
+    socket.setTimeout(5000, () => socket.destroy(new Error('no answer in 5 s')));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      received += chunk.toString();
+      if (received.includes('\r\n')) {
+        socket.end();
+        resolve(received.trim());
+      }
+    });
+    socket.once('error', reject);
+  }).catch((error: unknown) => `error: ${error instanceof Error ? error.message : String(error)}`);
+  if (answer !== '+PONG') {
+    throw new Error(
+      `Redis is not usable at ${TEST_REDIS_URL} (${answer}). The multi-instance tests need it: start it with ` +
+        '`redis-server --daemonize yes` (.ci/run does this), or set BELFRY_TEST_REDIS_URL to a server you can use.',
+    );
+  }
+}
+
+/** A schema of its own in the test PostgreSQL database, for the services of one test file. */
+export interface PostgresDatabase {
+  /** The `--database` URL naming the schema (created and migrated by the first service). */
+  url: string;
+  schema: string;
+  /** Drops the schema with everything in it; call in `afterAll`, after the services stopped. */
+  drop(): Promise<void>;
+}
+
+/** Names a fresh schema, failing with how to start PostgreSQL when it is not running. */
+export async function createPostgresDatabase(): Promise<PostgresDatabase> {
+  await requirePostgres();
+  const schema = createSchemaName();
+  const url = new URL(TEST_DATABASE_URL);
+  url.searchParams.set('schema', schema);
+  return {
+    url: url.toString(),
+    schema,
+    async drop() {
+      await dropSchema(schema);
+      await closeAdmin();
     },
   };
 }
