@@ -14,6 +14,7 @@ const ENTRIES: Record<string, string[]> = {
   'node.js': ['BelfryApiError', 'createClient'],
   'template.js': ['checkTemplate', 'compileTemplate', 'isSafeUrl', 'renderTemplate', 'renderText'],
   'protocol.js': [
+    'CHANNEL_NAMES',
     'ERROR_CODES',
     'EVENT_TYPES',
     'HEADER_API_KEY',
