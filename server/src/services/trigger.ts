@@ -51,8 +51,9 @@ export async function runTrigger(deps: RouteDeps, app: AppRecord, trigger: Parse
   const inAppUsers: UserRecord[] = [];
   const externalSends: ExternalSend[] = [];
   const reached = new Set<number>();
+  const preferencesOf = await storage.preferences.getMany(users.map((user) => user.id));
   for (const user of users) {
-    const preferences = await storage.preferences.get(user.id);
+    const preferences = preferencesOf.get(user.id) ?? {};
     for (const channel of channels) {
       if (optedOut(preferences, plan.preferenceCategory, channel)) {
         response.skipped.push({ identifier: user.identifier, channel, reason: 'preference' });

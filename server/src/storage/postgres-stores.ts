@@ -6,26 +6,49 @@ import { query, toJsonParam } from './postgres-pool.ts';
 import { IDEMPOTENCY_TTL_MS } from './sqlite-stores.ts';
 import type { DeliveryStore, IdempotencyBegin, IdempotencyStore, PreferenceStore } from './types.ts';
 
+interface PreferenceRow {
+  category: string;
+  channel: ChannelName;
+  enabled: boolean;
+}
+
+// Categories are user data: collected in a Map and turned into own properties, so a category
+// named like an Object.prototype member (`__proto__`) stays plain data.
+function toPreferences(rows: readonly PreferenceRow[]): Preferences {
+  const byCategory = new Map<string, Partial<Record<ChannelName, boolean>>>();
+  for (const row of rows) {
+    let channels = byCategory.get(row.category);
+    if (!channels) byCategory.set(row.category, (channels = {}));
+    channels[row.channel] = row.enabled;
+  }
+  return Object.fromEntries(byCategory);
+}
+
 /** The PostgreSQL `PreferenceStore`: one row per user × category × channel that was ever set. */
 export function createPostgresPreferenceStore(pool: pg.Pool): PreferenceStore {
-  const read = async (userId: number): Promise<Preferences> => {
-    const rows = await query<{ category: string; channel: ChannelName; enabled: boolean }>(
-      pool,
-      'SELECT category, channel, enabled FROM preferences WHERE user_id = $1 ORDER BY category COLLATE "C", channel COLLATE "C"',
-      [userId],
+  const read = async (userId: number): Promise<Preferences> =>
+    toPreferences(
+      await query<PreferenceRow>(
+        pool,
+        'SELECT category, channel, enabled FROM preferences WHERE user_id = $1 ORDER BY category COLLATE "C", channel COLLATE "C"',
+        [userId],
+      ),
     );
-    // Categories are user data: collected in a Map and turned into own properties, so a category
-    // named like an Object.prototype member (`__proto__`) stays plain data.
-    const byCategory = new Map<string, Partial<Record<ChannelName, boolean>>>();
-    for (const row of rows) {
-      let channels = byCategory.get(row.category);
-      if (!channels) byCategory.set(row.category, (channels = {}));
-      channels[row.channel] = row.enabled;
-    }
-    return Object.fromEntries(byCategory);
-  };
   return {
     get: read,
+    getMany: async (userIds) => {
+      const rowsByUser = new Map<number, PreferenceRow[]>(userIds.map((id) => [id, []]));
+      if (userIds.length > 0) {
+        const rows = await query<PreferenceRow & { user_id: number }>(
+          pool,
+          `SELECT user_id, category, channel, enabled FROM preferences WHERE user_id = ANY($1::bigint[])
+           ORDER BY user_id, category COLLATE "C", channel COLLATE "C"`,
+          [userIds],
+        );
+        for (const row of rows) rowsByUser.get(row.user_id)?.push(row);
+      }
+      return new Map([...rowsByUser].map(([id, rows]) => [id, toPreferences(rows)]));
+    },
     set: async (userId, patch) => {
       const categories: string[] = [];
       const channels: string[] = [];

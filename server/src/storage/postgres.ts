@@ -193,6 +193,11 @@ export async function openPostgresStorage(databaseUrl: string, options: Postgres
       const [row] = await query<PgUserRow>(pool, `SELECT ${USER_COLUMNS} FROM users WHERE app_id = $1 AND identifier = $2`, [appId, identifier]);
       return row ? toUserRecord(row) : null;
     },
+    findUsers: async (appId, identifiers) => {
+      if (identifiers.length === 0) return [];
+      const rows = await query<PgUserRow>(pool, `SELECT ${USER_COLUMNS} FROM users WHERE app_id = $1 AND identifier = ANY($2::text[])`, [appId, identifiers]);
+      return rows.map(toUserRecord);
+    },
     // Notifications, events and preferences go with the user (ON DELETE CASCADE).
     deleteUser: async (appId, identifier) =>
       (await query(pool, 'DELETE FROM users WHERE app_id = $1 AND identifier = $2 RETURNING 1', [appId, identifier])).length > 0,

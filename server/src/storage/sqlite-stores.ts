@@ -7,27 +7,42 @@ import type { DeliveryStore, IdempotencyStore, PreferenceStore } from './types.t
 /** How long an idempotency key is remembered. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
+interface PreferenceRow {
+  category: string;
+  channel: ChannelName;
+  enabled: number;
+}
+
+// Categories are user data: collected in a Map and turned into own properties, so a category
+// named like an Object.prototype member (`__proto__`) stays plain data.
+function toPreferences(rows: readonly PreferenceRow[]): Preferences {
+  const byCategory = new Map<string, Partial<Record<ChannelName, boolean>>>();
+  for (const row of rows) {
+    let channels = byCategory.get(row.category);
+    if (!channels) byCategory.set(row.category, (channels = {}));
+    channels[row.channel] = row.enabled !== 0;
+  }
+  return Object.fromEntries(byCategory);
+}
+
 /** The SQLite `PreferenceStore`: one row per user × category × channel that was ever set. */
 export function createSqlitePreferenceStore(db: Database.Database): PreferenceStore {
   const stmt = {
-    rows: db.prepare<[number], { category: string; channel: ChannelName; enabled: number }>(
-      'SELECT category, channel, enabled FROM preferences WHERE user_id = ? ORDER BY category, channel',
+    rows: db.prepare<[number], PreferenceRow>('SELECT category, channel, enabled FROM preferences WHERE user_id = ? ORDER BY category, channel'),
+    many: db.prepare<[string], PreferenceRow & { user_id: number }>(
+      `SELECT user_id, category, channel, enabled FROM preferences
+       WHERE user_id IN (SELECT value FROM json_each(?)) ORDER BY user_id, category, channel`,
     ),
     set: db.prepare(
       `INSERT INTO preferences (user_id, category, channel, enabled) VALUES (?, ?, ?, ?)
        ON CONFLICT (user_id, category, channel) DO UPDATE SET enabled = excluded.enabled`,
     ),
   };
-  const read = (userId: number): Preferences => {
-    // Categories are user data: collected in a Map and turned into own properties, so a category
-    // named like an Object.prototype member (`__proto__`) stays plain data.
-    const byCategory = new Map<string, Partial<Record<ChannelName, boolean>>>();
-    for (const row of stmt.rows.all(userId)) {
-      let channels = byCategory.get(row.category);
-      if (!channels) byCategory.set(row.category, (channels = {}));
-      channels[row.channel] = row.enabled !== 0;
-    }
-    return Object.fromEntries(byCategory);
+  const read = (userId: number): Preferences => toPreferences(stmt.rows.all(userId));
+  const readMany = (userIds: readonly number[]): Map<number, Preferences> => {
+    const rowsByUser = new Map<number, PreferenceRow[]>(userIds.map((id) => [id, []]));
+    if (userIds.length > 0) for (const row of stmt.many.all(JSON.stringify(userIds))) rowsByUser.get(row.user_id)?.push(row);
+    return new Map([...rowsByUser].map(([id, rows]) => [id, toPreferences(rows)]));
   };
   const set = db.transaction((userId: number, patch: Preferences) => {
     for (const [category, channels] of Object.entries(patch)) {
@@ -35,7 +50,11 @@ export function createSqlitePreferenceStore(db: Database.Database): PreferenceSt
     }
     return read(userId);
   });
-  return { get: async (userId) => read(userId), set: async (userId, patch) => set(userId, patch) };
+  return {
+    get: async (userId) => read(userId),
+    getMany: async (userIds) => readMany(userIds),
+    set: async (userId, patch) => set(userId, patch),
+  };
 }
 
 /** The SQLite `IdempotencyStore`; `clock` decides when a key has expired. */

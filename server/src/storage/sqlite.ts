@@ -87,6 +87,7 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     appById: db.prepare<[string], AppRow>('SELECT * FROM apps WHERE id = ?'),
     deleteUser: db.prepare('DELETE FROM users WHERE app_id = ? AND identifier = ?'),
     user: db.prepare<[string, string], UserRow>('SELECT * FROM users WHERE app_id = ? AND identifier = ?'),
+    users: db.prepare<[string, string], UserRow>('SELECT * FROM users WHERE app_id = ? AND identifier IN (SELECT value FROM json_each(?))'),
     insertUser: db.prepare(
       `INSERT INTO users (app_id, identifier, attributes, created_at, updated_at) VALUES (?, ?, '{}', ?, ?)
        ON CONFLICT (app_id, identifier) DO NOTHING`,
@@ -298,6 +299,7 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
       const row = stmt.user.get(appId, identifier);
       return row ? toUserRecord(row) : null;
     },
+    findUsers: async (appId, identifiers) => (identifiers.length === 0 ? [] : stmt.users.all(appId, JSON.stringify(identifiers)).map(toUserRecord)),
     // Notifications, events and preferences go with the user (ON DELETE CASCADE).
     deleteUser: async (appId, identifier) => stmt.deleteUser.run(appId, identifier).changes > 0,
     deliver: async (appId, userIds, content) => deliver(appId, userIds, content),

@@ -129,6 +129,8 @@ export interface CategoryStore {
 /** Per-user channel preferences. */
 export interface PreferenceStore {
   get(userId: number): Promise<Preferences>;
+  /** The preferences of several users in one query; users without any map to `{}`. */
+  getMany(userIds: readonly number[]): Promise<Map<number, Preferences>>;
   /** Merges `patch` into the user's preferences and answers the result. */
   set(userId: number, patch: Preferences): Promise<Preferences>;
 }
@@ -174,6 +176,8 @@ export interface Storage {
   /** Creates a user or merges `patch` into its attributes (`null` removes one). */
   upsertUser(appId: string, identifier: string, patch: Attributes): Promise<UserRecord>;
   findUser(appId: string, identifier: string): Promise<UserRecord | null>;
+  /** The app's users with any of these identifiers, in one query; unknown identifiers are left out. */
+  findUsers(appId: string, identifiers: readonly string[]): Promise<UserRecord[]>;
   /** Deletes the user with their notifications, events and preferences; false when absent. */
   deleteUser(appId: string, identifier: string): Promise<boolean>;
 

@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backendHeaders, clientHeaders, createTestService, putUser, send, trigger } from '../fixtures.ts';
+import { backendHeaders, clientHeaders, createAttributes, createTestService, createTrigger, putUser, send, trigger } from '../fixtures.ts';
 import type { TestService } from '../fixtures.ts';
 import { parseTrigger } from '../../src/routes/trigger-body.ts';
 import { createMetrics } from '../../src/ops/index.ts';
@@ -259,6 +259,36 @@ describe('runTrigger', () => {
       expect(metrics.value('belfry_notifications_delivered_total')).toBe(2);
       expect(metrics.value('belfry_notifications_discarded_total')).toBe(1);
       expect(metrics.value('belfry_notifications_skipped_total')).toBe(1);
+    });
+
+    it('looks up string recipients and preferences in one call each and keeps the order recipients were named', async () => {
+      for (const identifier of ['ada', 'bob', 'cy']) await putUser(service, identifier, createAttributes({ firstName: identifier }));
+      const app = (await service.storage.findAppByApiKey(service.apiKey))!;
+      await service.storage.preferences.set(await userId('cy'), { orders: { inApp: false } });
+      const calls: string[] = [];
+      const { storage } = service;
+      const counted = {
+        ...storage,
+        findUser: (...args: Parameters<typeof storage.findUser>) => (calls.push('findUser'), storage.findUser(...args)),
+        findUsers: (...args: Parameters<typeof storage.findUsers>) => (calls.push('findUsers'), storage.findUsers(...args)),
+        preferences: {
+          ...storage.preferences,
+          get: (id: number) => (calls.push('preferences.get'), storage.preferences.get(id)),
+          getMany: (ids: readonly number[]) => (calls.push('preferences.getMany'), storage.preferences.getMany(ids)),
+        },
+      };
+      const deps = { storage: counted, bus: service.bus, hub: service.hub, log: service.log, metrics: createMetrics() };
+      const recipients = ['bob', { identifier: 'dan', firstName: 'Dan' }, 'ghost', 'ada', 'bob', { identifier: 'ada', firstName: 'Not Ada' }, 'cy'];
+      const answer = await runTrigger(deps, app, parseTrigger(createTrigger({ notification: { category: 'orders' }, recipients })));
+      expect(answer).toMatchObject({
+        delivered: ['bob', 'dan', 'ada'],
+        discarded: [{ identifier: 'ghost', reason: 'user_not_found' }],
+        skipped: [{ identifier: 'cy', channel: 'inApp', reason: 'preference' }],
+      });
+      // One lookup for every string recipient; the inline one is saved on its own (saveUser reads it first).
+      expect(calls.sort()).toEqual(['findUser', 'findUsers', 'preferences.getMany']);
+      // The first mention of ada was a plain string, so the later inline one changed nothing.
+      expect((await service.storage.findUser(app.id, 'ada'))!.attributes['firstName']).toBe('ada');
     });
   });
 });

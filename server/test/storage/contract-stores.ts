@@ -79,6 +79,21 @@ export function describeStoresContract(name: string, open: () => Promise<{ stora
       });
     });
 
+    describe('.findUsers()', () => {
+      it('finds the app\'s users by exact identifier in one call and leaves out unknown ones', async () => {
+        // Identifiers are compared exactly, whatever characters they hold.
+        const odd = ['Ada', 'émile "q" \\', 'x\u{1F600}y', 'lone\ud800'];
+        for (const identifier of odd) await storage.upsertUser(appId, identifier, { name: identifier });
+        await storage.upsertUser(otherAppId, 'bob', {});
+        const found = await storage.findUsers(appId, ['nobody', 'ada', ...odd, 'bob', 'ADA']);
+        // Compared with what .findUser() answers: a lone surrogate is stored as each database stores it.
+        const expected = await Promise.all(['ada', ...odd].map(async (identifier) => (await storage.findUser(appId, identifier))!));
+        const byId = (a: UserRecord, b: UserRecord) => a.id - b.id;
+        expect([...found].sort(byId)).toEqual(expected.sort(byId));
+        expect(await storage.findUsers(appId, [])).toEqual([]);
+      });
+    });
+
     describe('.workflows', () => {
       it('creates, replaces, reads, lists and removes workflows per app', async () => {
         const created = await storage.workflows.upsert(appId, 'shipped', createWorkflowInput());
@@ -115,6 +130,21 @@ export function describeStoresContract(name: string, open: () => Promise<{ stora
         const merged = await storage.preferences.set(user.id, { orders: { email: true }, default: { sms: false } });
         expect(merged).toEqual({ default: { sms: false }, orders: { email: true, inApp: true } });
         expect(await storage.preferences.get(user.id)).toEqual(merged);
+      });
+
+      it('reads several users at once with .getMany(), giving users without preferences {}', async () => {
+        const bob = await storage.upsertUser(appId, 'bob', {});
+        const cy = await storage.upsertUser(appId, 'cy', {});
+        await storage.preferences.set(user.id, { orders: { email: false } });
+        await storage.preferences.set(cy.id, { default: { inApp: false, sms: true } });
+        const many = await storage.preferences.getMany([cy.id, user.id, bob.id]);
+        expect([...many]).toEqual([
+          [cy.id, { default: { inApp: false, sms: true } }],
+          [user.id, { orders: { email: false } }],
+          [bob.id, {}],
+        ]);
+        expect(many.get(user.id)).toEqual(await storage.preferences.get(user.id));
+        expect(await storage.preferences.getMany([])).toEqual(new Map());
       });
 
       it('keeps a category named like a prototype member as plain data', async () => {
