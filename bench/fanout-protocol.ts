@@ -25,7 +25,7 @@ export function monotonicMs(): number {
 }
 
 /** What the parent asks of a server process. */
-export type ServeRequest = { type: 'memory' } | { type: 'streams' } | { type: 'stop' };
+export type ServeRequest = { type: 'memory' } | { type: 'snapshot'; path: string } | { type: 'streams' } | { type: 'stop' };
 
 /** Memory of a server process after a forced GC, in bytes. */
 export interface MemorySample {

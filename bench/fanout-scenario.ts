@@ -6,6 +6,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_API_KEY, BENCH_API_SECRET } from './credentials.ts';
 import { fanoutUser, monotonicMs } from './fanout-protocol.ts';
@@ -24,6 +25,11 @@ export interface ScenarioOptions {
   concurrency: number;
   /** How long to wait for every notification to arrive before counting the rest as missing. */
   timeoutMs: number;
+  /**
+   * A directory for heap snapshots of the server before and after opening the streams, or
+   * undefined. Writing a snapshot grows the RSS, so the RSS figure of such a run is not one to keep.
+   */
+  snapshotDir?: string;
 }
 
 /** What one scenario measured. */
@@ -157,6 +163,11 @@ async function sendTriggers(url: string, triggers: number, concurrency: number):
   return { sentAt, errors };
 }
 
+async function snapshot(server: ChildProcess, path: string): Promise<void> {
+  server.send({ type: 'snapshot', path } satisfies ServeRequest);
+  await nextMessage(server, 'snapshot', 300_000);
+}
+
 async function memory(server: ChildProcess): Promise<MemorySample> {
   server.send({ type: 'memory' } satisfies ServeRequest);
   return (await nextMessage<{ type: 'memory'; sample: MemorySample }>(server, 'memory', 30_000)).sample;
@@ -205,6 +216,8 @@ export async function runScenario(options: ScenarioOptions, progress: (line: str
     const warmCount = warm.reduce((a, b) => a + b, 0);
     await untilStreams(server, warmCount - openFailures, 60_000);
     const before = await memory(server);
+    const snapshotPath = (moment: string) => join(options.snapshotDir!, `${kind}-${streams}-${moment}.heapsnapshot`);
+    if (options.snapshotDir) await snapshot(server, snapshotPath('before'));
     const opened = all<{ type: 'opened'; failed: number }>('opened', 300_000);
     sendAll((k) => ({ type: 'open', from: ranges[k]!.first + warm[k]!, to: ranges[k]!.first + ranges[k]!.count }));
     openFailures += failures(await opened);
@@ -212,6 +225,10 @@ export async function runScenario(options: ScenarioOptions, progress: (line: str
     // A moment for lazily allocated buffers of the last streams, then the steady state.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const after = await memory(server);
+    if (options.snapshotDir) {
+      await snapshot(server, snapshotPath('after'));
+      progress(`heap snapshots in ${options.snapshotDir}: npx tsx bench/fanout-heap.ts ${snapshotPath('before')} ${snapshotPath('after')} ${streams - warmCount}`);
+    }
     const measured = streams - warmCount;
 
     progress(`${kind}, ${streams} streams: ${triggers} triggers of ${RECIPIENTS_PER_TRIGGER}...`);

@@ -1,10 +1,12 @@
 // A server for the fan-out benchmark, in its own process: `bare` is a node:http SSE broadcaster
 // (the ceiling), `sqlite` the real service on a SQLite file, `postgres` the real service on
 // PostgreSQL + Redis. Started with an IPC channel: it sends `{type: 'listening', url}`, answers
-// `{type: 'memory'}` (after a forced GC, so run it with --expose-gc) and `{type: 'streams'}`, and
-// stops on `{type: 'stop'}` or SIGTERM.
+// `{type: 'memory'}` (after a forced GC, so run it with --expose-gc), `{type: 'snapshot'}` (writes a
+// heap snapshot, to find what a stream holds) and `{type: 'streams'}`, and stops on `{type: 'stop'}`
+// or SIGTERM.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { writeHeapSnapshot } from 'node:v8';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openBus } from '../server/src/bus/index.ts';
@@ -89,6 +91,7 @@ async function main(kind: string): Promise<void> {
   process.once('SIGTERM', () => void stop());
   process.on('message', (message: ServeRequest) => {
     if (message.type === 'memory') void collect().then((sample) => process.send!({ type: 'memory', sample }));
+    else if (message.type === 'snapshot') void collect().then(() => process.send!({ type: 'snapshot', path: writeHeapSnapshot(message.path) }));
     else if (message.type === 'streams') process.send!({ type: 'streams', count: running.openStreams() });
     else if (message.type === 'stop') void stop();
   });

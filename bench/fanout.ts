@@ -6,7 +6,8 @@
 //
 // Knobs: BENCH_FANOUT_SIZES (1000,5000,10000), BENCH_FANOUT_SERVERS (bare,sqlite,postgres),
 // BENCH_FANOUT_CLIENT_PROCESSES (2), BENCH_FANOUT_CONCURRENCY (16 triggers in flight),
-// BENCH_FANOUT_TIMEOUT_SECONDS (60), BENCH_DATABASE_URL, BENCH_REDIS_URL.
+// BENCH_FANOUT_TIMEOUT_SECONDS (60), BENCH_DATABASE_URL, BENCH_REDIS_URL, and BENCH_FANOUT_SNAPSHOT=dir
+// for heap snapshots of each server around the opening of the streams (see bench/fanout-heap.ts).
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,7 @@ for (const kind of kinds) if (!KINDS.includes(kind)) throw new Error(`BENCH_FANO
 const clientProcesses = positive('BENCH_FANOUT_CLIENT_PROCESSES', 2);
 const concurrency = positive('BENCH_FANOUT_CONCURRENCY', 16);
 const timeoutMs = positive('BENCH_FANOUT_TIMEOUT_SECONDS', 60) * 1000;
+const snapshotDir = process.env['BENCH_FANOUT_SNAPSHOT'] || undefined;
 
 // Fails before anything starts if a size needs more sockets than this machine allows.
 const limits = checkLimits(Math.max(...sizes), clientProcesses);
@@ -42,7 +44,7 @@ const loadBefore = loadavg()[0]!.toFixed(2);
 const results: ScenarioResult[] = [];
 for (const streams of sizes) {
   for (const kind of kinds) {
-    results.push(await runScenario({ kind, streams, clientProcesses, concurrency, timeoutMs }, progress));
+    results.push(await runScenario({ kind, streams, clientProcesses, concurrency, timeoutMs, snapshotDir }, progress));
     const r = results.at(-1)!;
     progress(`  ${Math.round(r.totalMs)} ms to all, p99 ${r.p99.toFixed(1)} ms, ${(r.rssPerStream / 1024).toFixed(1)} KB RSS per idle stream, ${r.missing} missing`);
   }
