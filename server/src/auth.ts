@@ -2,7 +2,7 @@
 // secret; client requests carry the key and the user (or, in secure mode, a user token).
 import type { Context, MiddlewareHandler } from 'hono';
 import { checkIdentifier, HEADER_API_KEY, HEADER_API_SECRET, HEADER_USER_ID } from 'belfry/protocol';
-import { hashSecret, verifySecret } from './crypto.ts';
+import { hashSecret, sameDigest, secretDigest } from './crypto.ts';
 import { HttpError } from './errors.ts';
 import { consoleLog } from './log.ts';
 import type { Log } from './log.ts';
@@ -26,16 +26,64 @@ export interface ClientAuthOptions {
 // Unknown keys are checked against this hash too, so the answer takes as long as for a known key.
 const UNKNOWN_APP_HASH = hashSecret('belfry: no app has this key');
 
-/** Middleware of the backend API: `X-API-Key` + `X-API-Secret`, the secret compared in constant time. */
-export function backendAuth(storage: Storage): MiddlewareHandler<AuthEnv> {
+/** Options of `backendAuth`. */
+export interface BackendAuthOptions {
+  /** How long verified credentials are trusted without reading the app again (default 60 s; 0 turns the cache off). */
+  cacheTtlMs?: number;
+  /** How many API keys the cache holds at most (default 1,000; the least recently used go first). */
+  cacheSize?: number;
+  /** Clock of the cache, in ms; defaults to `Date.now`. */
+  now?: () => number;
+}
+
+/** The default lifetime of a cached credential check: also the longest an old secret keeps working after a re-key. */
+export const AUTH_CACHE_TTL_MS = 60_000;
+
+interface VerifiedCredentials {
+  secretHash: Buffer;
+  app: AppRecord;
+  expiresAt: number;
+}
+
+/**
+ * Middleware of the backend API: `X-API-Key` + `X-API-Secret`, the secret compared in constant time.
+ * A successful check is remembered per API key for `cacheTtlMs` (the SHA-256 of the secret and the
+ * app, never the secret itself), so a busy backend's repeat requests skip the app lookup; the
+ * presented secret is still hashed and compared in constant time on every request. A re-keyed or
+ * re-configured app takes effect within the TTL; failures are never cached.
+ */
+export function backendAuth(storage: Storage, options: BackendAuthOptions = {}): MiddlewareHandler<AuthEnv> {
+  const ttl = options.cacheTtlMs ?? AUTH_CACHE_TTL_MS;
+  const size = options.cacheSize ?? 1000;
+  const now = options.now ?? Date.now;
+  // A Map iterates in insertion order: re-inserting on a hit makes the first key the least recently used.
+  const verified = new Map<string, VerifiedCredentials>();
+
+  async function authenticate(apiKey: string, apiSecret: string): Promise<AppRecord> {
+    const given = secretDigest(apiSecret);
+    const cached = verified.get(apiKey);
+    if (cached && cached.expiresAt <= now()) verified.delete(apiKey);
+    else if (cached && sameDigest(given, cached.secretHash)) {
+      verified.delete(apiKey);
+      verified.set(apiKey, cached);
+      return cached.app;
+    }
+    // A secret that differs from the cached one may be the app's new one: the database decides.
+    const app = await storage.findAppByApiKey(apiKey);
+    const stored = Buffer.from(app?.apiSecretHash ?? UNKNOWN_APP_HASH, 'hex');
+    if (!sameDigest(given, stored) || !app) throw new HttpError(401, 'unauthorized', 'unknown API key or wrong API secret');
+    if (ttl > 0) {
+      verified.set(apiKey, { secretHash: stored, app, expiresAt: now() + ttl });
+      if (verified.size > size) verified.delete(verified.keys().next().value!);
+    }
+    return app;
+  }
+
   return async (c, next) => {
     const apiKey = c.req.header(HEADER_API_KEY);
     const apiSecret = c.req.header(HEADER_API_SECRET);
     if (!apiKey || !apiSecret) throw new HttpError(401, 'unauthorized', `${HEADER_API_KEY} and ${HEADER_API_SECRET} headers are required`);
-    const app = await storage.findAppByApiKey(apiKey);
-    const matches = verifySecret(apiSecret, app?.apiSecretHash ?? UNKNOWN_APP_HASH);
-    if (!app || !matches) throw new HttpError(401, 'unauthorized', 'unknown API key or wrong API secret');
-    c.set('app', app);
+    c.set('app', await authenticate(apiKey, apiSecret));
     await next();
   };
 }

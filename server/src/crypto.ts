@@ -2,9 +2,25 @@
 // store them (no password-hashing work factor is needed), and comparisons are constant-time.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
+// Ids are drawn from a pool of random bytes refilled 4 KB at a time: one `randomBytes` call per
+// id cost more than the rest of making it. Bytes are never handed out twice.
+const POOL_SIZE = 4096;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
+function takeRandom(bytes: number): Buffer {
+  if (bytes > POOL_SIZE) return randomBytes(bytes);
+  if (poolOffset + bytes > pool.length) {
+    pool = randomBytes(POOL_SIZE);
+    poolOffset = 0;
+  }
+  poolOffset += bytes;
+  return pool.subarray(poolOffset - bytes, poolOffset);
+}
+
 /** A random id with a type prefix, such as `ntf_3kT...`. */
 export function createId(prefix: string, bytes = 15): string {
-  return `${prefix}_${randomBytes(bytes).toString('base64url')}`;
+  return `${prefix}_${takeRandom(bytes).toString('base64url')}`;
 }
 
 /** A new public API key. */
@@ -22,10 +38,18 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
-/** True when `secret` hashes to `storedHash`, compared in constant time. */
-export function verifySecret(secret: string, storedHash: string): boolean {
-  const given = Buffer.from(hashSecret(secret), 'hex');
-  const stored = Buffer.from(storedHash, 'hex');
+/** The SHA-256 digest of a secret as bytes (`hashSecret` is its hex form). */
+export function secretDigest(secret: string): Buffer {
+  return createHash('sha256').update(secret, 'utf8').digest();
+}
+
+/** True when two digests are equal, compared in constant time. */
+export function sameDigest(given: Buffer, stored: Buffer): boolean {
   // Both are SHA-256 digests, so the lengths only differ for a corrupt row.
   return given.length === stored.length && timingSafeEqual(given, stored);
+}
+
+/** True when `secret` hashes to `storedHash`, compared in constant time. */
+export function verifySecret(secret: string, storedHash: string): boolean {
+  return sameDigest(secretDigest(secret), Buffer.from(storedHash, 'hex'));
 }

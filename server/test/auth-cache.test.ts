@@ -1,0 +1,97 @@
+// The verified-credentials cache of the backend API's authentication: repeat requests skip the app
+// lookup, wrong secrets never pass, and a re-keyed app stops accepting its old secret within the TTL.
+import { Hono } from 'hono';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AUTH_CACHE_TTL_MS, backendAuth } from '../src/auth.ts';
+import type { AuthEnv, BackendAuthOptions } from '../src/auth.ts';
+import { HttpError } from '../src/errors.ts';
+import { openSqliteStorage } from '../src/index.ts';
+import type { Storage } from '../src/index.ts';
+
+describe('backendAuth', () => {
+  let storage: Storage;
+  let lookups: number;
+  let clock: number;
+
+  beforeEach(() => {
+    storage = openSqliteStorage(':memory:');
+    lookups = 0;
+    clock = 1_000_000;
+  });
+  afterEach(() => storage.close());
+
+  /** An app behind the middleware that answers the authenticated app's id; counts app lookups. */
+  function createAuthApp(options: BackendAuthOptions = {}) {
+    const counted: Storage = { ...storage, findAppByApiKey: (apiKey) => (lookups++, storage.findAppByApiKey(apiKey)) };
+    const app = new Hono<AuthEnv>();
+    app.use('*', backendAuth(counted, { now: () => clock, ...options }));
+    app.get('/', (c) => c.json({ appId: c.get('app').id }));
+    app.onError((error, c) => c.json({ code: error instanceof HttpError ? error.code : 'internal' }, (error instanceof HttpError ? error.status : 500) as 401));
+    return (apiKey: string, apiSecret: string) => app.request('/', { headers: { 'X-API-Key': apiKey, 'X-API-Secret': apiSecret } });
+  }
+
+  describe('verified-credentials cache', () => {
+    it('answers a repeat request with the same credentials without reading the app again', async () => {
+      const { app, apiSecret } = await storage.createApp({ apiKey: 'key-a' });
+      const request = createAuthApp();
+      for (let i = 0; i < 3; i++) expect(await (await request('key-a', apiSecret)).json()).toEqual({ appId: app.id });
+      expect(lookups).toBe(1);
+    });
+
+    it('refuses a wrong secret for a cached key, and keeps the right one cached', async () => {
+      const { apiSecret } = await storage.createApp({ apiKey: 'key-a' });
+      const request = createAuthApp();
+      await request('key-a', apiSecret);
+      expect((await request('key-a', `${apiSecret}x`)).status).toBe(401);
+      expect((await request('key-a', '')).status).toBe(401);
+      expect((await request('key-a', apiSecret)).status).toBe(200);
+      // The wrong secret was checked against the database (it could have been a new one); the right one was not.
+      expect(lookups).toBe(2);
+    });
+
+    it('accepts a re-keyed app\'s new secret at once, which then replaces the old one in the cache', async () => {
+      await storage.ensureApp({ apiKey: 'key-a', apiSecret: 'old-secret' });
+      const request = createAuthApp();
+      expect((await request('key-a', 'old-secret')).status).toBe(200);
+      await storage.ensureApp({ apiKey: 'key-a', apiSecret: 'new-secret' });
+      expect((await request('key-a', 'new-secret')).status).toBe(200);
+      expect((await request('key-a', 'old-secret')).status).toBe(401);
+    });
+
+    it('keeps an old secret working for at most the TTL when it was the cached one', async () => {
+      await storage.ensureApp({ apiKey: 'key-a', apiSecret: 'old-secret' });
+      const request = createAuthApp();
+      await request('key-a', 'old-secret');
+      await storage.ensureApp({ apiKey: 'key-a', apiSecret: 'new-secret' });
+      clock += AUTH_CACHE_TTL_MS - 1;
+      expect((await request('key-a', 'old-secret')).status).toBe(200);
+      clock += 1;
+      expect((await request('key-a', 'old-secret')).status).toBe(401);
+      expect((await request('key-a', 'new-secret')).status).toBe(200);
+    });
+
+    it('holds at most cacheSize keys, dropping the least recently used', async () => {
+      const secrets = new Map<string, string>();
+      for (const key of ['a', 'b', 'c']) secrets.set(key, (await storage.createApp({ apiKey: key })).apiSecret);
+      const request = createAuthApp({ cacheSize: 2 });
+      for (const key of ['a', 'b', 'a', 'c']) await request(key, secrets.get(key)!);
+      expect(lookups).toBe(3);
+      await request('a', secrets.get('a')!);
+      expect(lookups).toBe(3);
+      await request('b', secrets.get('b')!);
+      expect(lookups).toBe(4);
+    });
+
+    it('reads the app on every request when the TTL is 0, and never caches an unknown key', async () => {
+      const { apiSecret } = await storage.createApp({ apiKey: 'key-a' });
+      const uncached = createAuthApp({ cacheTtlMs: 0 });
+      await uncached('key-a', apiSecret);
+      await uncached('key-a', apiSecret);
+      expect(lookups).toBe(2);
+      const request = createAuthApp();
+      expect((await request('nobody', apiSecret)).status).toBe(401);
+      expect((await request('nobody', apiSecret)).status).toBe(401);
+      expect(lookups).toBe(4);
+    });
+  });
+});
