@@ -102,6 +102,9 @@ process.on('message', (message: ClientRequestMessage) => {
     });
   } else if (message.type === 'open') {
     void pooled(message.from, message.to, OPEN_CONCURRENCY, openStream).then((failed) => send({ type: 'opened', failed }));
+  } else if (message.type === 'arm') {
+    times.fill(NaN);
+    received = 0;
   } else if (message.type === 'report') {
     send({ type: 'times', first, times: Array.from(times) });
   } else if (message.type === 'close') {

@@ -4,6 +4,8 @@
 export type ClientRequestMessage =
   | { type: 'connect'; url: string; first: number; count: number; localAddress: string }
   | { type: 'open'; from: number; to: number }
+  /** Forget the arrival times so far: the next `notification.created` of each stream is timed. */
+  | { type: 'arm' }
   | { type: 'report' }
   | { type: 'close' };
 

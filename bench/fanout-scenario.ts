@@ -30,6 +30,8 @@ export interface ScenarioOptions {
    * undefined. Writing a snapshot grows the RSS, so the RSS figure of such a run is not one to keep.
    */
   snapshotDir?: string;
+  /** A directory for a CPU profile of the server (`--cpu-prof`, written when it exits), or undefined. */
+  profileDir?: string;
 }
 
 /** What one scenario measured. */
@@ -108,20 +110,20 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-function triggerBody(index: number): string {
+function triggerBody(index: number, round: number): string {
   const recipients = Array.from({ length: RECIPIENTS_PER_TRIGGER }, (_, k) => fanoutUser(index * RECIPIENTS_PER_TRIGGER + k));
   return JSON.stringify({
     notification: { title: 'Hello <<recipient.identifier>>', message: 'Your order **#<<data.order>>** shipped', category: 'orders' },
-    data: { order: 42, trigger: index },
+    data: { order: 42, trigger: index, round },
     sendTo: { recipients },
   });
 }
 
 /** Sends every trigger, `concurrency` at a time; answers when each was sent and how many failed. */
-async function sendTriggers(url: string, triggers: number, concurrency: number): Promise<{ sentAt: Float64Array; errors: number }> {
+async function sendTriggers(url: string, triggers: number, concurrency: number, round: number): Promise<{ sentAt: Float64Array; errors: number }> {
   const target = new URL(url);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const bodies = Array.from({ length: triggers }, (_, i) => triggerBody(i));
+  const bodies = Array.from({ length: triggers }, (_, i) => triggerBody(i, round));
   const sentAt = new Float64Array(triggers);
   let next = 0;
   let errors = 0;
@@ -190,7 +192,9 @@ export async function runScenario(options: ScenarioOptions, progress: (line: str
   const { kind, streams } = options;
   const triggers = Math.ceil(streams / RECIPIENTS_PER_TRIGGER);
   // stderr of the service is its request log: written, as in production, and not kept.
-  const server = fork('bench/fanout-serve.ts', [kind], { cwd: ROOT, execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  // A directory per server: tsx's loader thread writes a (small) profile of its own next to the main one.
+  const profile = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', join(options.profileDir, `${kind}-${streams}`)] : [];
+  const server = fork('bench/fanout-serve.ts', [kind], { cwd: ROOT, execArgv: [...profile, '--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
   const clients: ChildProcess[] = [];
   try {
     const { url } = await nextMessage<{ type: 'listening'; url: string }>(server, 'listening', 60_000);
@@ -231,14 +235,24 @@ export async function runScenario(options: ScenarioOptions, progress: (line: str
     }
     const measured = streams - warmCount;
 
-    progress(`${kind}, ${streams} streams: ${triggers} triggers of ${RECIPIENTS_PER_TRIGGER}...`);
-    const received = all<{ type: 'all-received' }>('all-received', options.timeoutMs).then(
-      () => true,
-      () => false,
-    );
-    const cpuBefore = processCpuSeconds(server.pid!);
-    const { sentAt, errors } = await sendTriggers(url, triggers, options.concurrency);
-    await received;
+    // Round 0 warms up what the first notification of a process pays once (code compiled on first
+    // use, the trigger agent's sockets, cold database pages); round 1 is measured.
+    let sentAt: Float64Array = new Float64Array(0);
+    let errors = 0;
+    let cpuBefore = 0;
+    for (const round of [0, 1]) {
+      progress(`${kind}, ${streams} streams: ${round === 0 ? 'warm-up' : 'measured'} round, ${triggers} triggers of ${RECIPIENTS_PER_TRIGGER}...`);
+      sendAll(() => ({ type: 'arm' }));
+      const received = all<{ type: 'all-received' }>('all-received', options.timeoutMs).then(
+        () => true,
+        () => false,
+      );
+      cpuBefore = processCpuSeconds(server.pid!);
+      const sent = await sendTriggers(url, triggers, options.concurrency, round);
+      sentAt = sent.sentAt;
+      errors += sent.errors;
+      await received;
+    }
     const cpuSeconds = processCpuSeconds(server.pid!) - cpuBefore;
     const reports = all<{ type: 'times'; first: number; times: number[] }>('times', 30_000);
     sendAll(() => ({ type: 'report' }));

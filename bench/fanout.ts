@@ -7,7 +7,8 @@
 // Knobs: BENCH_FANOUT_SIZES (1000,5000,10000), BENCH_FANOUT_SERVERS (bare,sqlite,postgres),
 // BENCH_FANOUT_CLIENT_PROCESSES (2), BENCH_FANOUT_CONCURRENCY (16 triggers in flight),
 // BENCH_FANOUT_TIMEOUT_SECONDS (60), BENCH_DATABASE_URL, BENCH_REDIS_URL, and BENCH_FANOUT_SNAPSHOT=dir
-// for heap snapshots of each server around the opening of the streams (see bench/fanout-heap.ts).
+// for heap snapshots of each server around the opening of the streams (see bench/fanout-heap.ts),
+// BENCH_FANOUT_PROFILE=dir for a CPU profile of each server.
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +36,7 @@ const clientProcesses = positive('BENCH_FANOUT_CLIENT_PROCESSES', 2);
 const concurrency = positive('BENCH_FANOUT_CONCURRENCY', 16);
 const timeoutMs = positive('BENCH_FANOUT_TIMEOUT_SECONDS', 60) * 1000;
 const snapshotDir = process.env['BENCH_FANOUT_SNAPSHOT'] || undefined;
+const profileDir = process.env['BENCH_FANOUT_PROFILE'] || undefined;
 
 // Fails before anything starts if a size needs more sockets than this machine allows.
 const limits = checkLimits(Math.max(...sizes), clientProcesses);
@@ -44,7 +46,7 @@ const loadBefore = loadavg()[0]!.toFixed(2);
 const results: ScenarioResult[] = [];
 for (const streams of sizes) {
   for (const kind of kinds) {
-    results.push(await runScenario({ kind, streams, clientProcesses, concurrency, timeoutMs, snapshotDir }, progress));
+    results.push(await runScenario({ kind, streams, clientProcesses, concurrency, timeoutMs, snapshotDir, profileDir }, progress));
     const r = results.at(-1)!;
     progress(`  ${Math.round(r.totalMs)} ms to all, p99 ${r.p99.toFixed(1)} ms, ${(r.rssPerStream / 1024).toFixed(1)} KB RSS per idle stream, ${r.missing} missing`);
   }
@@ -57,7 +59,7 @@ const section = [
   `Run: one user per stream; ${clientProcesses} stream client processes (node:http, one keep-alive agent each, source addresses 127.0.0.2 and up), ` +
     `${concurrency} triggers in flight from a third process, 100 recipients per trigger, inline content; the service with rate limits off and its request log on (to /dev/null), ` +
     `SQLite in a temp dir, PostgreSQL in a fresh schema with a pool of 10 and Redis pub/sub with a fresh channel prefix. ` +
-    `Latency: trigger sent -> frame parsed by the client. Memory: (after - before) / streams, each after a forced GC, ` +
+    `One warm-up round (a notification to every stream), then the measured round. Latency: trigger sent -> frame parsed by the client. Memory: (after - before) / streams, each after a forced GC, ` +
     `around the opening of all but the first 100 streams per client process.`,
   '',
   table(results),
@@ -65,7 +67,7 @@ const section = [
   targets(results),
   '',
 ].join('\n');
-process.stdout.write(`\n${table(results)}\n\n${targets(results)}\n`);
+process.stdout.write(`\n${section}`);
 if (process.env['BENCH_NO_RECORD'] !== '1') {
   if (!existsSync(RESULTS)) writeFileSync(RESULTS, '# Benchmark results\n\nNewest last.\n\n');
   appendFileSync(RESULTS, section + '\n');
