@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createId, hashSecret, sameDigest, secretDigest, verifySecret } from '../src/crypto.ts';
+import { createId, createSortableId, hashSecret, sameDigest, secretDigest, verifySecret } from '../src/crypto.ts';
 
 describe('crypto', () => {
   describe('createId()', () => {
@@ -10,6 +10,17 @@ describe('crypto', () => {
       for (const id of ids) expect(id).toMatch(/^ntf_[A-Za-z0-9_-]{20}$/);
       expect(createId('bs', 32)).toMatch(/^bs_[A-Za-z0-9_-]{43}$/);
       expect(createId('big', 5000).length).toBe(4 + Math.ceil((5000 * 4) / 3));
+    });
+  });
+
+  describe('createSortableId()', () => {
+    it('sorts ids made in later milliseconds after earlier ones, as text', async () => {
+      const first = createSortableId('ntf');
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      const second = createSortableId('ntf');
+      expect(first < second).toBe(true);
+      expect(second).toMatch(/^ntf_[0-9a-z]{9}[A-Za-z0-9_-]{14}$/);
+      expect(new Set(Array.from({ length: 1000 }, () => createSortableId('ntf'))).size).toBe(1000);
     });
   });
 

@@ -16,7 +16,7 @@ import type {
   NotificationsBulkEvent,
   NotificationUpdatedEvent,
 } from 'belfry/protocol';
-import { createId } from '../crypto.ts';
+import { createSortableId } from '../crypto.ts';
 import { BULK_COLUMNS, bulkDelta, countsDelta } from './counts.ts';
 import type { NotificationStates } from './counts.ts';
 import { query, Rollback, toJsonParam, transaction } from './postgres-pool.ts';
@@ -135,7 +135,7 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStor
         if (!state) continue;
         // A new notification is unseen and unread: each one adds one to both counts.
         const counts = { unseen: state.counts.unseen + 1, unread: state.counts.unread + 1 };
-        const notification: Notification = { id: createId('ntf'), createdAt, seenAt: null, readAt: null, archivedAt: null, ...content };
+        const notification: Notification = { id: createSortableId('ntf'), createdAt, seenAt: null, readAt: null, archivedAt: null, ...content };
         deliveries.push({ userId, event: { type: 'notification.created', seq: state.seq, notification, counts } });
         next.set(userId, { seq: state.seq + 1, counts });
       }

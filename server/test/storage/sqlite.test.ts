@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStorage, openStorage, SCHEMA_VERSION } from '../../src/index.ts';
 import { IDEMPOTENCY_TTL_MS } from '../../src/storage/index.ts';
 import { createTempDir } from '../fixtures.ts';
-import { describeStorageContract } from './contract.ts';
+import { createContent, describeStorageContract } from './contract.ts';
 import { describeCountersContract } from './contract-counters.ts';
 import { describeStoresContract } from './contract-stores.ts';
 
@@ -29,6 +29,43 @@ describeStoresContract('sqlite file', async () => {
   const temp = createTempDir();
   const storage = await openStorage(`sqlite:${join(temp.dir, 'belfry.db')}`);
   return { storage, cleanup: async () => (await storage.close(), temp.cleanup()) };
+});
+
+describe('openSqliteStorage deliveries', () => {
+  it('commits concurrent deliveries together, failing only the one that broke, with gap-free seqs', async () => {
+    const storage = openSqliteStorage(':memory:');
+    const appId = (await storage.createApp()).app.id;
+    const ada = await storage.upsertUser(appId, 'ada', {});
+    // A NULL title violates NOT NULL inside the shared transaction, after this delivery took its seq.
+    const broken = { ...createContent(), title: null as unknown as string };
+    const outcomes = await Promise.allSettled([
+      storage.deliver(appId, [ada.id], createContent({ title: 'first' })),
+      storage.deliver(appId, [ada.id, ada.id], broken),
+      storage.deliver(appId, [ada.id], createContent({ title: 'second' })),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const seqs = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value.map((d) => d.event.seq) : []));
+    expect(seqs).toEqual([1, 2]);
+    const page = await storage.listNotifications(ada.id, { limit: 10, before: null, status: 'all', category: null });
+    expect(page.items.map((n) => n.title)).toEqual(['second', 'first']);
+    expect(page).toMatchObject({ seq: 2, counts: { unseen: 2, unread: 2 } });
+    await storage.close();
+  });
+
+  it('writes deliveries still queued when it closes', async () => {
+    const temp = createTempDir();
+    const file = join(temp.dir, 'queued.db');
+    const storage = openSqliteStorage(file);
+    const appId = (await storage.createApp()).app.id;
+    const ada = await storage.upsertUser(appId, 'ada', {});
+    const queued = storage.deliver(appId, [ada.id], createContent());
+    await storage.close();
+    expect(await queued).toHaveLength(1);
+    const reopened = openSqliteStorage(file);
+    expect((await reopened.getInboxState(ada.id)).seq).toBe(1);
+    await reopened.close();
+    temp.cleanup();
+  });
 });
 
 describe('openSqliteStorage idempotency keys', () => {
