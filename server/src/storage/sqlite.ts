@@ -21,6 +21,8 @@ import type { NotificationStates } from './counts.ts';
 import { migrate } from './sqlite-schema.ts';
 import { toAppRecord, toNotification, toUserRecord } from './sqlite-rows.ts';
 import type { AppRow, NotificationRow, UserRow } from './sqlite-rows.ts';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, startCheckpointer } from './sqlite-checkpointer.ts';
+import type { Checkpointer } from './sqlite-checkpointer.ts';
 import { createGroupCommit } from './sqlite-group-commit.ts';
 import { createSqliteDeliveryStore, createSqliteIdempotencyStore, createSqlitePreferenceStore } from './sqlite-stores.ts';
 import { createSqliteCategoryStore, createSqliteWorkflowStore } from './sqlite-workflows.ts';
@@ -41,7 +43,15 @@ import type {
 export interface SqliteStorageOptions {
   /** Clock for timestamps; defaults to the system clock. */
   now?: () => Date;
+  /**
+   * Move WAL checkpoints to a worker thread once this many notifications have been delivered
+   * through this storage (default 5,000; 0 at once, Infinity never). Files only; a small database
+   * keeps SQLite's own checkpoints and spares the thread.
+   */
+  backgroundCheckpointAfter?: number;
 }
+
+const DEFAULT_BACKGROUND_CHECKPOINT_AFTER = 5000;
 
 // Which rows each `status` filter selects (a fixed set of fragments, never user input).
 const STATUS_FILTERS = {
@@ -73,6 +83,15 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
   // indexes for every recipient, and a miss costs a read from the OS.
   db.pragma('cache_size = -65536');
   migrate(db);
+  let checkpointer: Checkpointer | null = null;
+  let checkpointCountdown = filename === '' || filename === ':memory:' ? Infinity : (options.backgroundCheckpointAfter ?? DEFAULT_BACKGROUND_CHECKPOINT_AFTER);
+  const countDeliveries = (notifications: number) => {
+    checkpointCountdown -= notifications;
+    if (checkpointCountdown > 0 || checkpointer || !db.open) return;
+    db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+    checkpointer = startCheckpointer(db.name);
+  };
+  countDeliveries(0);
   const now = () => (options.now ?? (() => new Date()))().toISOString();
 
   const stmt = {
@@ -106,7 +125,7 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     state: db.prepare<[number], { seq: number } & Counts>('SELECT seq, unseen_count AS unseen, unread_count AS unread FROM users WHERE id = ?'),
     insertNotification: db.prepare(
       `INSERT INTO notifications (id, app_id, user_id, seq, created_at, category, workflow, title, message, url, icon, actions, data)
-       VALUES (@id, @appId, @userId, @seq, @createdAt, @category, @workflow, @title, @message, @url, @icon, @actions, @data)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     notification: db.prepare<[string, number], NotificationRow>('SELECT * FROM notifications WHERE id = ? AND user_id = ?'),
     setStates: db.prepare('UPDATE notifications SET seen_at = ?, read_at = ?, archived_at = ? WHERE id = ?'),
@@ -202,16 +221,8 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
         NEW_NOTIFICATION,
         (seq) => {
           const notification: Notification = { id: createSortableId('ntf'), createdAt, seenAt: null, readAt: null, archivedAt: null, ...content };
-          stmt.insertNotification.run({
-            ...content,
-            id: notification.id,
-            appId,
-            userId,
-            seq,
-            createdAt,
-            actions,
-            data,
-          });
+          const { category, workflow, title, message, url, icon } = content;
+          stmt.insertNotification.run(notification.id, appId, userId, seq, createdAt, category, workflow, title, message, url, icon, actions, data);
           return { type: 'notification.created', seq, notification };
         },
         appId,
@@ -310,7 +321,11 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     findUsers: async (appId, identifiers) => (identifiers.length === 0 ? [] : stmt.users.all(appId, JSON.stringify(identifiers)).map(toUserRecord)),
     // Notifications, events and preferences go with the user (ON DELETE CASCADE).
     deleteUser: async (appId, identifier) => stmt.deleteUser.run(appId, identifier).changes > 0,
-    deliver: (appId, userIds, content) => deliver.run(appId, userIds, content),
+    deliver: async (appId, userIds, content) => {
+      const deliveries = await deliver.run(appId, userIds, content);
+      countDeliveries(deliveries.length);
+      return deliveries;
+    },
     getInboxState: async (userId) => stateOf(userId),
     listNotifications: async (userId, query) => listNotifications(userId, query),
     updateNotification: async (userId, id, patch) => updateNotification(userId, id, patch),
@@ -326,6 +341,9 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     close: async () => {
       if (!db.open) return;
       deliver.flush();
+      const stopping = checkpointer?.stop();
+      checkpointer = null;
+      await stopping;
       db.close();
     },
   };

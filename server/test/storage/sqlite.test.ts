@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -63,6 +64,29 @@ describe('openSqliteStorage deliveries', () => {
     expect(await queued).toHaveLength(1);
     const reopened = openSqliteStorage(file);
     expect((await reopened.getInboxState(ada.id)).seq).toBe(1);
+    await reopened.close();
+    temp.cleanup();
+  });
+});
+
+describe('openSqliteStorage checkpoints', () => {
+  it('copies the WAL into the database file from a worker thread once deliveries pass the threshold', async () => {
+    const temp = createTempDir();
+    const file = join(temp.dir, 'checkpointed.db');
+    const storage = openSqliteStorage(file, { backgroundCheckpointAfter: 100 });
+    const appId = (await storage.createApp()).app.id;
+    const users = await Promise.all(Array.from({ length: 50 }, (_, i) => storage.upsertUser(appId, `u-${i}`, {})));
+    // Before the threshold SQLite's own checkpoint (every 1,000 pages) has not run yet either.
+    await storage.deliver(appId, users.map((u) => u.id), createContent());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const before = statSync(file).size;
+    for (let i = 0; i < 3; i++) await storage.deliver(appId, users.map((u) => u.id), createContent());
+    const deadline = Date.now() + 5000;
+    while (statSync(file).size === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(statSync(file).size).toBeGreaterThan(before);
+    await storage.close();
+    const reopened = openSqliteStorage(file);
+    expect((await reopened.getInboxState(users[0]!.id)).seq).toBe(4);
     await reopened.close();
     temp.cleanup();
   });
