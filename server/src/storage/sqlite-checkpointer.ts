@@ -48,6 +48,8 @@ export function startCheckpointer(filename: string, intervalMs = CHECKPOINT_INTE
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     async stop() {
+      // Referenced again while it stops: the process must not exit before the worker has closed.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
