@@ -33,7 +33,7 @@ Without credentials, a development app is created on first start and its credent
 
 Logs go to stderr as JSON lines, one per request among them. SIGTERM or SIGINT shuts down
 gracefully: no new connections, requests in flight finish (up to ${DEFAULT_SHUTDOWN_GRACE_MS / 1000} s), event streams get a
-random reconnect delay (SSE "retry:", 0-5 s) and end; a second signal exits at once.
+random reconnect delay (SSE "retry:", 0-20 s) and end; a second signal exits at once.
 `;
 
 /** Where the CLI writes; injectable for tests. */

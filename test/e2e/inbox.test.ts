@@ -98,8 +98,13 @@ describe('the inbox in a host page', () => {
     const newcomer = `newcomer-${randomUUID()}`;
     await expect(sdk().getUser(newcomer)).rejects.toMatchObject({ status: 404, code: 'user_not_found' });
 
-    const page = await openInbox(newcomer);
-    await bell(page, 'Notifications').waitFor({ timeout: 10_000 });
+    const page = await browser.newPage();
+    const host = await startHostPage(inboxPageHtml({ serviceUrl: service.url, userId: newcomer }));
+    hostPages.push(host);
+    // The bell can render (from an empty cache) before connect answers; connect creates the user.
+    const connected = page.waitForResponse((r) => r.url().endsWith('/v1/me/connect') && r.request().method() === 'POST', { timeout: 10_000 });
+    await page.goto(host.url);
+    expect((await connected).status()).toBe(200);
     await expect(sdk().getUser(newcomer)).resolves.toMatchObject({ identifier: newcomer });
     await page.close();
   });
