@@ -2,7 +2,7 @@
 // it), a host page on another origin, and Debian's Chromium. Every process a test starts, it stops.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, get, type Agent, type ClientRequest, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -212,4 +212,117 @@ export async function launchChromium(profileDir: string): Promise<BrowserContext
       '--disable-sync',
     ],
   });
+}
+
+/** One event stream held over node:http, as a widget holds it across a restart. */
+export interface EventStreamClient {
+  /** The request; destroying it closes the stream from the client side. */
+  request: ClientRequest;
+  /** Everything the stream has received so far, frames as the server wrote them. */
+  text: string;
+  /** Resolves with `performance.now()` when the stream ends, whether the server closed it or it was cut. */
+  ended: Promise<number>;
+}
+
+/** Options of `openEventStream`. */
+export interface EventStreamOptions {
+  /** Sent as `Last-Event-ID`: the id of the last frame the client saw. None: from now on. */
+  lastEventId?: number;
+  /** Where the socket comes from; an agent without keep-alive gives every stream its own, as browsers would. */
+  agent?: Agent;
+}
+
+/** Opens `GET /v1/me/events` of `userId` on `url`; resolves at its headers, rejects on anything but a 200. */
+export function openEventStream(url: string, userId: string, options: EventStreamOptions = {}): Promise<EventStreamClient> {
+  const headers: Record<string, string> = { 'X-API-Key': TEST_APP.apiKey, 'X-User-Id': userId, Accept: 'text/event-stream' };
+  if (options.lastEventId !== undefined) headers['Last-Event-ID'] = String(options.lastEventId);
+  return new Promise((resolve, reject) => {
+    const request = get(`${url}/v1/me/events`, { agent: options.agent, headers }, (response) => {
+      if (response.statusCode !== 200) {
+        response.resume();
+        reject(new Error(`the stream of ${userId} answered ${response.statusCode}`));
+        return;
+      }
+      response.setEncoding('utf8');
+      const stream: EventStreamClient = {
+        request,
+        text: '',
+        ended: new Promise((done) => {
+          const end = () => done(performance.now());
+          response.once('end', end);
+          response.once('close', end);
+        }),
+      };
+      response.on('data', (chunk: string) => (stream.text += chunk));
+      // A cut stream is an ended stream here, not an unhandled error.
+      response.on('error', () => undefined);
+      resolve(stream);
+    });
+    request.on('error', reject);
+  });
+}
+
+/**
+ * Opens the streams of `userIds` with at most `window` requests in flight, answering them in
+ * order. The window matters for a burst: the listen backlog (511 in Node) drops the SYNs beyond
+ * it, and a dropped SYN is only sent again a second later.
+ */
+export async function openEventStreams(url: string, userIds: readonly string[], options: EventStreamOptions & { window: number }): Promise<EventStreamClient[]> {
+  const opened: EventStreamClient[] = new Array(userIds.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < userIds.length) {
+      const i = next++;
+      opened[i] = await openEventStream(url, userIds[i]!, options);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.window, userIds.length) }, worker));
+  return opened;
+}
+
+/** One Server-Sent Events frame, its fields as sent (null when absent). */
+export interface SseFrame {
+  id: string | null;
+  event: string | null;
+  data: string | null;
+  retry: number | null;
+}
+
+/** The complete frames in `text` (an unfinished last frame is left out); comment lines are skipped. */
+export function parseSseFrames(text: string): SseFrame[] {
+  const blocks = text.split('\n\n');
+  blocks.pop();
+  return blocks.map((block) => {
+    const frame: SseFrame = { id: null, event: null, data: null, retry: null };
+    for (const line of block.split('\n')) {
+      const colon = line.indexOf(':');
+      if (colon <= 0) continue;
+      const field = line.slice(0, colon);
+      const value = line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'id' || field === 'event') frame[field] = value;
+      else if (field === 'data') frame.data = frame.data === null ? value : `${frame.data}\n${value}`;
+      else if (field === 'retry' && /^\d+$/.test(value)) frame.retry = Number(value);
+    }
+    return frame;
+  });
+}
+
+/** The `retry:` hint a stream ended with (its last frame, hint only), or null when it ended without one. */
+export function reconnectHint(text: string): number | null {
+  const last = text.endsWith('\n\n') ? parseSseFrames(text).at(-1) : undefined;
+  return last && last.retry !== null && last.event === null && last.data === null ? last.retry : null;
+}
+
+/** The id of the last frame with one, as `EventSource` keeps it for `Last-Event-ID`; null before any. */
+export function lastEventId(text: string): number | null {
+  const id = parseSseFrames(text).findLast((frame) => frame.id !== null)?.id;
+  return id === undefined || id === null ? null : Number(id);
+}
+
+/** How many event streams `service` holds right now, from its `/metrics`. */
+export async function streamsOpen(service: RunningService): Promise<number> {
+  const metrics = await (await fetch(`${service.url}/metrics`)).text();
+  const match = /^belfry_streams_open (\d+)$/m.exec(metrics);
+  if (!match) throw new Error('no belfry_streams_open in /metrics');
+  return Number(match[1]);
 }
