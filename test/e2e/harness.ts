@@ -48,6 +48,8 @@ export interface ServiceOptions {
   env?: Record<string, string>;
   /** More `serve` flags, e.g. `['--redis', TEST_REDIS_URL]`. */
   args?: string[];
+  /** Flags for node itself, before the bin, e.g. `['--cpu-prof']` (which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 /** Starts `belfry-server serve` on a database; resolves once it prints its first line. */
@@ -55,6 +57,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const child = spawn(
     process.execPath,
     [
+      ...(options.nodeArgs ?? []),
       join(root, 'server/bin/belfry-server.js'),
       'serve',
       '--host',
