@@ -46,7 +46,7 @@ function slices(samples: HealthSamples): [string, HealthSamples][] {
 /** The restart and `/healthz` of the run as two Markdown tables. */
 export function tables(r: HerdResult): string {
   const restart = markdown(
-    ['streams', 'opened in s', 'old instance exit ms (code)', 'streams without hint', 'reconnect window s', 'back on fresh', 'reconnect errors', 'fresh RSS / stream', 'CPU / stream opened: fill (old)', 'herd (fresh)'],
+    ['streams', 'opened in s', 'old instance exit ms (code)', 'streams without hint', 'reconnect window s', 'most reconnects sent in 250 ms (at s)', 'back on fresh', 'reconnect errors', 'fresh RSS / stream', 'CPU / stream opened: fill (old)', 'herd (fresh)'],
     [
       [
         String(r.streams),
@@ -54,6 +54,7 @@ export function tables(r: HerdResult): string {
         `${fixed(r.exitMs, 0)} (${r.exitCode})`,
         String(r.withoutHint),
         fixed(r.lastBackMs / 1000, 1),
+        `${r.busiestQuarter.reconnects} (${fixed(r.busiestQuarter.at, 2)})`,
         String(r.heldByFresh),
         String(r.reconnectErrors.length),
         `${fixed(r.rssPerStream / 1024, 1)} KB`,

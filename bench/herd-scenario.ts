@@ -57,6 +57,11 @@ export interface HerdResult {
   withoutHint: number;
   /** From SIGTERM to the last stream back on the fresh instance. */
   lastBackMs: number;
+  /**
+   * Most reconnects the clients sent within one quarter second, and when (seconds after SIGTERM):
+   * spread as the hints say, about streams / 80. More means the clients fell behind their timers.
+   */
+  busiestQuarter: { at: number; reconnects: number };
   reconnectErrors: string[];
   /** Streams the fresh instance reported holding at the end. */
   heldByFresh: number;
@@ -213,18 +218,23 @@ export async function runHerd(database: PostgresDatabase, options: HerdOptions, 
     const signalled = performance.now();
     old.process.kill('SIGTERM');
     const exited = old.exit.then((exit) => ({ exit, exitMs: performance.now() - signalled }));
+    const sentAt: number[] = [];
     const reconnected = before.map(async (stream, i): Promise<EventStreamClient | string> => {
       const endedAt = await stream.ended;
       const hint = reconnectHint(stream.text);
       // What the widget does: wait out the hint from the end of the stream, resume from the last id.
       await sleep(endedAt + (hint ?? 0) - performance.now());
+      sentAt.push(performance.now() - signalled);
       const seen = lastEventId(stream.text);
       return openEventStream(fresh.url, userIds[i]!, { agent, lastEventId: seen ?? undefined }).catch((error: Error) => `${userIds[i]}: ${error.message}`);
     });
     const outcomes = await Promise.all(reconnected);
     const lastBackMs = performance.now() - signalled;
     const withoutHint = before.filter((stream) => reconnectHint(stream.text) === null).length;
-    return { ...(await exited), outcomes, lastBackMs, withoutHint };
+    const perQuarter = new Map<number, number>();
+    for (const at of sentAt) perQuarter.set(Math.floor(at / 250), (perQuarter.get(Math.floor(at / 250)) ?? 0) + 1);
+    const [quarter, reconnects] = [...perQuarter].reduce((a, b) => (b[1] > a[1] ? b : a), [0, 0]);
+    return { ...(await exited), outcomes, lastBackMs, withoutHint, busiestQuarter: { at: quarter / 4, reconnects } };
   });
   const herdCpuPerStream = ((cpuSeconds(freshPid) - herdCpu - idleCpuPerMs * (performance.now() - herdStarted)) * 1000) / streams;
   const rssPerStream = (residentBytes(freshPid) - idleBytes) / streams;
@@ -238,6 +248,7 @@ export async function runHerd(database: PostgresDatabase, options: HerdOptions, 
     exitCode: herd.exit.code,
     withoutHint: herd.withoutHint,
     lastBackMs: herd.lastBackMs,
+    busiestQuarter: herd.busiestQuarter,
     reconnectErrors: herd.outcomes.filter((outcome): outcome is string => typeof outcome === 'string'),
     heldByFresh,
     idleHealth,

@@ -63,7 +63,8 @@ try {
       `${options.streams} users, one stream each (node:http, a new connection per stream, ${options.openWindow} opening at once) on the old instance, one notification to each (so every client has an event id), then SIGTERM; ` +
       `every client waits out its \`retry:\` hint from the end of its stream and reconnects with Last-Event-ID to the fresh instance, started before the signal. ` +
       `\`/healthz\` of the fresh instance every ${options.healthIntervalMs} ms on a new connection from a process of its own: ${options.idleProbeMs / 1000} s while idle, then from SIGTERM until the last stream is back. ` +
-      'RSS per stream: growth of the fresh instance over the herd, no forced GC. CPU per stream opened: user + system time of the instance over the phase (for the fresh one less its idle rate with the probe running), divided by the streams.',
+      'RSS per stream: growth of the fresh instance over the herd, no forced GC. CPU per stream opened: user + system time of the instance over the phase (for the fresh one less its idle rate with the probe running), divided by the streams. ' +
+      'Everything shares this machine\'s cores: both instances, the clients (one process), the prober, PostgreSQL and Redis.',
     '',
     tables(result),
     '',
