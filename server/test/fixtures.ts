@@ -129,3 +129,20 @@ export async function deliverMany(service: TestService, userId: string, count: n
   const page = await send(service, 'GET', `/v1/me/notifications?status=all&limit=100`, { headers: clientHeaders(service, userId) });
   return (page.body.items as { id: string }[]).map((n) => n.id).reverse();
 }
+
+/** A seeded random source (mulberry32): the same sequence for the same seed on every machine. */
+export function createRandom(seed: number) {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (n: number) => Math.floor(next() * n);
+  return { int, chance: (p: number) => next() < p, pick: <T>(items: readonly T[]): T => items[int(items.length)]! };
+}
+
+/** What `createRandom` answers. */
+export type Random = ReturnType<typeof createRandom>;

@@ -9,7 +9,8 @@ import { createApp, createHub, createMemoryBus, openStorage } from '../src/index
 import type { Hub, Storage } from '../src/index.ts';
 import { createOpenApiDocument } from '../src/openapi/index.ts';
 import type { JsonSchema } from '../src/openapi/index.ts';
-import { createRecordingLog } from './fixtures.ts';
+import { createRandom, createRecordingLog } from './fixtures.ts';
+import type { Random } from './fixtures.ts';
 
 const SEED = Number(process.env['BELFRY_FUZZ_SEED'] ?? 20_240_917);
 const RUNS = Number(process.env['BELFRY_FUZZ_RUNS'] ?? 3000);
@@ -18,20 +19,6 @@ const POLLUTION_KEY = 'belfryPolluted';
 
 //#region Seeded randomness
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-function createRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return { int, chance: (p: number) => next() < p, pick: <T>(items: readonly T[]): T => items[int(items.length)]! };
-}
-type Random = ReturnType<typeof createRandom>;
 
 //#endregion
 //#region Junk values

@@ -1,28 +1,12 @@
 // Preferences, idempotency keys and the deliveries log in PostgreSQL.
 import type pg from 'pg';
-import type { ChannelName, DeliveryRecord, Preferences } from 'belfry/protocol';
+import type { DeliveryRecord, Preferences } from 'belfry/protocol';
 import { createId } from '../crypto.ts';
 import { query, toJsonParam } from './postgres-pool.ts';
 import { IDEMPOTENCY_TTL_MS } from './sqlite-stores.ts';
 import type { DeliveryStore, IdempotencyBegin, IdempotencyStore, PreferenceStore } from './types.ts';
-
-interface PreferenceRow {
-  category: string;
-  channel: ChannelName;
-  enabled: boolean;
-}
-
-// Categories are user data: collected in a Map and turned into own properties, so a category
-// named like an Object.prototype member (`__proto__`) stays plain data.
-function toPreferences(rows: readonly PreferenceRow[]): Preferences {
-  const byCategory = new Map<string, Partial<Record<ChannelName, boolean>>>();
-  for (const row of rows) {
-    let channels = byCategory.get(row.category);
-    if (!channels) byCategory.set(row.category, (channels = {}));
-    channels[row.channel] = row.enabled;
-  }
-  return Object.fromEntries(byCategory);
-}
+import { toPreferences } from './preferences.ts';
+import type { PreferenceRow } from './preferences.ts';
 
 /** The PostgreSQL `PreferenceStore`: one row per user × category × channel that was ever set. */
 export function createPostgresPreferenceStore(pool: pg.Pool): PreferenceStore {

@@ -1,29 +1,13 @@
 // Preferences, idempotency keys and the deliveries log in SQLite.
 import type Database from 'better-sqlite3';
-import type { ChannelName, DeliveryRecord, Preferences } from 'belfry/protocol';
+import type { DeliveryRecord, Preferences } from 'belfry/protocol';
 import { createId } from '../crypto.ts';
 import type { DeliveryStore, IdempotencyStore, PreferenceStore } from './types.ts';
+import { toPreferences } from './preferences.ts';
+import type { PreferenceRow } from './preferences.ts';
 
 /** How long an idempotency key is remembered. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-
-interface PreferenceRow {
-  category: string;
-  channel: ChannelName;
-  enabled: number;
-}
-
-// Categories are user data: collected in a Map and turned into own properties, so a category
-// named like an Object.prototype member (`__proto__`) stays plain data.
-function toPreferences(rows: readonly PreferenceRow[]): Preferences {
-  const byCategory = new Map<string, Partial<Record<ChannelName, boolean>>>();
-  for (const row of rows) {
-    let channels = byCategory.get(row.category);
-    if (!channels) byCategory.set(row.category, (channels = {}));
-    channels[row.channel] = row.enabled !== 0;
-  }
-  return Object.fromEntries(byCategory);
-}
 
 /** The SQLite `PreferenceStore`: one row per user × category × channel that was ever set. */
 export function createSqlitePreferenceStore(db: Database.Database): PreferenceStore {

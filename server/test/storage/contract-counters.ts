@@ -4,24 +4,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BulkAction, Counts, NotificationPatch } from 'belfry/protocol';
 import type { Storage, UserRecord } from '../../src/index.ts';
 import { createContent } from './contract.ts';
+import { createRandom } from '../fixtures.ts';
+import type { Random } from '../fixtures.ts';
 
 const SEED = 20261128;
 const OPERATIONS = 200;
 
-/** mulberry32: the same sequence for the same seed on every machine. */
-function createRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return { int, chance: (p: number) => next() < p, pick: <T>(items: readonly T[]): T => items[int(items.length)]! };
-}
-type Random = ReturnType<typeof createRandom>;
 
 const CATEGORIES = ['billing', 'social', null] as const;
 const BULK_ACTIONS: readonly BulkAction[] = ['read', 'seen', 'archive', 'delete'];
