@@ -1,29 +1,21 @@
 // Client API (design §4): what the widget calls for the signed-in user.
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import type { BulkAction, ConnectResponse, MutationResponse, NotificationPage, NotificationStatus } from 'belfry/protocol';
+import type { BulkAction, ConnectResponse, MutationResponse } from 'belfry/protocol';
 import { clientAuth, connectUser, requireUser } from '../auth.ts';
 import type { AuthEnv } from '../auth.ts';
 import { HttpError, invalidField } from '../errors.ts';
-import { objectField, optionalBoolean, optionalEnum, optionalString, parseSeq, readJson } from '../http/index.ts';
+import { objectField, optionalBoolean, optionalEnum, optionalString, readJson } from '../http/index.ts';
 import type { MutationResult } from '../storage/index.ts';
+import { parseNotificationQuery, toNotificationPage } from '../validation/index.ts';
 import { poke } from './deps.ts';
 import type { RouteDeps } from './deps.ts';
 import { eventRoutes } from './events.ts';
 import { registerMeSettings } from './me-settings.ts';
 
-const STATUSES: readonly NotificationStatus[] = ['unread', 'read', 'archived', 'all'];
 const BULK_ACTIONS: readonly BulkAction[] = ['read', 'seen', 'archive', 'delete'];
 /** Most ids one bulk request may name. */
 export const MAX_BULK_IDS = 1000;
-const DEFAULT_PAGE_SIZE = 20;
-const MAX_PAGE_SIZE = 100;
-
-function parseLimit(value: string | undefined): number {
-  const limit = parseSeq(value, 'limit') ?? DEFAULT_PAGE_SIZE;
-  if (limit < 1 || limit > MAX_PAGE_SIZE) throw invalidField('limit', `must be 1–${MAX_PAGE_SIZE}`);
-  return limit;
-}
 
 function toResponse(result: MutationResult): MutationResponse {
   return result.notification ? { notification: result.notification, counts: result.counts, seq: result.seq } : { counts: result.counts, seq: result.seq };
@@ -54,21 +46,9 @@ export function meRoutes(deps: RouteDeps): Hono<AuthEnv> {
   });
 
   routes.get('/notifications', async (c) => {
-    const query = {
-      limit: parseLimit(c.req.query('limit')),
-      before: parseSeq(c.req.query('cursor'), 'cursor'),
-      status: optionalEnum(c.req.query('status'), 'status', STATUSES, null),
-      category: c.req.query('category') || null,
-    };
+    const query = parseNotificationQuery((name) => c.req.query(name));
     const user = await requireUser(c, storage);
-    const rows = await storage.listNotifications(user.id, query);
-    const page: NotificationPage = {
-      items: rows.items,
-      nextCursor: rows.nextSeq === null ? null : String(rows.nextSeq),
-      counts: rows.counts,
-      seq: rows.seq,
-    };
-    return c.json(page);
+    return c.json(toNotificationPage(await storage.listNotifications(user.id, query)));
   });
 
   routes.post('/notifications/bulk', async (c) => {

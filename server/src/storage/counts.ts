@@ -1,7 +1,7 @@
 // The inbox counters (`users.unseen_count`, `users.unread_count`) are adjusted by the difference
 // each change makes, computed from the states of the rows it actually changed. Both storages
 // share these rules, so the counters mean exactly what a scan would count.
-import type { Counts } from 'belfry/protocol';
+import type { Counts, NotificationPatch } from 'belfry/protocol';
 
 /** The state columns of a notification row that the counters depend on. */
 export interface NotificationStates {
@@ -39,4 +39,16 @@ export function bulkDelta(action: keyof typeof BULK_COLUMNS | 'delete', rows: re
     total.unread += delta.unread;
   }
   return total;
+}
+
+/**
+ * The states a `PATCH {read?, seen?, archived?}` leads to at time `at`: a flag that is absent or
+ * already true of the row keeps the stored time; true sets `at`, false clears. Null when nothing
+ * changes (and so nothing is written).
+ */
+export function patchedStates(row: NotificationStates, patch: NotificationPatch, at: string): NotificationStates | null {
+  const next = (current: string | null, wanted: boolean | undefined) =>
+    wanted === undefined || wanted === (current !== null) ? current : wanted ? at : null;
+  const after = { seen_at: next(row.seen_at, patch.seen), read_at: next(row.read_at, patch.read), archived_at: next(row.archived_at, patch.archived) };
+  return after.seen_at === row.seen_at && after.read_at === row.read_at && after.archived_at === row.archived_at ? null : after;
 }

@@ -17,7 +17,7 @@ import type {
   NotificationUpdatedEvent,
 } from 'belfry/protocol';
 import { createSortableId } from '../crypto.ts';
-import { BULK_COLUMNS, bulkDelta, countsDelta } from './counts.ts';
+import { BULK_COLUMNS, bulkDelta, countsDelta, patchedStates } from './counts.ts';
 import type { NotificationStates } from './counts.ts';
 import { query, Rollback, toJsonParam, transaction } from './postgres-pool.ts';
 import type { Queryable } from './postgres-pool.ts';
@@ -185,16 +185,17 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStor
       );
       if (!row) return new Rollback(null);
       const at = now();
-      const next = (current: string | null, wanted: boolean | undefined) =>
-        wanted === undefined || wanted === (current !== null) ? current : wanted ? at : null;
-      const seenAt = next(row.seen_at, patch.seen);
-      const readAt = next(row.read_at, patch.read);
-      const archivedAt = next(row.archived_at, patch.archived);
-      if (seenAt === row.seen_at && readAt === row.read_at && archivedAt === row.archived_at) {
+      const states = patchedStates(row, patch, at);
+      if (!states) {
         return new Rollback({ notification: toNotification(row), event: null, counts: await countsOf(client, userId), seq: bumped.seq - 1 });
       }
-      await query(client, 'UPDATE notifications SET seen_at = $1, read_at = $2, archived_at = $3 WHERE id = $4', [seenAt, readAt, archivedAt, id]);
-      const after = { ...row, seen_at: seenAt, read_at: readAt, archived_at: archivedAt };
+      await query(client, 'UPDATE notifications SET seen_at = $1, read_at = $2, archived_at = $3 WHERE id = $4', [
+        states.seen_at,
+        states.read_at,
+        states.archived_at,
+        id,
+      ]);
+      const after = { ...row, ...states };
       const notification = toNotification(after);
       const event = await appendEvent<NotificationUpdatedEvent>(
         client,

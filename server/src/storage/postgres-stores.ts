@@ -1,12 +1,14 @@
 // Preferences, idempotency keys and the deliveries log in PostgreSQL.
 import type pg from 'pg';
-import type { DeliveryRecord, Preferences } from 'belfry/protocol';
+import type { Preferences } from 'belfry/protocol';
 import { createId } from '../crypto.ts';
 import { query, toJsonParam } from './postgres-pool.ts';
 import { IDEMPOTENCY_TTL_MS } from './sqlite-stores.ts';
 import type { DeliveryStore, IdempotencyBegin, IdempotencyStore, PreferenceStore } from './types.ts';
 import { toPreferences } from './preferences.ts';
 import type { PreferenceRow } from './preferences.ts';
+import { toDeliveryRecord } from './deliveries.ts';
+import type { DeliveryRow } from './deliveries.ts';
 
 /** The PostgreSQL `PreferenceStore`: one row per user × category × channel that was ever set. */
 export function createPostgresPreferenceStore(pool: pg.Pool): PreferenceStore {
@@ -120,33 +122,7 @@ export function createPostgresIdempotencyStore(pool: pg.Pool, clock: () => Date)
   };
 }
 
-interface DeliveryRow {
-  id: string;
-  trigger_id: string;
-  channel: DeliveryRecord['channel'];
-  recipient: string;
-  address: string;
-  subject: string | null;
-  body: string;
-  status: DeliveryRecord['status'];
-  error: string | null;
-  created_at: string;
-}
-
 const DELIVERY_COLUMNS = 'id, trigger_id, channel, recipient, address, subject, body, status, error, created_at';
-
-const toDeliveryRecord = (row: DeliveryRow): DeliveryRecord => ({
-  id: row.id,
-  triggerId: row.trigger_id,
-  channel: row.channel,
-  recipient: row.recipient,
-  to: row.address,
-  subject: row.subject,
-  body: row.body,
-  status: row.status,
-  error: row.error,
-  createdAt: row.created_at,
-});
 
 /** The PostgreSQL `DeliveryStore`. */
 export function createPostgresDeliveryStore(pool: pg.Pool, now: () => string): DeliveryStore {

@@ -1,10 +1,12 @@
 // Preferences, idempotency keys and the deliveries log in SQLite.
 import type Database from 'better-sqlite3';
-import type { DeliveryRecord, Preferences } from 'belfry/protocol';
+import type { Preferences } from 'belfry/protocol';
 import { createId } from '../crypto.ts';
 import type { DeliveryStore, IdempotencyStore, PreferenceStore } from './types.ts';
 import { toPreferences } from './preferences.ts';
 import type { PreferenceRow } from './preferences.ts';
+import { toDeliveryRecord } from './deliveries.ts';
+import type { DeliveryRow } from './deliveries.ts';
 
 /** How long an idempotency key is remembered. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -83,32 +85,6 @@ export function createSqliteIdempotencyStore(db: Database.Database, clock: () =>
     },
   };
 }
-
-interface DeliveryRow {
-  id: string;
-  trigger_id: string;
-  channel: DeliveryRecord['channel'];
-  recipient: string;
-  address: string;
-  subject: string | null;
-  body: string;
-  status: DeliveryRecord['status'];
-  error: string | null;
-  created_at: string;
-}
-
-const toDeliveryRecord = (row: DeliveryRow): DeliveryRecord => ({
-  id: row.id,
-  triggerId: row.trigger_id,
-  channel: row.channel,
-  recipient: row.recipient,
-  to: row.address,
-  subject: row.subject,
-  body: row.body,
-  status: row.status,
-  error: row.error,
-  createdAt: row.created_at,
-});
 
 /** The SQLite `DeliveryStore`. */
 export function createSqliteDeliveryStore(db: Database.Database, now: () => string): DeliveryStore {

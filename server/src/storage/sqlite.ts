@@ -16,7 +16,7 @@ import type {
 } from 'belfry/protocol';
 import { createApiKey, createApiSecret, createId, createSortableId, hashSecret } from '../crypto.ts';
 import { mergeAttributes } from './attributes.ts';
-import { BULK_COLUMNS, bulkDelta, countsDelta } from './counts.ts';
+import { BULK_COLUMNS, bulkDelta, countsDelta, patchedStates } from './counts.ts';
 import type { NotificationStates } from './counts.ts';
 import { migrate } from './sqlite-schema.ts';
 import { toAppRecord, toNotification, toUserRecord } from './sqlite-rows.ts';
@@ -252,17 +252,10 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
   const updateNotification = db.transaction((userId: number, id: string, patch: NotificationPatch): MutationResult | null => {
     const row = stmt.notification.get(id, userId);
     if (!row) return null;
-    const at = now();
-    const next = (current: string | null, wanted: boolean | undefined) =>
-      wanted === undefined || wanted === (current !== null) ? current : wanted ? at : null;
-    const seenAt = next(row.seen_at, patch.seen);
-    const readAt = next(row.read_at, patch.read);
-    const archivedAt = next(row.archived_at, patch.archived);
-    if (seenAt === row.seen_at && readAt === row.read_at && archivedAt === row.archived_at) {
-      return { notification: toNotification(row), event: null, ...stateOf(userId) };
-    }
-    stmt.setStates.run(seenAt, readAt, archivedAt, id);
-    const after = { ...row, seen_at: seenAt, read_at: readAt, archived_at: archivedAt };
+    const states = patchedStates(row, patch, now());
+    if (!states) return { notification: toNotification(row), event: null, ...stateOf(userId) };
+    stmt.setStates.run(states.seen_at, states.read_at, states.archived_at, id);
+    const after = { ...row, ...states };
     const notification = toNotification(after);
     const event = appendEvent<NotificationUpdatedEvent>(userId, countsDelta(row, after), (seq) => ({ type: 'notification.updated', seq, notification }))!;
     return { notification, event, counts: event.counts, seq: event.seq };
