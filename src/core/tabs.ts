@@ -68,20 +68,19 @@ export function createTabCoordinator(options: TabOptions): TabCoordinator {
   const locks = options.locks ?? globalThis.navigator?.locks;
   const Channel = options.BroadcastChannel ?? globalThis.BroadcastChannel;
   const doc = options.document ?? globalThis.document;
-  const channel = name && locks && Channel ? new Channel(name) : undefined;
+  let channel = name && locks && Channel ? new Channel(name) : undefined;
   const self = Math.random();
   let candidacy: AbortController | undefined; // queued for the lock, or holding it
   let stopLeading: (() => void) | undefined; // set while this tab leads
   let release: (() => void) | undefined;
   let hiddenTimer: ReturnType<typeof setTimeout> | undefined;
   let connected: InboxAction | undefined; // the leader's last connect answer, for snapshots
-  let stopped = false;
 
   const visible = () => doc?.visibilityState !== 'hidden';
   const send = (message: Message) => channel?.postMessage(message);
 
   function run(): void {
-    if (stopped || candidacy || !visible()) return;
+    if (candidacy || !visible()) return;
     const controller = (candidacy = new AbortController());
     const granted = () =>
       // Withdrawn while the grant was on its way: give the lock straight back.
@@ -136,13 +135,14 @@ export function createTabCoordinator(options: TabOptions): TabCoordinator {
   return {
     post(action) {
       if (action.type === 'connected') connected = action;
-      if (!stopped) send({ actions: [toWire(action)] });
+      send({ actions: [toWire(action)] });
     },
     stop() {
-      stopped = true;
       doc?.removeEventListener('visibilitychange', onVisibility);
       withdraw();
       channel?.close();
+      // Late actions (a rollback after destroy) are not posted on the closed channel.
+      channel = undefined;
     },
   };
 }

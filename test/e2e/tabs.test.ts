@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type BelfryClient } from '../../src/node/index.ts';
+import { HIDDEN_RELEASE_MS } from '../../src/core/tabs.ts';
 import {
   TEST_APP,
   createScratchDir,
@@ -33,11 +34,23 @@ interface Tab {
   streams: Set<Request>;
 }
 
-async function openTab(url: string, options: { withoutLocks?: boolean } = {}): Promise<Tab> {
+async function openTab(url: string, options: { withoutLocks?: boolean; switchable?: boolean } = {}): Promise<Tab> {
   const page = await browser.newPage();
   pages.push(page);
   // Chromium without the Web Locks API, as in browsers that lack it.
   if (options.withoutLocks) await page.addInitScript(() => delete (Navigator.prototype as { locks?: unknown }).locks);
+  // Headless tabs are all visible; this lets the test switch a tab out of view and back, as a person does.
+  if (options.switchable) {
+    await page.addInitScript(() => {
+      let hidden = false;
+      Object.defineProperty(Document.prototype, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') });
+      Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => hidden });
+      (window as unknown as { setHidden: (value: boolean) => void }).setHidden = (value) => {
+        hidden = value;
+        document.dispatchEvent(new Event('visibilitychange'));
+      };
+    });
+  }
   const streams = new Set<Request>();
   page.on('request', (request) => {
     if (new URL(request.url()).pathname === '/v1/me/events') streams.add(request);
@@ -76,6 +89,9 @@ async function notify(userId: string, title: string): Promise<void> {
   const answer = await sdk().send({ notification: { title, message: 'Body' }, sendTo: { recipients: [userId] } });
   expect(answer.delivered).toEqual([userId]);
 }
+
+const setHidden = (tab: Tab, hidden: boolean) =>
+  tab.page.evaluate((value) => (window as unknown as { setHidden: (value: boolean) => void }).setHidden(value), hidden);
 
 /** Reads `title` in `tab` the way a person does: opens the panel and clicks the notification. */
 async function read(tab: Tab, title: string): Promise<void> {
@@ -156,6 +172,30 @@ describe('tabs of one user', () => {
     await second.page.getByRole('button', { name: 'Notifications, 1 unread' }).click();
     await second.page.getByRole('dialog', { name: 'Notifications' }).getByText('Before the second tab', { exact: true }).waitFor();
     expect(second.streams.size).toBe(0);
+    expect(await streamsOpen(service)).toBe(1);
+  });
+
+  it('hands the stream from a hidden leader to a visible tab, and holds none while every tab is hidden', async () => {
+    await sdk().createOrUpdateUser('tabs-kay', { firstName: 'Kay' });
+    const url = await openHost('tabs-kay');
+    const tabs = [await openTab(url, { switchable: true }), await openTab(url, { switchable: true })];
+    await waitUntil('one tab holds a stream', () => tabs.filter((tab) => tab.streams.size > 0).length === 1);
+    const leader = tabs.find((tab) => tab.streams.size > 0)!;
+    const other = tabs.find((tab) => tab !== leader)!;
+
+    // The user switches to the other tab: after the grace period the visible tab holds the stream.
+    await setHidden(leader, true);
+    await waitUntil('the visible tab holds the stream', () => other.streams.size === 1 && leader.streams.size === 0, HIDDEN_RELEASE_MS + 2_000);
+    await waitUntil('the service holds one stream', async () => (await streamsOpen(service)) === 1, 2_000);
+
+    // The user leaves the app: no tab holds a stream; what arrives meanwhile shows on return.
+    await setHidden(other, true);
+    await waitUntil('no tab holds a stream', () => other.streams.size === 0, HIDDEN_RELEASE_MS + 2_000);
+    await waitUntil('the service holds no stream', async () => (await streamsOpen(service)) === 0, 2_000);
+    await notify('tabs-kay', 'While away');
+    await setHidden(leader, false);
+    for (const tab of tabs) await bell(tab.page, 'Notifications, 1 unread').waitFor({ timeout: 2_000 });
+    expect(leader.streams.size).toBe(1);
     expect(await streamsOpen(service)).toBe(1);
   });
 
