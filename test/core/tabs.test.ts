@@ -6,7 +6,9 @@ import type { InboxStore } from '../../src/core/store.ts';
 import { createTabCoordinator, HIDDEN_RELEASE_MS } from '../../src/core/tabs.ts';
 import type { TabCoordinator, TabLocks } from '../../src/core/tabs.ts';
 import type { Notification } from '../../src/protocol/index.ts';
-import { createConnectResponse, createCounts, createCreatedEvent, createNotification, createPage } from './fixtures.ts';
+import { createInbox } from '../../src/core/index.ts';
+import type { Inbox } from '../../src/core/index.ts';
+import { createConnectResponse, createCounts, createCreatedEvent, createDeferred, createFakeService, createFakeStream, createNotification, createPage, json } from './fixtures.ts';
 
 //#region fakes of one browser: its lock manager, its broadcast channels, a document per tab
 
@@ -398,5 +400,62 @@ describe('createTabCoordinator', () => {
       expect(lead).toHaveBeenCalledTimes(1);
       expect(broadcast.open.size).toBe(0);
     });
+  });
+});
+
+describe('createInbox in two tabs', () => {
+  const inboxes: Inbox[] = [];
+  afterEach(() => {
+    for (const inbox of inboxes.splice(0)) inbox.destroy();
+  });
+
+  it('holds one stream for both, relays its events, shares a read, and hands the stream over on destroy', async () => {
+    // Node's own BroadcastChannel connects the two inboxes; the Web Locks come from the fake.
+    vi.stubGlobal('navigator', { locks: createFakeLocks().of(1) });
+    const service = createFakeService();
+    const items = [createNotification({ title: 'One' })];
+    const stream = createFakeStream();
+    service.answer('POST /v1/me/connect', json(200, createConnectResponse({ counts: createCounts(1, 1), seq: 7 })));
+    service.answer('GET /v1/me/notifications', json(200, createPage({ items, counts: createCounts(1, 1), seq: 7 })));
+    service.answer('GET /v1/me/events', stream.response);
+    const open = () => {
+      const inbox = createInbox({ apiKey: 'pk_tabs', userId: 'ada', baseUrl: service.baseUrl, fetch: service.fetch, random: () => 0, cache: false });
+      inboxes.push(inbox);
+      return inbox;
+    };
+    const [leader, follower] = [open(), open()];
+    const received: Notification[] = [];
+    follower.on('notification.received', (n) => received.push(n));
+    await vi.waitFor(() => expect(follower.connection.value).toBe('online'));
+    expect(follower.notifications.value).toEqual(items);
+    expect(leader.connection.value).toBe('online');
+    expect(service.requestsTo('GET /v1/me/events')).toHaveLength(1);
+    expect(service.requestsTo('POST /v1/me/connect')).toHaveLength(1);
+
+    const created = createNotification({ title: 'Two', createdAt: '2030-01-01T00:00:00.000Z' });
+    stream.send(createCreatedEvent(8, created, createCounts(2, 2)));
+    await vi.waitFor(() => expect(follower.notifications.value.map((n) => n.title)).toEqual(['Two', 'One']));
+    expect(follower.counts.value).toEqual(createCounts(2, 2));
+    expect(received).toEqual([created]);
+
+    // A read in the follower shows in the leader at once, and its answer's counts follow.
+    const answer = createDeferred<Response>();
+    service.answer(`PATCH /v1/me/notifications/${created.id}`, () => answer.promise);
+    const done = follower.markRead(created.id);
+    await vi.waitFor(() => expect(leader.notifications.value[0]!.readAt).not.toBeNull());
+    answer.resolve(json(200, { notification: { ...created, readAt: '2030-01-01T00:00:05.000Z' }, counts: createCounts(2, 1), seq: 9 }));
+    await done;
+    await vi.waitFor(() => expect(leader.counts.value).toEqual(createCounts(2, 1)));
+
+    // The leader goes away: the follower syncs and opens the stream itself.
+    const next = createFakeStream();
+    service.answer('POST /v1/me/connect', json(200, createConnectResponse({ counts: createCounts(2, 1), seq: 9 })));
+    service.answer('GET /v1/me/notifications', json(200, createPage({ items: [{ ...created, readAt: '2030-01-01T00:00:05.000Z' }, ...items], counts: createCounts(2, 1), seq: 9 })));
+    service.answer('GET /v1/me/events', next.response);
+    leader.destroy();
+    await vi.waitFor(() => expect(service.requestsTo('GET /v1/me/events')).toHaveLength(2));
+    expect(service.requestsTo('GET /v1/me/events')[1]!.headers['last-event-id']).toBe('9');
+    expect(stream.cancelled).toBe(true);
+    await vi.waitFor(() => expect(follower.connection.value).toBe('online'));
   });
 });
