@@ -7,8 +7,8 @@
 // - A lock held by a tab is released by the browser when the tab closes or crashes; the next
 //   queued tab is granted it at once and starts its own loop (connect + page 1 + stream), whose
 //   page 1 it relays, so every follower resyncs with the new leader.
-// - A tab that opens, or comes back into view, asks the leader for a snapshot (`hello`): what it
-//   missed before, or while the browser froze it in the background.
+// - A tab that opens in view, or comes into view, asks the leader for a snapshot (`hello`): what
+//   happened before it opened, or while the browser froze it in the background.
 // - Visibility rule: only a visible tab runs for leader; a hidden tab leaves the queue, and a
 //   leader that stays hidden for HIDDEN_RELEASE_MS stops its stream and hands the lock on (to a
 //   visible tab waiting for it, if any). So the stream is held by a visible tab, or by none when
