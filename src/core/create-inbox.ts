@@ -12,6 +12,8 @@ import { createTransport, tokenSubject } from './http.ts';
 import { rollbackFor } from './reducer.ts';
 import type { FieldPatch, InboxAction, InboxState } from './reducer.ts';
 import { createInboxStore } from './store.ts';
+import { createTabCoordinator } from './tabs.ts';
+import type { TabCoordinator } from './tabs.ts';
 import type { Inbox, InboxEventMap, InboxOptions, RenderedNotification } from './types.ts';
 import { parseMutationResponse, parseNotificationPage } from './validate.ts';
 
@@ -69,27 +71,49 @@ export function createInbox(options: InboxOptions): Inbox {
     return before;
   }
 
-  const connection = createConnection({
-    transport,
-    dispatch,
+  //#region tabs: one connection per browser (tabs.ts). The leader tab runs the connection loop;
+  // `share` dispatches an action and posts it to the other tabs, which apply it as it is.
+  let tabs: TabCoordinator | undefined;
+  const share = (action: InboxAction): InboxState => {
+    tabs?.post(action);
+    return dispatch(action);
+  };
+  const syncDeps = {
     getState: () => store.state,
-    pageSize,
-    realtime: options.realtime !== false,
-    random: options.random ?? Math.random,
-    onReceived: (notification) => emitter.emit('notification.received', notification),
-  });
+    onReceived: (notification: Notification) => emitter.emit('notification.received', notification),
+  };
+  function lead(): () => void {
+    const connection = createConnection({
+      ...syncDeps,
+      transport,
+      dispatch: share,
+      pageSize,
+      realtime: options.realtime !== false,
+      random: options.random ?? Math.random,
+    });
+    connection.start();
+    return connection.stop;
+  }
+  /** Starts syncing: the tabs elect who holds the stream, unless there is none to share. */
+  function startSync(user: string | undefined): void {
+    const shared = options.tabs !== false && options.realtime !== false;
+    tabs = shared ? createTabCoordinator({ ...syncDeps, name: user && `belfry:${options.apiKey}:${user}`, lead, dispatch }) : { post() {}, stop: lead() };
+  }
+  //#endregion
 
   async function start(): Promise<void> {
+    // In secure mode the token names the user; its `sub` names the cache and the tabs' channel
+    // until connect confirms.
+    const user = options.userId ?? tokenSubject((await transport.token().catch(() => undefined)) ?? '');
     if (options.cache !== false) {
-      // In secure mode the token names the user; its `sub` names the cache until connect confirms.
-      cacheUser = options.userId ?? tokenSubject((await transport.token().catch(() => undefined)) ?? '');
+      cacheUser = user;
       if (cacheUser !== undefined) {
         cache = createInboxCache(cacheName(options.apiKey, cacheUser), cacheUser);
         const cached = await cache.read();
         if (cached && !destroyed) dispatch({ type: 'cache.loaded', cached });
       }
     }
-    if (!destroyed) connection.start();
+    if (!destroyed) startSync(user);
   }
 
   function assertAlive(): void {
@@ -100,18 +124,18 @@ export function createInbox(options: InboxOptions): Inbox {
   async function mutate(patches: FieldPatch[], method: string, path: string, body: unknown): Promise<void> {
     assertAlive();
     const rollback = rollbackFor(store.state, patches);
-    dispatch({ type: 'optimistic.applied', patches });
+    share({ type: 'optimistic.applied', patches });
     let answer: unknown;
     try {
       answer = await transport.request(method, path, body, lifetime.signal);
     } catch (error) {
-      dispatch({ type: 'optimistic.rolled-back', patches: rollback });
+      share({ type: 'optimistic.rolled-back', patches: rollback });
       throw toInboxError(error);
     }
     // A 2xx means the change happened; a malformed body only costs us its counts (the stream
     // brings them too), so the optimistic state stays.
     const response = parseMutationResponse(answer);
-    if (response && !destroyed) dispatch({ type: 'mutation.succeeded', response });
+    if (response && !destroyed) share({ type: 'mutation.succeeded', response });
   }
 
   const isoNow = () => new Date(now()).toISOString();
@@ -176,7 +200,7 @@ export function createInbox(options: InboxOptions): Inbox {
     destroy() {
       if (destroyed) return;
       destroyed = true;
-      connection.stop();
+      tabs?.stop();
       lifetime.abort();
       // The last changes are written now rather than lost with the timer.
       if (persistTimer !== undefined) {

@@ -20,6 +20,11 @@ export interface InboxOptions {
   cache?: boolean;
   /** Keep the inbox live over the event stream. Default true. */
   realtime?: boolean;
+  /**
+   * Share one event stream among the tabs of this app + user (a leader tab holds it; hidden tabs
+   * do not); without Web Locks or BroadcastChannel each tab keeps its own. Default true.
+   */
+  tabs?: boolean;
   /** Page size for the feed. Default 20. */
   pageSize?: number;
   fetch?: typeof fetch;
