@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { TEST_APP, createScratchDir, startService, type RunningService } from '../test/e2e/harness.ts';
-import { calibrate, startProfile, stopProfile, throttle } from './client-browser.ts';
+import { CPU_THROTTLING_RATE, calibrate, startProfile, stopProfile, throttle } from './client-browser.ts';
 import { traceBetween } from './client-trace.ts';
 import { paintPageHtml, type StaticServer } from './client-serve.ts';
 
@@ -32,6 +32,10 @@ export interface PaintOptions {
 
 export interface PaintResult {
   samples: PaintSample[];
+  /** The same loads without CPU throttling: ms to painted, per load. */
+  unthrottled: number[];
+  /** The same host page without the widget: ms from the mark to its first frame painted, per load. */
+  bare: number[];
   /** The calibration loop's ms without and with throttling, in this page. */
   calibration: { unthrottled: number; throttled: number };
   /** The long animation frames (over 50 ms) of the last load, up to the paint, as text lines. */
@@ -121,14 +125,24 @@ export async function runCachedPaint(context: BrowserContext, server: StaticServ
     // The observer delivers the last frame's entry after it ended.
     await page.waitForTimeout(200);
     const longFrames = (await page.evaluate(LONG_FRAMES)) as string[];
+    const bare: number[] = [];
+    for (let i = 0; i < options.runs; i++) {
+      await page.goto(`${server.url}/bare.html`);
+      bare.push((await painted(page)).painted);
+    }
     const throttled = await calibrate(page);
+    // The same loads without throttling: how much of the time is CPU the throttling multiplies.
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    const unthrottledSamples: PaintSample[] = [];
+    for (let i = 0; i < options.runs; i++) unthrottledSamples.push(await load());
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLING_RATE });
     // One more load, traced and profiled; the profile's samples are summed within the trace's window.
     await startProfile(cdp);
     const trace = await traceBetween(cdp, async () => void (await load()), 'script-start', 'painted');
     const traceProfile = await stopProfile(cdp, { dir: options.profileDir, name: 'client-cached-paint', window: trace.window });
 
     await cdp.detach();
-    return { samples, calibration: { unthrottled, throttled }, longFrames, trace: trace.lines, profile: traceProfile };
+    return { samples, bare, unthrottled: unthrottledSamples.map((sample) => sample.painted), calibration: { unthrottled, throttled }, longFrames, trace: trace.lines, profile: traceProfile };
   } finally {
     await page.close();
     await service?.stop();

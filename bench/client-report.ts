@@ -50,6 +50,8 @@ export function table(r: ClientBenchResult): string {
       msRow('cached first paint: script start → cached items painted, service unreachable', painted, `median ≤ ${PAINT_MEDIAN_TARGET_MS} ms`, median(painted) <= PAINT_MEDIAN_TARGET_MS),
       msRow(`… script start → script evaluated, element defined (script from the HTTP cache in ${fromCache} of ${samples.length})`, paintPart(samples, (s) => s.scriptEvaluated), '-', null),
       msRow('… script start → all cached items in the shadow DOM', paintPart(samples, (s) => s.itemsInDom), '-', null),
+      msRow('… the same cached loads without CPU throttling', r.paint.unthrottled, '-', null),
+      msRow('… the same host page without the widget: mark → first frame painted', r.paint.bare, '-', null),
       msRow(`${r.eventCount.toLocaleString('en')} notification.created events → store, one chunk`, r.events.samples, `total ≤ ${EVENTS_TARGET_MS} ms`, median(r.events.samples) <= EVENTS_TARGET_MS),
       msRow(`${r.eventCount.toLocaleString('en')} events → store, one frame per chunk`, r.eventsChunked.samples, '-', null),
       [
@@ -77,10 +79,11 @@ export function targets(r: ClientBenchResult): string {
   const painted = median(paintPart(r.paint.samples, (s) => s.painted));
   const events = median(r.events.samples);
   const held = median(r.memory.held) / MB;
-  const line = (met: boolean, name: string, value: string) => `- ${verdict(met)}: ${name} — ${value}`;
+  // A miss says by how much.
+  const line = (met: boolean, name: string, value: string, ratio: number) => `- ${verdict(met)}: ${name} — ${value}${met ? '' : `, ${fixed(ratio, 1)}x the target`}`;
   return [
-    line(painted <= PAINT_MEDIAN_TARGET_MS, `cached first paint median ≤ ${PAINT_MEDIAN_TARGET_MS} ms`, `${fixed(painted, 1)} ms`),
-    line(events <= EVENTS_TARGET_MS, `applying ${r.eventCount.toLocaleString('en')} realtime events ≤ ${EVENTS_TARGET_MS} ms in total`, `${fixed(events, 1)} ms (median)`),
-    line(held <= HEAP_TARGET_MB, `${r.notifications.toLocaleString('en')} cached notifications ≤ ${HEAP_TARGET_MB} MB of JS heap`, `${fixed(held, 2)} MB (${fixed((median(r.memory.held) / r.notifications), 0)} bytes each)`),
+    line(painted <= PAINT_MEDIAN_TARGET_MS, `cached first paint median ≤ ${PAINT_MEDIAN_TARGET_MS} ms`, `${fixed(painted, 1)} ms`, painted / PAINT_MEDIAN_TARGET_MS),
+    line(events <= EVENTS_TARGET_MS, `applying ${r.eventCount.toLocaleString('en')} realtime events ≤ ${EVENTS_TARGET_MS} ms in total`, `${fixed(events, 1)} ms (median)`, events / EVENTS_TARGET_MS),
+    line(held <= HEAP_TARGET_MB, `${r.notifications.toLocaleString('en')} cached notifications ≤ ${HEAP_TARGET_MB} MB of JS heap`, `${fixed(held, 2)} MB (${fixed((median(r.memory.held) / r.notifications), 0)} bytes each)`, held / HEAP_TARGET_MB),
   ].join('\n');
 }

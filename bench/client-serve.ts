@@ -90,6 +90,26 @@ try {
 </body></html>`;
 }
 
+/**
+ * The same host page without the widget: from the mark to the task after its first frame. The
+ * floor under the cached first paint (HTML parsing and producing a frame at this throttling).
+ */
+export const BARE_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Host app</title>
+<script>
+performance.mark('script-start');
+window.__painted = new Promise((resolve) => (window.__resolvePainted = resolve));
+</script>
+</head><body><h1>Host app</h1>
+<script>
+requestAnimationFrame(() => setTimeout(() => {
+  performance.mark('painted');
+  const at = (name) => performance.getEntriesByName(name, 'mark')[0].startTime;
+  window.__resolvePainted({ scriptFromCache: null, scriptEvaluated: 0, itemsInDom: 0, painted: at('painted') - at('script-start'), items: 0, offline: false });
+}, 0));
+</script>
+</body></html>`;
+
 // The headless-core page: `createInbox` from the ESM build with an injected fetch that plays the
 // service. `window.bench.events()` streams SSE frames into a connected inbox and times them into
 // the store; `window.bench.fill()` loads pages until the inbox holds `total` notifications.
@@ -221,7 +241,7 @@ export async function startStaticServer(): Promise<StaticServer> {
   let paintPage = '';
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
-    const html = path === '/paint.html' ? paintPage : path === '/core.html' ? CORE_PAGE : null;
+    const html = path === '/paint.html' ? paintPage : path === '/core.html' ? CORE_PAGE : path === '/bare.html' ? BARE_PAGE : null;
     if (html !== null) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(html);

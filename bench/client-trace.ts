@@ -47,33 +47,50 @@ export async function traceBetween(cdp: CDPSession, run: () => Promise<void>, fr
   const self = new Map<string, number>();
   const clip = (e: TraceEvent) => Math.max(0, Math.min(e.ts + e.dur!, end.ts) - Math.max(e.ts, start.ts));
   const stack: { event: TraceEvent; children: number }[] = [];
+  // The top-level tasks in order, each with its self time by kind: when each piece of work ran.
+  const tasks: { event: TraceEvent; self: Map<string, number> }[] = [];
   const close = (upTo: number) => {
     while (stack.length && stack.at(-1)!.event.ts + stack.at(-1)!.event.dur! <= upTo) {
       const { event, children } = stack.pop()!;
       const key = labelOf(event);
-      self.set(key, (self.get(key) ?? 0) + clip(event) - children);
+      const own = clip(event) - children;
+      self.set(key, (self.get(key) ?? 0) + own);
+      const task = tasks.at(-1)!.self;
+      task.set(key, (task.get(key) ?? 0) + own);
       if (stack.length) stack.at(-1)!.children += clip(event);
     }
   };
   let busy = 0;
   for (const event of main) {
     close(event.ts);
-    if (!stack.length) busy += clip(event);
+    if (!stack.length) {
+      busy += clip(event);
+      tasks.push({ event, self: new Map() });
+    }
     stack.push({ event, children: 0 });
   }
   close(Infinity);
+  const ms = (us: number) => (us / 1000).toFixed(1);
+  const timeline = tasks
+    .filter((task) => clip(task.event) >= 2000)
+    .map((task) => {
+      const kinds = [...task.self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([name, us]) => `${name} ${ms(us)}`);
+      return `  at ${ms(Math.max(0, task.event.ts - start.ts))} ms, ${ms(clip(task.event))} ms: ${kinds.join(', ')}`;
+    });
   const total = (end.ts - start.ts) / 1000;
   const lines = [...self.entries()]
-    .filter(([name, us]) => us >= 500 && name !== 'RunTask' && name !== 'ThreadControllerImpl::RunTask')
+    .filter(([, us]) => us >= 500)
     .sort((a, b) => b[1] - a[1])
     .slice(0, 14)
     .map(([name, us]) => `${(us / 1000).toFixed(1)} ms ${name}`);
   const head = `${from} → ${to}: ${total.toFixed(1)} ms, main thread busy ${(busy / 1000).toFixed(1)} ms, waiting ${(total - busy / 1000).toFixed(1)} ms; self time by kind:`;
-  return { lines: [head, ...lines], window: { from: start.ts, to: end.ts } };
+  return { lines: [head, ...lines, 'tasks of 2 ms or more, in order (their largest parts, ms):', ...timeline], window: { from: start.ts, to: end.ts } };
 }
 
 function labelOf(event: TraceEvent): string {
   const data = event.args?.data;
+  // A task's own time: work no traced child covers, and, throttled, the time the CPU throttler held the thread.
+  if (event.name === 'RunTask' || event.name === 'ThreadControllerImpl::RunTask') return 'RunTask (untraced work and throttling)';
   if (event.name === 'FunctionCall' && data?.functionName) return `FunctionCall ${data.functionName}`;
   if ((event.name === 'EvaluateScript' || event.name === 'v8.compile') && data?.url) return `${event.name} ${data.url.replace(/^.*\//, '') || '(inline)'}`;
   return event.name;
