@@ -83,9 +83,9 @@ try {
     '',
     `Machine: ${machine()}, ${chromiumVersion()} headless; load average ${loadBefore} before the run, ${loadAfter} after. ` +
       `CPU throttling ${CPU_THROTTLING_RATE}x (\`Emulation.setCPUThrottlingRate\`): a fixed JS loop took ${unthrottled.toFixed(1)} ms unthrottled and ${throttled.toFixed(1)} ms throttled in the paint page (${(throttled / unthrottled).toFixed(1)}x).`,
-    `Run: \`npm run bench:client\` (builds first). One Chromium profile, pages from a node:http server on loopback (scripts with \`max-age=3600\`). ` +
+    `Run: \`npm run bench:client\` (builds first). One Chromium user-data folder, pages from a node:http server on loopback (scripts with \`max-age=3600\`). ` +
       `Cached first paint: \`<belfry-inbox mode="inline">\` from \`dist/belfry.iife.js\`; a first visit with \`belfry-server serve\` (SQLite, ${SEEDED} notifications for the user) fills IndexedDB, then the service is stopped (connection refused) and the page loaded ${RUNS} times after 2 warm-up loads; ` +
-      'from a `performance.mark` just before the `<script src>` to the task after the animation frame in which a MutationObserver in the shadow root saw all 20 cached items. ' +
+      `from a \`performance.mark\` just before the \`<script src>\` to the task after the animation frame in which a MutationObserver in the shadow root saw all ${paint.cachedItems} cached items (as many as the first visit showed: page 1). ` +
       `Events: \`createInbox\` from \`dist/belfry.js\` (import map for its two dependencies, cache off) with an injected fetch answering connect and an empty page 1, then ${EVENTS} \`notification.created\` SSE frames (${(events.bytes / 1000).toFixed(0)} KB) handed to the open stream at once; from the handover to an \`effect\` seeing all ${EVENTS} in \`inbox.notifications\`, ${RUNS} runs after 2 warm-up runs in one page. ` +
       `Memory: an inbox (cache on) filled with ${NOTIFICATIONS.toLocaleString('en')} notifications through \`loadMore\` (pages of ${MEMORY_PAGE_SIZE} from an injected fetch, JSON parsed by \`Response.json()\`); \`Runtime.getHeapUsage\` after \`HeapProfiler.collectGarbage\` before creating it and after filling, in 3 fresh pages. MB = 10^6 bytes.`,
     '',
