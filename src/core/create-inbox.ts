@@ -43,6 +43,7 @@ export function createInbox(options: InboxOptions): Inbox {
     getUserToken: options.getUserToken,
     fetch: () => options.fetch ?? globalThis.fetch,
     now,
+    signal: lifetime.signal,
   });
   let cache: InboxCache | undefined;
   let cacheUser: string | undefined;
@@ -76,6 +77,7 @@ export function createInbox(options: InboxOptions): Inbox {
     pageSize,
     realtime: options.realtime !== false,
     random: options.random ?? Math.random,
+    now,
     onReceived: (notification) => emitter.emit('notification.received', notification),
   });
 
