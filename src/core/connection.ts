@@ -88,6 +88,7 @@ export function createConnection(deps: ConnectionDeps): Connection {
   let queued: StreamEvent[] = [];
   let emptyStreams = 0;
   let polling = false;
+  let heardAt = 0; // when the current attempt last heard from the service
   let removeListeners = () => {};
 
   const setConnection = (connection: 'connecting' | 'online') => dispatch({ type: 'connection.changed', connection });
@@ -156,6 +157,7 @@ export function createConnection(deps: ConnectionDeps): Connection {
     // Fed by every byte and every answer; silence ends the attempt even where TCP notices
     // nothing (a sleeping laptop, a proxy that dropped the connection, headers that never come).
     const feed = () => {
+      heardAt = now();
       clearTimeout(watchdog);
       watchdog = setTimeout(() => restart(new InboxError('network', 'The service went silent.')), STREAM_STALL_MS);
     };
@@ -293,9 +295,14 @@ export function createConnection(deps: ConnectionDeps): Connection {
 
   return {
     start() {
-      const onOnline = () => wake?.();
+      // Back online: retry now, and drop a connection made before the network went away. Visible
+      // again: retry now, and drop a connection silent for longer than the watchdog allows (its
+      // timer may have been frozen while the computer slept).
+      const onOnline = () => (wake ? wake() : restart());
       const onVisibility = () => {
-        if (globalThis.document?.visibilityState === 'visible') wake?.();
+        if (globalThis.document?.visibilityState !== 'visible') return;
+        if (wake) wake();
+        else if (now() - heardAt > STREAM_STALL_MS) restart();
       };
       if (typeof globalThis.addEventListener === 'function') {
         globalThis.addEventListener('online', onOnline);

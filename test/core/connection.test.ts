@@ -238,5 +238,46 @@ describe('connection', () => {
       await vi.advanceTimersByTimeAsync(0);
       expect(streams()).toHaveLength(2);
     });
+
+    /** Stubs window and document event targets; answers the document. */
+    function stubPage() {
+      const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+      const win = new EventTarget();
+      vi.stubGlobal('document', doc);
+      vi.stubGlobal('addEventListener', win.addEventListener.bind(win));
+      vi.stubGlobal('removeEventListener', win.removeEventListener.bind(win));
+      return { doc, win };
+    }
+
+    it('drops a stream made before the network went away when the browser comes back online', async () => {
+      const { win } = stubPage();
+      const { service, streams } = setup();
+      const first = createFakeStream();
+      service.answer('GET /v1/me/events', first.response, createFakeStream().response);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(streams()).toHaveLength(1);
+      win.dispatchEvent(new Event('online'));
+      await vi.advanceTimersByTimeAsync(1);
+      expect(first.cancelled).toBe(true);
+      expect(streams()).toHaveLength(2);
+      expect(streams()[1]!.headers['last-event-id']).toBe('7');
+    });
+
+    it('drops a stream silent for longer than the watchdog allows when the page becomes visible after a sleep', async () => {
+      const { doc } = stubPage();
+      const { service, streams } = setup();
+      const first = createFakeStream();
+      service.answer('GET /v1/me/events', first.response, createFakeStream().response);
+      await vi.advanceTimersByTimeAsync(10_000);
+      doc.dispatchEvent(new Event('visibilitychange')); // heard from recently: keep it
+      await vi.advanceTimersByTimeAsync(1);
+      expect(streams()).toHaveLength(1);
+      // The computer slept for an hour: the wall clock moved, the timers did not.
+      vi.setSystemTime(Date.now() + 3600_000);
+      doc.dispatchEvent(new Event('visibilitychange'));
+      await vi.advanceTimersByTimeAsync(1);
+      expect(first.cancelled).toBe(true);
+      expect(streams()).toHaveLength(2);
+    });
   });
 });
