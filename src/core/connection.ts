@@ -8,14 +8,15 @@
 //   applied after the page lands; the reducer then ignores those the page already contains.
 //
 // Long-poll fallback: some proxies buffer `text/event-stream` answers (whole, or until they end),
-// so the stream opens but nothing comes through. A stream attempt is *empty* when it ends — for
-// any reason, the silence watchdog included — at least EMPTY_STREAM_MS after its request went out
-// without one byte of body having arrived. A healthy service sends a heartbeat every 15 s, so
-// only something in between explains that; attempts that fail sooner (a refused connection, a
-// restarting service, an error status) say nothing about buffering and are not counted. After
-// EMPTY_STREAMS_BEFORE_POLLING empty attempts in a row the inbox long-polls with the same cursor;
-// while it does, a stream is tried alongside every STREAM_PROBE_MS, and the first byte it brings
-// switches back.
+// so the stream opens, or seems to be opening, but nothing comes through. A stream attempt is
+// *empty* when it ends — for any reason, the silence watchdog included — at least EMPTY_STREAM_MS
+// after its request went out without one byte of body having arrived (counted from the request,
+// so a proxy that holds back even the headers counts). A healthy service sends a heartbeat every
+// 15 s, so only something in between explains that; attempts that fail sooner (a refused
+// connection, a restarting service, an error status) say nothing about buffering and neither
+// count nor reset the count; a byte on a stream resets it. After EMPTY_STREAMS_BEFORE_POLLING
+// empty attempts the inbox long-polls with the same cursor; while it does, a stream is tried
+// alongside every STREAM_PROBE_MS, and the first byte it brings switches back.
 import { HEARTBEAT_INTERVAL_MS } from '../protocol/index.ts';
 import type { Notification, StreamEvent } from '../protocol/index.ts';
 import { createBackoff } from './backoff.ts';
