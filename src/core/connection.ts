@@ -1,17 +1,30 @@
-// Keeps the inbox in sync with the service: connect + first page, then the event stream, and
-// back again after any failure, forever, with full-jitter backoff (design §4 "Reconnect").
+// Keeps the inbox in sync with the service: connect + first page, then the event stream (or
+// long-polls), and back again after any failure, forever, with full-jitter backoff (design §4).
 //
 // Ordering rules that make events apply exactly once and in order:
-// - the stream resumes after the seq of what we hold (Last-Event-ID), so the server replays the gap;
-// - while page 1 is being refetched (resync, a heartbeat ahead of us), stream events are queued
-//   and applied after the page lands; the reducer then ignores those the page already contains.
+// - the stream and each long-poll resume after the seq of what we hold, so the server replays
+//   the gap; the reducer ignores any event at or below that seq (invariant 2);
+// - while page 1 is being refetched (resync, a heartbeat ahead of us), events are queued and
+//   applied after the page lands; the reducer then ignores those the page already contains.
+//
+// Long-poll fallback: some proxies buffer `text/event-stream` answers (whole, or until they end),
+// so the stream opens, or seems to be opening, but nothing comes through. A stream attempt is
+// *empty* when it ends — for any reason, the silence watchdog included — at least EMPTY_STREAM_MS
+// after its request went out without one byte of body having arrived (counted from the request,
+// so a proxy that holds back even the headers counts). A healthy service sends a heartbeat every
+// 15 s, so only something in between explains that; attempts that fail sooner (a refused
+// connection, a restarting service, an error status) say nothing about buffering and neither
+// count nor reset the count; a byte on a stream resets it. After EMPTY_STREAMS_BEFORE_POLLING
+// empty attempts the inbox long-polls with the same cursor; while it does, a stream is tried
+// alongside every STREAM_PROBE_MS, and the first byte it brings switches back.
+import { HEARTBEAT_INTERVAL_MS } from '../protocol/index.ts';
 import type { Notification, StreamEvent } from '../protocol/index.ts';
 import { createBackoff } from './backoff.ts';
 import { InboxError } from './errors.ts';
 import { readEventStream } from './event-stream.ts';
 import type { Transport } from './http.ts';
 import type { InboxAction, InboxState } from './reducer.ts';
-import { parseConnectResponse, parseNotificationPage } from './validate.ts';
+import { parseConnectResponse, parseEventsPage, parseNotificationPage } from './validate.ts';
 
 /** What the connection needs from its inbox. */
 export interface ConnectionDeps {
@@ -21,6 +34,7 @@ export interface ConnectionDeps {
   pageSize: number;
   realtime: boolean;
   random: () => number;
+  now: () => number;
   /** A new notification arrived over the stream. */
   onReceived: (notification: Notification) => void;
 }
@@ -32,6 +46,19 @@ export interface Connection {
   /** Stops the loop for good: aborts requests, clears timers, removes listeners. */
   stop(): void;
 }
+
+/** Silence that ends an attempt (no byte of the stream, no answer to a request): three missed heartbeats. */
+export const STREAM_STALL_MS = 3 * HEARTBEAT_INTERVAL_MS;
+/** How long a stream attempt must go without a byte to count as empty (see the top of the file). */
+export const EMPTY_STREAM_MS = HEARTBEAT_INTERVAL_MS + 5000;
+/** Empty stream attempts in a row after which the inbox long-polls. */
+export const EMPTY_STREAMS_BEFORE_POLLING = 3;
+/** While long-polling, how often a stream is tried alongside. */
+export const STREAM_PROBE_MS = 5 * 60_000;
+/** The backoff starts over only after an attempt held this long, so one that drops at once keeps backing off. */
+export const STABLE_MS = 60_000;
+/** Seconds the service may hold a long-poll open. */
+export const POLL_WAIT_S = 25;
 
 /** Turns anything thrown into an InboxError. */
 export function toInboxError(error: unknown): InboxError {
@@ -51,15 +78,18 @@ export async function fetchFirstPage(deps: Pick<ConnectionDeps, 'transport' | 'd
 
 /** Creates the connection loop; nothing happens until `start()`. */
 export function createConnection(deps: ConnectionDeps): Connection {
-  const { transport, dispatch, getState } = deps;
+  const { transport, dispatch, getState, now } = deps;
   const backoff = createBackoff({ random: deps.random });
   const lifetime = new AbortController();
   let attemptAbort: AbortController | undefined; // the current connect/page/stream attempt
   let restartError: InboxError | undefined; // why we aborted the attempt ourselves
   let wake: (() => void) | undefined;
   let synced = false;
-  let refetching = false;
+  let refetching: Promise<void> | undefined;
   let queued: StreamEvent[] = [];
+  let emptyStreams = 0;
+  let polling = false;
+  let heardAt = 0; // when the current attempt last heard from the service
   let removeListeners = () => {};
 
   const setConnection = (connection: 'connecting' | 'online') => dispatch({ type: 'connection.changed', connection });
@@ -71,21 +101,19 @@ export function createConnection(deps: ConnectionDeps): Connection {
   }
 
   function refetch(signal: AbortSignal): void {
-    if (refetching) return;
-    refetching = true;
     // A page that lands after its attempt ended belongs to a stream that is gone: drop it.
     const isCurrent = () => attemptAbort?.signal === signal && !signal.aborted;
-    fetchFirstPage(deps, signal).then(
+    refetching ??= fetchFirstPage(deps, signal).then(
       () => {
         if (!isCurrent()) return;
-        refetching = false;
+        refetching = undefined;
         const events = queued;
         queued = [];
         for (const event of events) handleEvent(event, signal);
       },
       (error: unknown) => {
         if (!isCurrent()) return;
-        refetching = false;
+        refetching = undefined;
         queued = [];
         // We cannot tell what the queued events missed: start over with connect + page 1.
         synced = false;
@@ -121,35 +149,102 @@ export function createConnection(deps: ConnectionDeps): Connection {
   /** One attempt; resolves with the server's retry hint when the stream ends cleanly, or 'done'. */
   async function attempt(): Promise<number | undefined | 'done'> {
     const controller = new AbortController();
+    const { signal } = controller;
     attemptAbort = controller;
-    refetching = false;
+    refetching = undefined;
     queued = [];
+    let watchdog: ReturnType<typeof setTimeout> | undefined;
+    let stable: ReturnType<typeof setTimeout> | undefined;
+    // Fed by every byte and every answer; silence ends the attempt even where TCP notices
+    // nothing (a sleeping laptop, a proxy that dropped the connection, headers that never come).
+    const feed = () => {
+      heardAt = now();
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => restart(new InboxError('network', 'The service went silent.')), STREAM_STALL_MS);
+    };
+    const live = () => {
+      setConnection('online');
+      stable ??= setTimeout(backoff.reset, STABLE_MS);
+    };
     try {
-      return await attemptWith(controller.signal);
+      feed();
+      // After a network failure the state stays 'offline' through the retries, so an offline
+      // banner does not flicker with every attempt; it turns 'online' once events flow.
+      if (getState().connection !== 'offline') setConnection('connecting');
+      if (!synced) {
+        const response = parseConnectResponse(await transport.request('POST', '/v1/me/connect', {}, signal));
+        if (!response) throw new InboxError('protocol', 'The service answered connect in an unknown shape.');
+        dispatch({ type: 'connected', response });
+        await fetchFirstPage(deps, signal);
+        synced = true;
+      }
+      if (!deps.realtime) return 'done';
+      if (polling) {
+        let probeAt = now();
+        for (;;) {
+          feed();
+          if (now() >= probeAt) {
+            probeAt = now() + STREAM_PROBE_MS;
+            probe(signal);
+          }
+          const path = `/v1/me/events?after=${getState().seq}&wait=${POLL_WAIT_S}`;
+          const page = parseEventsPage(await transport.request('GET', path, undefined, signal, { Accept: 'application/json' }));
+          if (!page) throw new InboxError('protocol', 'The service answered a long-poll in an unknown shape.');
+          live();
+          for (const event of page.events) handleEvent(event, signal);
+          // An empty answer carries the latest seq, as a heartbeat does; a full one is followed at once.
+          if (!page.events.length) handleEvent({ type: 'heartbeat', seq: page.seq }, signal);
+          await refetching;
+        }
+      }
+      const sentAt = now();
+      let heard = false;
+      try {
+        const response = await transport.openStream(getState().seq, signal);
+        if (!response.body) throw new InboxError('protocol', 'The event stream has no body.');
+        live();
+        const onChunk = () => {
+          heard = true;
+          emptyStreams = 0;
+          feed();
+        };
+        const end = await readEventStream(response.body, (event) => handleEvent(event, signal), signal, onChunk);
+        return end.retryMs;
+      } finally {
+        if (!heard && now() - sentAt >= EMPTY_STREAM_MS && ++emptyStreams >= EMPTY_STREAMS_BEFORE_POLLING) {
+          polling = true;
+          emptyStreams = 0;
+        }
+      }
     } finally {
-      // Cancels a refetch still in flight: it belongs to this attempt only.
+      clearTimeout(watchdog);
+      clearTimeout(stable);
+      // Cancels a refetch or probe still in flight: they belong to this attempt only.
       controller.abort();
     }
   }
 
-  async function attemptWith(signal: AbortSignal): Promise<number | undefined | 'done'> {
-    // After a network failure the state stays 'offline' through the retries, so an offline
-    // banner does not flicker with every attempt; it turns 'online' when the stream opens.
-    if (getState().connection !== 'offline') setConnection('connecting');
-    if (!synced) {
-      const response = parseConnectResponse(await transport.request('POST', '/v1/me/connect', {}, signal));
-      if (!response) throw new InboxError('protocol', 'The service answered connect in an unknown shape.');
-      dispatch({ type: 'connected', response });
-      await fetchFirstPage(deps, signal);
-      synced = true;
-    }
-    if (!deps.realtime) return 'done';
-    const response = await transport.openStream(getState().seq, signal);
-    if (!response.body) throw new InboxError('protocol', 'The event stream has no body.');
-    setConnection('online');
-    backoff.reset();
-    const end = await readEventStream(response.body, (event) => handleEvent(event, signal), signal);
-    return end.retryMs;
+  /** Tries a stream next to the long-polls; its first byte proves streams get through again. */
+  function probe(signal: AbortSignal): void {
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    const timer = setTimeout(stop, STREAM_STALL_MS);
+    signal.addEventListener('abort', stop);
+    transport
+      .openStream(getState().seq, controller.signal)
+      .then((response) =>
+        readEventStream(response.body!, () => {}, controller.signal, () => {
+          if (signal.aborted) return;
+          polling = false;
+          restart(); // reconnect at once, over the stream
+        }),
+      )
+      .catch(() => undefined)
+      .finally(() => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', stop);
+        stop();
+      });
   }
 
   function sleep(ms: number): Promise<void> {
@@ -189,6 +284,8 @@ export function createConnection(deps: ConnectionDeps): Connection {
           dispatch({ type: 'failed', error, fatal: true });
           return;
         } else {
+          // A service that does not long-poll answers 4xx there: go back to the stream.
+          if (polling && error.code === 'http' && error.status! < 500) polling = false;
           dispatch({ type: 'failed', error, fatal: false });
           delay = backoff.next(error.retryAfterMs);
         }
@@ -199,9 +296,14 @@ export function createConnection(deps: ConnectionDeps): Connection {
 
   return {
     start() {
-      const onOnline = () => wake?.();
+      // Back online: retry now, and drop a connection made before the network went away. Visible
+      // again: retry now, and drop a connection silent for longer than the watchdog allows (its
+      // timer may have been frozen while the computer slept).
+      const onOnline = () => (wake ? wake() : restart());
       const onVisibility = () => {
-        if (globalThis.document?.visibilityState === 'visible') wake?.();
+        if (globalThis.document?.visibilityState !== 'visible') return;
+        if (wake) wake();
+        else if (now() - heardAt > STREAM_STALL_MS) restart();
       };
       if (typeof globalThis.addEventListener === 'function') {
         globalThis.addEventListener('online', onOnline);

@@ -45,6 +45,7 @@ export function createInbox(options: InboxOptions): Inbox {
     getUserToken: options.getUserToken,
     fetch: () => options.fetch ?? globalThis.fetch,
     now,
+    signal: lifetime.signal,
   });
   let cache: InboxCache | undefined;
   let cacheUser: string | undefined;
@@ -90,6 +91,7 @@ export function createInbox(options: InboxOptions): Inbox {
       pageSize,
       realtime: options.realtime !== false,
       random: options.random ?? Math.random,
+      now,
     });
     connection.start();
     return connection.stop;

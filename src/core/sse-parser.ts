@@ -23,80 +23,47 @@ export interface SseParser {
 /** Creates an SSE parser for one stream. */
 export function createSseParser(): SseParser {
   let buffer = '';
-  let isFirstChunk = true;
-  // A chunk that ended with CR may be followed by the LF of the same line ending.
-  let skipLeadingLf = false;
+  let started = false;
+  // The last chunk ended with CR: an LF opening the next one ends the same line.
+  let skipLf = false;
   let lastEventId = '';
   let eventType = '';
-  let data: string[] = [];
-  let hasData = false;
+  let data: string[] | undefined;
   let retry: number | undefined;
-
-  function processLine(line: string, out: SseMessage[]): void {
-    if (line === '') {
-      // A blank line dispatches; a frame without data lines dispatches nothing (spec).
-      if (hasData) out.push({ id: lastEventId, event: eventType || 'message', data: data.join('\n') });
-      eventType = '';
-      data = [];
-      hasData = false;
-      return;
-    }
-    if (line.startsWith(':')) return; // a comment, e.g. a keep-alive
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    switch (field) {
-      case 'data':
-        data.push(value);
-        hasData = true;
-        break;
-      case 'event':
-        eventType = value;
-        break;
-      case 'id':
-        // An id containing NUL is ignored (spec), so a broken frame cannot move the cursor.
-        if (!value.includes('\u0000')) lastEventId = value;
-        break;
-      case 'retry':
-        if (/^\d+$/.test(value)) retry = Number(value);
-        break;
-      default:
-        break; // unknown fields are ignored
-    }
-  }
 
   return {
     get retry() {
       return retry;
     },
     push(chunk) {
-      let text = chunk;
-      if (isFirstChunk && text.length > 0) {
-        isFirstChunk = false;
-        if (text.startsWith('\uFEFF')) text = text.slice(1);
-      }
-      if (skipLeadingLf && text.length > 0) {
-        skipLeadingLf = false;
-        if (text.startsWith('\n')) text = text.slice(1);
-      }
+      if (!chunk) return [];
+      let text = started ? chunk : chunk.replace(/^\uFEFF/, '');
+      started = true;
+      if (skipLf && text[0] === '\n') text = text.slice(1);
       buffer += text;
+      skipLf = buffer.endsWith('\r');
+      const lines = buffer.split(/\r\n?|\n/);
+      buffer = lines.pop()!;
       const out: SseMessage[] = [];
-      let start = 0;
-      for (let i = 0; i < buffer.length; i++) {
-        const ch = buffer.charCodeAt(i);
-        if (ch !== 10 && ch !== 13) continue;
-        processLine(buffer.slice(start, i), out);
-        if (ch === 13) {
-          if (i + 1 < buffer.length) {
-            if (buffer.charCodeAt(i + 1) === 10) i++;
-          } else {
-            skipLeadingLf = true;
-          }
+      for (const line of lines) {
+        if (!line) {
+          // A blank line dispatches; a frame without data lines dispatches nothing (spec).
+          if (data) out.push({ id: lastEventId, event: eventType || 'message', data: data.join('\n') });
+          eventType = '';
+          data = undefined;
+          continue;
         }
-        start = i + 1;
+        const colon = line.indexOf(':');
+        if (colon === 0) continue; // a comment, e.g. a keep-alive
+        const field = colon < 0 ? line : line.slice(0, colon);
+        const value = colon < 0 ? '' : line.slice(colon + (line[colon + 1] === ' ' ? 2 : 1));
+        if (field === 'data') (data ??= []).push(value);
+        else if (field === 'event') eventType = value;
+        // An id containing NUL is ignored (spec), so a broken frame cannot move the cursor.
+        else if (field === 'id') lastEventId = value.includes('\u0000') ? lastEventId : value;
+        else if (field === 'retry' && /^\d+$/.test(value)) retry = Number(value);
+        // Unknown fields are ignored.
       }
-      buffer = buffer.slice(start);
       return out;
     },
   };

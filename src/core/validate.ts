@@ -2,7 +2,7 @@
 // stream events and the IndexedDB cache (which another version of this code, an extension or a
 // full disk may have left in any state). What fails a check is dropped, never rendered.
 import { EVENT_TYPES, isPlainObject } from '../protocol/index.ts';
-import type { ConnectResponse, Counts, MutationResponse, Notification, NotificationPage, StreamEvent } from '../protocol/index.ts';
+import type { ConnectResponse, Counts, EventsPage, MutationResponse, Notification, NotificationPage, StreamEvent } from '../protocol/index.ts';
 import type { InboxUser } from './types.ts';
 
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -91,4 +91,10 @@ export function parseStreamEvent(value: unknown): StreamEvent | null {
     default:
       return v as unknown as StreamEvent; // heartbeat, resync, reauth: type and seq suffice
   }
+}
+
+/** Checks a long-poll answer; null when malformed. Malformed or unknown events are skipped, as on the stream. */
+export function parseEventsPage(value: unknown): EventsPage | null {
+  if (!isPlainObject(value) || !Array.isArray(value.events) || !isSeq(value.seq)) return null;
+  return { events: value.events.map(parseStreamEvent).filter((e) => e !== null), seq: value.seq };
 }

@@ -81,6 +81,17 @@ export type InboxChangeEvent =
 /** Anything that travels on the event stream. */
 export type StreamEvent = InboxChangeEvent | HeartbeatEvent | ResyncEvent | ReauthEvent;
 
+/**
+ * Answer of the long-poll fallback `GET /v1/me/events?after=<seq>&wait=<s>` (`Accept:
+ * application/json`): the change events after `after` in order (at most 100; poll again at once
+ * when some came), or none after waiting, or one `resync` when the gap is too large. `seq` is the
+ * user's latest, as in a heartbeat.
+ */
+export interface EventsPage {
+  events: StreamEvent[];
+  seq: number;
+}
+
 /** The names of every stream event type. */
 export const EVENT_TYPES = [
   'notification.created',

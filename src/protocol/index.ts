@@ -39,6 +39,7 @@ export type {
   ReauthEvent,
   InboxChangeEvent,
   StreamEvent,
+  EventsPage,
 } from './events.ts';
 export { CHANNEL_NAMES } from './types.ts';
 export { EVENT_TYPES, HEARTBEAT_INTERVAL_MS, encodeSseFrame } from './events.ts';

@@ -119,21 +119,24 @@ type Answer = Response | Error | (() => Response | Promise<Response>);
 export function createFakeService(baseUrl = 'https://svc.test') {
   const requests: RecordedRequest[] = [];
   const routes = new Map<string, Answer[]>();
+  const handlers = new Map<string, (request: RecordedRequest) => Response | Promise<Response>>();
   const fetch: typeof globalThis.fetch = async (input, init = {}) => {
     const url = String(input);
     const method = init.method ?? 'GET';
     const signal = init.signal ?? undefined;
-    requests.push({
+    const request: RecordedRequest = {
       method,
       url,
       headers: Object.fromEntries(new Headers(init.headers).entries()),
       body: typeof init.body === 'string' ? JSON.parse(init.body) : init.body,
       signal,
-    });
+    };
+    requests.push(request);
     const aborted = () => new DOMException('The operation was aborted.', 'AbortError');
     if (signal?.aborted) throw aborted();
     const key = `${method} ${new URL(url).pathname}`;
-    const next = routes.get(key)?.shift();
+    const handler = handlers.get(key);
+    const next = routes.get(key)?.shift() ?? (handler && (() => handler(request)));
     if (!next) throw new TypeError(`fetch failed (no answer scripted for ${key})`);
     if (next instanceof Error) throw next;
     const response = typeof next === 'function' ? next() : next;
@@ -149,6 +152,10 @@ export function createFakeService(baseUrl = 'https://svc.test') {
     baseUrl,
     answer(route: string, ...answers: Answer[]) {
       routes.set(route, [...(routes.get(route) ?? []), ...answers]);
+    },
+    /** Answers every request to `route` that finds no queued answer. */
+    handle(route: string, handler: (request: RecordedRequest) => Response | Promise<Response>) {
+      handlers.set(route, handler);
     },
     /** The requests to `path` (without query). */
     requestsTo(route: string) {

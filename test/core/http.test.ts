@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { createTransport, errorFromResponse, tokenSubject } from '../../src/core/http.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createTransport, errorFromResponse, TOKEN_REFRESH_LEAD_MS, tokenSubject } from '../../src/core/http.ts';
 import { createFakeService, errorResponse, json } from './fixtures.ts';
 
 const base64url = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
@@ -83,6 +83,71 @@ describe('createTransport', () => {
       await expect(transport.request('GET', '/v1/me/x', undefined, new AbortController().signal)).rejects.toMatchObject({ code: 'network' });
       await transport.request('GET', '/v1/me/x', undefined, new AbortController().signal);
       expect(service.requests.map((r) => r.headers.authorization)).toEqual(['Bearer tok']);
+    });
+  });
+
+  describe('.token()', () => {
+    afterEach(() => vi.useRealTimers());
+
+    /** A JWT-shaped token (unsigned: the client never verifies) with `iat` and `exp` in seconds. */
+    const jwt = (name: string, iat: number, lifeS: number) => `${base64url({ alg: 'HS256' })}.${base64url({ sub: 'ada', iat, exp: iat + lifeS, name })}.sig`;
+
+    /** getUserToken handing out tokens t1, t2... of `lifeS`, issued by a server whose clock is `skewS` off ours. */
+    function setupTokens(lifeS: number, skewS = 0) {
+      vi.useFakeTimers();
+      let issued = 0;
+      const getUserToken = vi.fn(async () => jwt(`t${++issued}`, Math.floor(Date.now() / 1000) + skewS, lifeS));
+      const controller = new AbortController();
+      const { service, transport } = setup({ getUserToken, userId: undefined, now: () => Date.now(), signal: controller.signal });
+      const nameOf = async () => JSON.parse(atob((await transport.token())!.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))).name;
+      return { service, transport, getUserToken, controller, nameOf };
+    }
+
+    it('asks for the next token a minute before the kept one expires, without waiting for a request', async () => {
+      const { getUserToken, nameOf } = setupTokens(600);
+      expect(await nameOf()).toBe('t1');
+      await vi.advanceTimersByTimeAsync(600_000 - TOKEN_REFRESH_LEAD_MS - 1);
+      expect(getUserToken).toHaveBeenCalledTimes(1);
+      expect(await nameOf()).toBe('t1');
+      await vi.advanceTimersByTimeAsync(1);
+      expect(getUserToken).toHaveBeenCalledTimes(2);
+      expect(await nameOf()).toBe('t2');
+      await vi.advanceTimersByTimeAsync(600_000 - TOKEN_REFRESH_LEAD_MS);
+      expect(getUserToken).toHaveBeenCalledTimes(3);
+    });
+
+    it('replaces short-lived tokens halfway through their life, and counts it from receipt when clocks differ', async () => {
+      const { getUserToken, nameOf } = setupTokens(40, -3600); // issued by a clock an hour behind
+      expect(await nameOf()).toBe('t1');
+      await vi.advanceTimersByTimeAsync(19_999);
+      expect(getUserToken).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await nameOf()).toBe('t2');
+    });
+
+    it('keeps a token without exp, and stops planning when the inbox is destroyed', async () => {
+      const opaque = setupTokens(600);
+      opaque.getUserToken.mockResolvedValueOnce('opaque');
+      expect(await opaque.transport.token()).toBe('opaque');
+      await vi.advanceTimersByTimeAsync(24 * 3600_000);
+      expect(opaque.getUserToken).toHaveBeenCalledTimes(1);
+
+      const destroyed = setupTokens(600);
+      await destroyed.transport.token();
+      destroyed.controller.abort();
+      await vi.advanceTimersByTimeAsync(24 * 3600_000);
+      expect(destroyed.getUserToken).toHaveBeenCalledTimes(1);
+    });
+
+    it('sends the refreshed token with the next request', async () => {
+      const { service, transport } = setupTokens(120);
+      service.answer('GET /v1/me/x', json(200, {}), json(200, {}));
+      await transport.request('GET', '/v1/me/x', undefined, new AbortController().signal);
+      await vi.advanceTimersByTimeAsync(60_000);
+      await transport.request('GET', '/v1/me/x', undefined, new AbortController().signal);
+      const [first, second] = service.requests.map((r) => r.headers.authorization);
+      expect(first).not.toBe(second);
+      expect(second).toBe(`Bearer ${await transport.token()}`);
     });
   });
 });
