@@ -10,13 +10,17 @@ import type { RecordedRequest } from './fixtures.ts';
 
 const inboxes: Inbox[] = [];
 
-/** An inbox against a fake service that connects at seq 7; the stream answers are up to the test. */
+/**
+ * An inbox against a fake service that connects at seq 7; the stream answers are up to the test.
+ * Tabs are off: these tests time the connection loop itself, not the rule that hidden tabs hand
+ * their stream on (tabs.test.ts covers that).
+ */
 function setup(overrides: Partial<InboxOptions> = {}) {
   vi.useFakeTimers();
   const service = createFakeService();
   service.answer('POST /v1/me/connect', json(200, createConnectResponse({ seq: 7 })));
   service.answer('GET /v1/me/notifications', json(200, createPage({ items: [createNotification()], seq: 7 })));
-  const inbox = createInbox({ apiKey: 'pk_conn', userId: 'ada', baseUrl: 'https://svc.test', fetch: service.fetch, random: () => 0, cache: false, ...overrides });
+  const inbox = createInbox({ apiKey: 'pk_conn', userId: 'ada', baseUrl: 'https://svc.test', fetch: service.fetch, random: () => 0, cache: false, tabs: false, ...overrides });
   inboxes.push(inbox);
   const streams = () => service.requestsTo('GET /v1/me/events').filter((r) => r.headers.accept === 'text/event-stream');
   const polls = () => service.requestsTo('GET /v1/me/events').filter((r) => r.headers.accept === 'application/json');
