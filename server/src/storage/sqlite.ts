@@ -311,7 +311,15 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
       const row = stmt.user.get(appId, identifier);
       return row ? toUserRecord(row) : null;
     },
-    findUsers: async (appId, identifiers) => (identifiers.length === 0 ? [] : stmt.users.all(appId, JSON.stringify(identifiers)).map(toUserRecord)),
+    findUsers: async (appId, identifiers) => {
+      if (identifiers.length === 0) return [];
+      // One identifier (the common trigger) skips the JSON round trip of `json_each`.
+      if (identifiers.length === 1) {
+        const row = stmt.user.get(appId, identifiers[0]!);
+        return row ? [toUserRecord(row)] : [];
+      }
+      return stmt.users.all(appId, JSON.stringify(identifiers)).map(toUserRecord);
+    },
     // Notifications, events and preferences go with the user (ON DELETE CASCADE).
     deleteUser: async (appId, identifier) => stmt.deleteUser.run(appId, identifier).changes > 0,
     deliver: async (appId, userIds, content) => {
