@@ -1,5 +1,5 @@
-// Reads a JSON request body with a size cap that holds even when Content-Length is missing or
-// wrong (chunked uploads): bytes are counted as they arrive and reading stops at the limit.
+// Reads a JSON request body with a size cap that holds even when Content-Length is missing
+// (chunked uploads): then bytes are counted as they arrive and reading stops at the limit.
 import type { Context } from 'hono';
 import { HttpError } from '../errors.ts';
 
