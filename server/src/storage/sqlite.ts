@@ -365,10 +365,14 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
       const events: InboxChangeEvent[] = [];
       for (const row of stmt.events.all(userId, after, limit)) {
         const event = JSON.parse(row.payload) as InboxChangeEvent;
-        if (event.type !== 'notification.created' || event.notification) events.push(event);
+        if (event.type !== 'notification.created') {
+          events.push(event);
+          continue;
+        }
         // Slim: the notification is the joined row, as it was created. Deleting a notification
         // writes it into its created event first, so a slim event always finds its row.
-        else if (row.id) events.push({ type: event.type, seq: event.seq, notification: createdNotification(row as NotificationRow), counts: event.counts });
+        const notification = event.notification ?? (row.id ? createdNotification(row as NotificationRow) : null);
+        if (notification) events.push({ type: event.type, seq: event.seq, notification, counts: event.counts });
       }
       return events;
     },
