@@ -2,13 +2,13 @@
 // `app.request()` in-process; `createServer` puts it on a port.
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { ErrorBody, ErrorCode } from 'belfry/protocol';
 import { HEADER_API_KEY, HEADER_API_SECRET, HEADER_IDEMPOTENCY_KEY, HEADER_LAST_EVENT_ID, HEADER_USER_ID } from 'belfry/protocol';
 import type { Bus } from './bus/index.ts';
 import type { ChannelProviders } from './channels/index.ts';
 import { HttpError } from './errors.ts';
+import { cors } from './http/index.ts';
 import { consoleLog } from './log.ts';
 import type { Log } from './log.ts';
 import { createMetrics, HEADER_REQUEST_ID, METRICS_CONTENT_TYPE, RATE_LIMIT_HEADERS, rateLimit, requestLog } from './ops/index.ts';
@@ -78,7 +78,6 @@ export function createApp(options: AppOptions): Hono {
   app.use(
     '/v1/*',
     cors({
-      origin: '*',
       allowHeaders: ['Content-Type', HEADER_API_KEY, HEADER_API_SECRET, HEADER_USER_ID, 'Authorization', HEADER_LAST_EVENT_ID, HEADER_IDEMPOTENCY_KEY],
       allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       exposeHeaders: [...RATE_LIMIT_HEADERS, HEADER_REQUEST_ID, HEADER_IDEMPOTENT_REPLAYED],

@@ -21,6 +21,12 @@ export interface AuthEnv {
 export interface ClientAuthOptions {
   /** Where the reason a token was refused goes (the client only ever sees a generic 401). */
   log?: Log;
+  /** How long an app found by its API key is used without reading it again (default 60 s; 0 turns the cache off). */
+  cacheTtlMs?: number;
+  /** How many API keys the cache holds at most (default 1,000; the least recently used go first). */
+  cacheSize?: number;
+  /** Clock of the cache, in ms; defaults to `Date.now`. */
+  now?: () => number;
 }
 
 // Unknown keys are checked against this hash too, so the answer takes as long as for a known key.
@@ -42,7 +48,33 @@ export const AUTH_CACHE_TTL_MS = 60_000;
 interface VerifiedCredentials {
   secretHash: Buffer;
   app: AppRecord;
-  expiresAt: number;
+}
+
+/** A map of at most `size` entries that forget after `ttl` ms, the least recently used going first. */
+interface TtlCache<V> {
+  get(key: string): V | undefined;
+  set(key: string, value: V): void;
+}
+
+function createTtlCache<V>(ttl: number, size: number, now: () => number): TtlCache<V> {
+  // A Map iterates in insertion order: re-inserting on a hit makes the first key the least recently used.
+  const entries = new Map<string, { value: V; expiresAt: number }>();
+  return {
+    get(key) {
+      const entry = entries.get(key);
+      if (!entry) return undefined;
+      entries.delete(key);
+      if (entry.expiresAt <= now()) return undefined;
+      entries.set(key, entry);
+      return entry.value;
+    },
+    set(key, value) {
+      if (ttl <= 0) return;
+      entries.delete(key);
+      entries.set(key, { value, expiresAt: now() + ttl });
+      if (entries.size > size) entries.delete(entries.keys().next().value!);
+    },
+  };
 }
 
 /**
@@ -53,29 +85,17 @@ interface VerifiedCredentials {
  * re-configured app takes effect within the TTL; failures are never cached.
  */
 export function backendAuth(storage: Storage, options: BackendAuthOptions = {}): MiddlewareHandler<AuthEnv> {
-  const ttl = options.cacheTtlMs ?? AUTH_CACHE_TTL_MS;
-  const size = options.cacheSize ?? 1000;
-  const now = options.now ?? Date.now;
-  // A Map iterates in insertion order: re-inserting on a hit makes the first key the least recently used.
-  const verified = new Map<string, VerifiedCredentials>();
+  const verified = createTtlCache<VerifiedCredentials>(options.cacheTtlMs ?? AUTH_CACHE_TTL_MS, options.cacheSize ?? 1000, options.now ?? Date.now);
 
   async function authenticate(apiKey: string, apiSecret: string): Promise<AppRecord> {
     const given = secretDigest(apiSecret);
     const cached = verified.get(apiKey);
-    if (cached && cached.expiresAt <= now()) verified.delete(apiKey);
-    else if (cached && sameDigest(given, cached.secretHash)) {
-      verified.delete(apiKey);
-      verified.set(apiKey, cached);
-      return cached.app;
-    }
+    if (cached && sameDigest(given, cached.secretHash)) return cached.app;
     // A secret that differs from the cached one may be the app's new one: the database decides.
     const app = await storage.findAppByApiKey(apiKey);
     const stored = Buffer.from(app?.apiSecretHash ?? UNKNOWN_APP_HASH, 'hex');
     if (!sameDigest(given, stored) || !app) throw new HttpError(401, 'unauthorized', 'unknown API key or wrong API secret');
-    if (ttl > 0) {
-      verified.set(apiKey, { secretHash: stored, app, expiresAt: now() + ttl });
-      if (verified.size > size) verified.delete(verified.keys().next().value!);
-    }
+    verified.set(apiKey, { secretHash: stored, app });
     return app;
   }
 
@@ -97,11 +117,19 @@ const INVALID_TOKEN = 'the user token is not valid';
  */
 export function clientAuth(storage: Storage, options: ClientAuthOptions = {}): MiddlewareHandler<AuthEnv> {
   const log = options.log ?? consoleLog;
+  // Apps found by key, as the backend caches verified credentials: a stream opened or a page read
+  // costs no app lookup, and a changed app (secure mode, signing keys) takes effect within the TTL.
+  // Unknown keys are never cached, so an app created a moment ago works at once.
+  const apps = createTtlCache<AppRecord>(options.cacheTtlMs ?? AUTH_CACHE_TTL_MS, options.cacheSize ?? 1000, options.now ?? Date.now);
   return async (c, next) => {
     const apiKey = c.req.header(HEADER_API_KEY);
     if (!apiKey) throw new HttpError(401, 'unauthorized', `the ${HEADER_API_KEY} header is required`);
-    const app = await storage.findAppByApiKey(apiKey);
-    if (!app) throw new HttpError(401, 'unauthorized', 'unknown API key');
+    let app = apps.get(apiKey);
+    if (!app) {
+      app = (await storage.findAppByApiKey(apiKey)) ?? undefined;
+      if (!app) throw new HttpError(401, 'unauthorized', 'unknown API key');
+      apps.set(apiKey, app);
+    }
     c.set('app', app);
     if (app.secureMode) {
       // Checked before X-User-Id: a secure-mode app never trusts a user named by header. Only the

@@ -1,9 +1,10 @@
-// The verified-credentials cache of the backend API's authentication: repeat requests skip the app
-// lookup, wrong secrets never pass, and a re-keyed app stops accepting its old secret within the TTL.
+// The caches of authentication: the backend API's verified credentials (repeat requests skip the app
+// lookup, wrong secrets never pass, a re-keyed app stops accepting its old secret within the TTL) and
+// the client API's apps by key (a changed app takes effect within the TTL, unknown keys never stick).
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUTH_CACHE_TTL_MS, backendAuth } from '../src/auth.ts';
-import type { AuthEnv, BackendAuthOptions } from '../src/auth.ts';
+import { AUTH_CACHE_TTL_MS, backendAuth, clientAuth } from '../src/auth.ts';
+import type { AuthEnv, BackendAuthOptions, ClientAuthOptions } from '../src/auth.ts';
 import { HttpError } from '../src/errors.ts';
 import { openSqliteStorage } from '../src/index.ts';
 import type { Storage } from '../src/index.ts';
@@ -92,6 +93,72 @@ describe('backendAuth', () => {
       expect((await request('nobody', apiSecret)).status).toBe(401);
       expect((await request('nobody', apiSecret)).status).toBe(401);
       expect(lookups).toBe(4);
+    });
+  });
+});
+
+describe('clientAuth', () => {
+  let storage: Storage;
+  let lookups: number;
+  let clock: number;
+
+  beforeEach(() => {
+    storage = openSqliteStorage(':memory:');
+    lookups = 0;
+    clock = 1_000_000;
+  });
+  afterEach(() => storage.close());
+
+  /** An app behind the middleware that answers the app's id and secure mode; counts app lookups. */
+  function createAuthApp(options: ClientAuthOptions = {}) {
+    const counted: Storage = { ...storage, findAppByApiKey: (apiKey) => (lookups++, storage.findAppByApiKey(apiKey)) };
+    const app = new Hono<AuthEnv>();
+    app.use('*', clientAuth(counted, { now: () => clock, log: () => {}, ...options }));
+    app.get('/', (c) => c.json({ appId: c.get('app').id, identifier: c.get('identifier') }));
+    app.onError((error, c) => c.json({ code: error instanceof HttpError ? error.code : 'internal' }, (error instanceof HttpError ? error.status : 500) as 401));
+    return (apiKey: string) => app.request('/', { headers: { 'X-API-Key': apiKey, 'X-User-Id': 'ada' } });
+  }
+
+  describe('app cache', () => {
+    it('answers repeat requests with the same key without reading the app again', async () => {
+      const { app } = await storage.createApp({ apiKey: 'key-a' });
+      const request = createAuthApp();
+      for (let i = 0; i < 3; i++) expect(await (await request('key-a')).json()).toEqual({ appId: app.id, identifier: 'ada' });
+      expect(lookups).toBe(1);
+    });
+
+    it('applies a change to the app (secure mode) within the TTL', async () => {
+      await storage.createApp({ apiKey: 'key-a' });
+      const request = createAuthApp();
+      expect((await request('key-a')).status).toBe(200);
+      await storage.ensureApp({ apiKey: 'key-a', apiSecret: 'secret', secureMode: true });
+      clock += AUTH_CACHE_TTL_MS - 1;
+      expect((await request('key-a')).status).toBe(200);
+      clock += 1;
+      const refused = await request('key-a');
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toEqual({ code: 'user_token_required' });
+    });
+
+    it('never caches an unknown key, so an app created after a refusal works at once', async () => {
+      const request = createAuthApp();
+      expect((await request('key-a')).status).toBe(401);
+      await storage.createApp({ apiKey: 'key-a' });
+      expect((await request('key-a')).status).toBe(200);
+      expect(lookups).toBe(2);
+    });
+
+    it('holds at most cacheSize keys, and reads the app every time when the TTL is 0', async () => {
+      for (const key of ['a', 'b', 'c']) await storage.createApp({ apiKey: key });
+      const request = createAuthApp({ cacheSize: 2 });
+      for (const key of ['a', 'b', 'a', 'c', 'a']) await request(key);
+      expect(lookups).toBe(3);
+      await request('b');
+      expect(lookups).toBe(4);
+      const uncached = createAuthApp({ cacheTtlMs: 0 });
+      await uncached('a');
+      await uncached('a');
+      expect(lookups).toBe(6);
     });
   });
 });

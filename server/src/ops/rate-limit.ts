@@ -4,6 +4,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { HEADER_API_KEY, HEADER_USER_ID } from 'belfry/protocol';
 import { HttpError } from '../errors.ts';
+import { setResponseHeader } from '../http/index.ts';
 
 /** A token bucket: `rate` requests per second sustained, up to `burst` at once. */
 export interface RateLimit {
@@ -143,11 +144,11 @@ export function rateLimit(options: RateLimitOptions = {}): MiddlewareHandler {
     const limiter = found && (found.scope === 'key' ? perKey : perUser);
     if (!found || !limiter) return next();
     const decision = limiter.take(found.subject);
-    c.header('RateLimit-Limit', String(decision.limit));
-    c.header('RateLimit-Remaining', String(decision.remaining));
-    c.header('RateLimit-Reset', String(decision.resetSeconds));
+    setResponseHeader(c, 'RateLimit-Limit', String(decision.limit));
+    setResponseHeader(c, 'RateLimit-Remaining', String(decision.remaining));
+    setResponseHeader(c, 'RateLimit-Reset', String(decision.resetSeconds));
     if (!decision.allowed) {
-      c.header('Retry-After', String(decision.retryAfterSeconds));
+      setResponseHeader(c, 'Retry-After', String(decision.retryAfterSeconds));
       const who = found.scope === 'key' ? 'this API key' : 'this user';
       throw new HttpError(429, 'rate_limited', `too many requests for ${who}: retry after ${decision.retryAfterSeconds} s`);
     }

@@ -2,6 +2,7 @@
 // safe are collected: never headers, bodies, query strings or credentials.
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
+import { setResponseHeader } from '../http/index.ts';
 import type { Log } from '../log.ts';
 import type { Metrics } from './metrics.ts';
 
@@ -16,7 +17,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * when a middleware in front of it threw.
  */
 export function routePattern(c: Context): string {
-  return matchedRoutes(c).find((route) => route.method !== 'ALL')?.path ?? 'unmatched';
+  for (const route of matchedRoutes(c)) if (route.method !== 'ALL') return route.path;
+  return 'unmatched';
 }
 
 /**
@@ -30,23 +32,18 @@ export function requestLog(log: Log, metrics: Metrics, now: () => number = perfo
     const started = now();
     const incoming = c.req.header(HEADER_REQUEST_ID);
     const requestId = incoming !== undefined && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
-    c.header(HEADER_REQUEST_ID, requestId);
+    setResponseHeader(c, HEADER_REQUEST_ID, requestId);
     try {
       await next();
     } finally {
       const route = routePattern(c);
       const status = c.res.status;
-      const app = c.get('app') as { id?: unknown } | undefined;
-      metrics.countRequest(route, c.req.method, status);
+      const method = c.req.method;
+      const appId = (c.get('app') as { id?: unknown } | undefined)?.id;
+      metrics.countRequest(route, method, status);
+      const durationMs = Math.round((now() - started) * 100) / 100;
       // Always `info`: a 500 already has its own `error` entry (with the cause) from onError.
-      log('info', 'request', {
-        method: c.req.method,
-        route,
-        status,
-        durationMs: Math.round((now() - started) * 100) / 100,
-        requestId,
-        ...(typeof app?.id === 'string' ? { appId: app.id } : {}),
-      });
+      log('info', 'request', typeof appId === 'string' ? { method, route, status, durationMs, requestId, appId } : { method, route, status, durationMs, requestId });
     }
   };
 }

@@ -2,8 +2,10 @@
 // WAL (4 KB each, whatever the change's size), which is most of what a small delivery costs. Calls
 // made while the event loop is busy (concurrent requests) are queued and run together in one
 // transaction at the next turn of the loop, so they share one commit and every page they both
-// touch is written once. Each call still succeeds or fails on its own: it runs in a savepoint of
-// the shared transaction, and its promise settles only once that transaction has committed.
+// touch is written once. Each call still succeeds or fails on its own, and its promise settles only
+// once the transaction holding it has committed. A savepoint per call would cost about as much as
+// the call itself, so a group first runs without them; only when a call throws is the group rolled
+// back and run again with each call in its own savepoint, where the one that broke fails alone.
 import { setImmediate } from 'node:timers';
 import type Database from 'better-sqlite3';
 
@@ -21,10 +23,12 @@ export interface GroupCommit<A extends unknown[], R> {
 
 /** Wraps `work` (synchronous statements on `db`) so concurrent calls share one transaction. */
 export function createGroupCommit<A extends unknown[], R>(db: Database.Database, work: (...args: A) => R): GroupCommit<A, R> {
-  // Called inside the group's transaction, a better-sqlite3 transaction function uses a SAVEPOINT:
-  // a call that throws rolls back its own changes only.
+  // The fast way: every call in one transaction; the first that throws rolls all of them back.
+  const together = db.transaction((jobs: readonly Job<A, R>[]) => jobs.map((job) => work(...job.args)));
+  // The careful way, after a failure. Called inside a transaction, a better-sqlite3 transaction
+  // function uses a SAVEPOINT: a call that throws rolls back its own changes only.
   const one = db.transaction(work);
-  const group = db.transaction((jobs: readonly Job<A, R>[]) =>
+  const isolated = db.transaction((jobs: readonly Job<A, R>[]) =>
     jobs.map((job): { ok: true; value: R } | { ok: false; error: unknown } => {
       try {
         return { ok: true, value: one(...job.args) };
@@ -41,9 +45,22 @@ export function createGroupCommit<A extends unknown[], R>(db: Database.Database,
     const jobs = queue;
     queue = [];
     if (jobs.length === 0) return;
-    let outcomes: ReturnType<typeof group>;
+    let values: R[];
     try {
-      outcomes = group(jobs);
+      values = together(jobs);
+    } catch (error) {
+      // Rolled back: nothing of the group was written. Alone, the call is the one that broke;
+      // otherwise the careful run below finds out which.
+      if (jobs.length === 1) return jobs[0]!.reject(error);
+      return runIsolated(jobs);
+    }
+    values.forEach((value, i) => jobs[i]!.resolve(value));
+  }
+
+  function runIsolated(jobs: readonly Job<A, R>[]): void {
+    let outcomes: ReturnType<typeof isolated>;
+    try {
+      outcomes = isolated(jobs);
     } catch (error) {
       // The commit itself failed: nothing of the group was written.
       for (const job of jobs) job.reject(error);

@@ -26,6 +26,8 @@ export function createSqlitePreferenceStore(db: Database.Database): PreferenceSt
   };
   const read = (userId: number): Preferences => toPreferences(stmt.rows.all(userId));
   const readMany = (userIds: readonly number[]): Map<number, Preferences> => {
+    // One user (the common trigger) skips the JSON round trip of `json_each`.
+    if (userIds.length === 1) return new Map([[userIds[0]!, read(userIds[0]!)]]);
     const rowsByUser = new Map<number, PreferenceRow[]>(userIds.map((id) => [id, []]));
     if (userIds.length > 0) for (const row of stmt.many.all(JSON.stringify(userIds))) rowsByUser.get(row.user_id)?.push(row);
     return new Map([...rowsByUser].map(([id, rows]) => [id, toPreferences(rows)]));

@@ -72,6 +72,20 @@ const NEW_NOTIFICATION: Counts = { unseen: 1, unread: 1 };
 // An event as its change builds it, before the counts after the change are known.
 type WithoutCounts<E> = E extends unknown ? Omit<E, 'counts'> : never;
 
+/**
+ * What the events table stores of a `notification.created` event: its seq and counts only. The
+ * notification is already in `notifications` (same user, same seq), so writing it again as JSON
+ * would double the bytes a delivery writes; replay reads it back from there (`listEvents`).
+ */
+function slimCreatedPayload(seq: number, counts: Counts): string {
+  return `{"type":"notification.created","seq":${seq},"counts":{"unseen":${counts.unseen},"unread":${counts.unread}}}`;
+}
+
+/** A notification as its created event carried it: new, so not yet seen, read or archived. */
+function createdNotification(row: NotificationRow): Notification {
+  return toNotification({ ...row, seen_at: null, read_at: null, archived_at: null });
+}
+
 /** Opens (creating if needed) a SQLite database file, or `:memory:`, as a `Storage`. */
 export function openSqliteStorage(filename: string, options: SqliteStorageOptions = {}): Storage {
   const db = new Database(filename);
@@ -129,12 +143,19 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     ),
     notification: db.prepare<[string, number], NotificationRow>('SELECT * FROM notifications WHERE id = ? AND user_id = ?'),
     setStates: db.prepare('UPDATE notifications SET seen_at = ?, read_at = ?, archived_at = ? WHERE id = ?'),
-    deleteNotification: db.prepare<[string, number], NotificationStates>(
-      'DELETE FROM notifications WHERE id = ? AND user_id = ? RETURNING seen_at, read_at, archived_at',
-    ),
+    deleteNotification: db.prepare<[string, number], NotificationRow>('DELETE FROM notifications WHERE id = ? AND user_id = ? RETURNING *'),
     insertEvent: db.prepare('INSERT INTO events (app_id, user_id, seq, type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)'),
-    events: db.prepare<[number, number, number], { payload: string }>(
-      'SELECT payload FROM events WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    // A created event is stored without its notification, which is read from `notifications` (by
+    // the same user and seq) when the event is replayed; see `slimCreatedPayload`.
+    events: db.prepare<[number, number, number], { type: string; payload: string } & Partial<NotificationRow>>(
+      `SELECT e.type, e.payload, n.id, n.created_at, n.category, n.workflow, n.title, n.message, n.url, n.icon, n.actions, n.data
+       FROM events e LEFT JOIN notifications n ON e.type = 'notification.created' AND n.user_id = e.user_id AND n.seq = e.seq
+       WHERE e.user_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?`,
+    ),
+    // Before a notification goes, its created event gets the notification written out in full.
+    keepCreated: db.prepare(
+      `UPDATE events SET payload = json_set(payload, '$.notification', json(?))
+       WHERE user_id = ? AND seq = ? AND type = 'notification.created' AND json_type(payload, '$.notification') IS NULL`,
     ),
   };
 
@@ -152,6 +173,11 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     return statement as Database.Statement<unknown[], R>;
   };
 
+  // A deleted notification can no longer be read by replay: its created event keeps a copy.
+  const keepCreatedEvents = (userId: number, rows: readonly NotificationRow[]) => {
+    for (const row of rows) stmt.keepCreated.run(JSON.stringify(createdNotification(row)), userId, row.seq);
+  };
+
   /**
    * Assigns the user's next seq and adds the change's `delta` to the counters, lets `build` make
    * the change for the seq, then appends the event with the counts after the change. Runs inside
@@ -166,7 +192,8 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     const bumped = stmt.bumpSeq.get(delta.unseen, delta.unread, userId, appId, appId);
     if (!bumped) return null;
     const event = { ...build(bumped.seq), counts: { unseen: bumped.unseen, unread: bumped.unread } } as unknown as E;
-    stmt.insertEvent.run(bumped.app_id, userId, event.seq, event.type, JSON.stringify(event), now());
+    const payload = event.type === 'notification.created' ? slimCreatedPayload(event.seq, event.counts) : JSON.stringify(event);
+    stmt.insertEvent.run(bumped.app_id, userId, event.seq, event.type, payload, now());
     return event;
   }
 
@@ -264,6 +291,7 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
   const deleteNotification = db.transaction((userId: number, id: string): MutationResult | null => {
     const deleted = stmt.deleteNotification.get(id, userId);
     if (!deleted) return null;
+    keepCreatedEvents(userId, [deleted]);
     const event = appendEvent<NotificationDeletedEvent>(userId, countsDelta(deleted, null), (seq) => ({ type: 'notification.deleted', seq, id }))!;
     return { event, counts: event.counts, seq: event.seq };
   });
@@ -275,10 +303,11 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     const params = [userId, change.category, change.category, ids, ids];
     const sql =
       change.action === 'delete'
-        ? `DELETE FROM notifications WHERE ${filter} RETURNING ${RETURNED_STATES}`
+        ? `DELETE FROM notifications WHERE ${filter} RETURNING *`
         : `UPDATE notifications SET ${BULK_COLUMNS[change.action]} = ? WHERE ${filter} AND ${BULK_COLUMNS[change.action]} IS NULL RETURNING ${RETURNED_STATES}`;
     const rows = prepared<{ id: string } & NotificationStates>(sql).all(...(change.action === 'delete' ? params : [at, ...params]));
     if (rows.length === 0) return { event: null, ...stateOf(userId) };
+    if (change.action === 'delete') keepCreatedEvents(userId, rows as NotificationRow[]);
     const changed = rows.map((row) => row.id);
     const event = appendEvent<NotificationsBulkEvent>(userId, bulkDelta(change.action, rows), (seq) => ({
       type: 'notifications.bulk',
@@ -311,7 +340,15 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
       const row = stmt.user.get(appId, identifier);
       return row ? toUserRecord(row) : null;
     },
-    findUsers: async (appId, identifiers) => (identifiers.length === 0 ? [] : stmt.users.all(appId, JSON.stringify(identifiers)).map(toUserRecord)),
+    findUsers: async (appId, identifiers) => {
+      if (identifiers.length === 0) return [];
+      // One identifier (the common trigger) skips the JSON round trip of `json_each`.
+      if (identifiers.length === 1) {
+        const row = stmt.user.get(appId, identifiers[0]!);
+        return row ? [toUserRecord(row)] : [];
+      }
+      return stmt.users.all(appId, JSON.stringify(identifiers)).map(toUserRecord);
+    },
     // Notifications, events and preferences go with the user (ON DELETE CASCADE).
     deleteUser: async (appId, identifier) => stmt.deleteUser.run(appId, identifier).changes > 0,
     deliver: async (appId, userIds, content) => {
@@ -324,8 +361,21 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     updateNotification: async (userId, id, patch) => updateNotification(userId, id, patch),
     deleteNotification: async (userId, id) => deleteNotification(userId, id),
     applyBulk: async (userId, change) => applyBulk(userId, change),
-    listEvents: async (userId, after, limit) =>
-      stmt.events.all(userId, after, limit).map((row) => JSON.parse(row.payload) as InboxChangeEvent),
+    listEvents: async (userId, after, limit) => {
+      const events: InboxChangeEvent[] = [];
+      for (const row of stmt.events.all(userId, after, limit)) {
+        const event = JSON.parse(row.payload) as InboxChangeEvent;
+        if (event.type !== 'notification.created') {
+          events.push(event);
+          continue;
+        }
+        // Slim: the notification is the joined row, as it was created. Deleting a notification
+        // writes it into its created event first, so a slim event always finds its row.
+        const notification = event.notification ?? (row.id ? createdNotification(row as NotificationRow) : null);
+        if (notification) events.push({ type: event.type, seq: event.seq, notification, counts: event.counts });
+      }
+      return events;
+    },
     workflows: createSqliteWorkflowStore(db, now),
     categories: createSqliteCategoryStore(db, now),
     preferences: createSqlitePreferenceStore(db),

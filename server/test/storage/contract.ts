@@ -223,6 +223,17 @@ export function describeStorageContract(name: string, open: () => Promise<{ stor
         expect((await storage.listEvents(user.id, 1, 2)).map((e) => e.seq)).toEqual([2, 3]);
         expect((await storage.getInboxState(user.id)).seq).toBe(4);
       });
+
+      it('replays a created event as it was delivered, also after its notification changed or went', async () => {
+        const content = { category: 'orders', url: '/orders/7', icon: 'https://cdn.example/i.png', actions: [{ id: 'open', label: 'Open', url: '/o' }], data: { order: 7, tags: ['a'] } };
+        const [first, second, third] = await Promise.all([1, 2, 3].map(async (n) => (await storage.deliver(appId, [user.id], createContent({ ...content, title: `n${n}` })))[0]!.event));
+        await storage.updateNotification(user.id, first!.notification.id, { read: true, archived: true });
+        await storage.deleteNotification(user.id, second!.notification.id);
+        await storage.applyBulk(user.id, { action: 'delete', ids: [third!.notification.id], category: null });
+        const created = (await eventsOf(user)).filter((e) => e.type === 'notification.created');
+        expect(created).toEqual([first, second, third].sort((a, b) => a!.seq - b!.seq));
+        expect(created[0]!.counts).toEqual({ unseen: 1, unread: 1 });
+      });
     });
   });
 }

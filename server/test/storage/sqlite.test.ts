@@ -53,6 +53,18 @@ describe('openSqliteStorage deliveries', () => {
     await storage.close();
   });
 
+  it('fails a delivery that breaks alone without writing any of it', async () => {
+    const storage = openSqliteStorage(':memory:');
+    const appId = (await storage.createApp()).app.id;
+    const ada = await storage.upsertUser(appId, 'ada', {});
+    const broken = { ...createContent(), title: null as unknown as string };
+    await expect(storage.deliver(appId, [ada.id, ada.id], broken)).rejects.toThrow(/NOT NULL/);
+    expect(await storage.getInboxState(ada.id)).toEqual({ seq: 0, counts: { unseen: 0, unread: 0 } });
+    expect(await storage.listEvents(ada.id, 0, 10)).toEqual([]);
+    expect((await storage.deliver(appId, [ada.id], createContent()))[0]!.event.seq).toBe(1);
+    await storage.close();
+  });
+
   it('writes deliveries still queued when it closes', async () => {
     const temp = createTempDir();
     const file = join(temp.dir, 'queued.db');
