@@ -2,7 +2,7 @@
 // for the service to reject a workflow when it is saved. The renderer never needs this: it keeps
 // such text literal. The scanner is shared, so exactly the openers that render literally are
 // explained; the hand-written reader here mirrors expression.ts and says what it expected.
-import { scan } from './compile.ts';
+import { scan } from './scan.ts';
 import { FILTERS, acceptsArg } from './filters.ts';
 import { MAX_PLACEHOLDER_LENGTH } from './expression.ts';
 import type { FilterArg, TemplateProblem } from './types.ts';
@@ -10,7 +10,7 @@ import type { FilterArg, TemplateProblem } from './types.ts';
 /** Reports the first syntax problem of a template source (unclosed `<<`, unknown filter, bad filter argument), or null. */
 export function checkTemplate(source: string): TemplateProblem | null {
   let first: TemplateProblem | null = null;
-  scan(typeof source == 'string' ? source : '', (at, limit) => {
+  scan(typeof source == 'string' ? source : '', {}, (at, limit) => {
     const problem = explainPlaceholder(source, at, limit);
     if (!first || problem.offset < first.offset) first = problem;
   });

@@ -1,5 +1,5 @@
-// The safe AST a template renders to, and the compiled form it renders from. Text nodes carry
-// plain text only; the UI turns each node into an element, so no value can ever become markup.
+// The safe AST a template renders to. Text nodes carry plain text only; the UI turns each node
+// into an element, so no value can ever become markup.
 
 /** One node of a rendered template. */
 export type TemplateNode =
@@ -30,26 +30,9 @@ export interface TemplateContext {
 export type FilterArg = string | number | undefined;
 
 /** A placeholder: its path from the root (`['data', 'order', 'id']`) and its filters in order. */
-export interface ValuePart {
-  readonly type: 'value';
+export interface Placeholder {
   readonly path: readonly string[];
   readonly filters: readonly (readonly [name: string, arg: FilterArg])[];
-}
-
-/** Literal text or a placeholder: the pieces of a code span or a link's URL. */
-export type CompiledPart = { readonly type: 'text'; readonly value: string } | ValuePart;
-
-/** One node of a compiled template: the formatting decided from the source, values still open. */
-export type CompiledNode =
-  | CompiledPart
-  | { readonly type: 'strong' | 'em' | 'code'; readonly children: readonly CompiledNode[] }
-  | { readonly type: 'link'; readonly href: readonly CompiledPart[]; readonly children: readonly CompiledNode[] }
-  | { readonly type: 'br' };
-
-/** A template parsed once; render it any number of times with different contexts. */
-export interface CompiledTemplate {
-  readonly source: string;
-  readonly nodes: readonly CompiledNode[];
 }
 
 /** A syntax problem in a template source, at a character offset. */

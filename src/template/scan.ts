@@ -1,34 +1,31 @@
-// The scanner: one left-to-right pass over the template source that builds the compiled tree.
-// Formatting is decided here, from the source alone, so nothing substituted later can add any.
-// Whatever does not close degrades to its literal text. Every scan is bounded so hostile input
+// The scanner: one left-to-right pass over the template source that builds the rendered nodes.
+// Formatting is decided from the source alone, and a placeholder's value is added as text that is
+// never scanned, so no value can add formatting, links or markup. Whatever does not close
+// degrades to its literal text; a link whose final URL fails the allow-list is dropped and its
+// text kept; formatting that renders empty is dropped. Every scan is bounded so hostile input
 // stays linear: each is noted where it happens.
-import { readPlaceholder } from './expression.ts';
-import type { CompiledNode, CompiledPart, CompiledTemplate } from './types.ts';
+import { evaluate, readPlaceholder } from './expression.ts';
+import { isSafeUrl } from './url.ts';
+import type { TemplateContext, TemplateNode } from './types.ts';
 
 /** An opener waiting for its closer: its marker (`*`, `**` or `[`) and what follows it so far. */
 interface Frame {
   marker: string;
-  children: CompiledNode[];
-}
-
-/** Compiles a template source once; never throws (malformed syntax stays literal text). */
-export function compileTemplate(source: string): CompiledTemplate {
-  source = typeof source == 'string' ? source : '';
-  return { source, nodes: scan(source) };
+  children: TemplateNode[];
 }
 
 /** Appends a node, merging adjacent text into one node. */
-export function appendNode<T extends { type: string }>(list: T[], node: T): void {
-  const last = list[list.length - 1] as { type: string; value: string } | undefined;
-  if (node.type == 'text' && last?.type == 'text') last.value += (node as unknown as { value: string }).value;
+function append(list: TemplateNode[], node: TemplateNode): void {
+  const last = list.at(-1);
+  if (node.type == 'text' && last?.type == 'text') last.value += node.value;
   else list.push(node);
 }
 
 /**
- * Builds the compiled tree of `source`. `onFailed` hears the offset of every `<<` or `{{` that
- * does not open a valid placeholder (and the limit it was read to), for check.ts to explain.
+ * Renders `source` with `context`. `onFailed` hears the offset of every `<<` or `{{` that does
+ * not open a valid placeholder (and the limit it was read to), for check.ts to explain.
  */
-export function scan(source: string, onFailed?: (at: number, limit: number) => void): CompiledNode[] {
+export function scan(source: string, context: TemplateContext, onFailed?: (at: number, limit: number) => void): TemplateNode[] {
   const stack: Frame[] = [{ marker: '', children: [] }];
   // Stack indices of the openers of each marker that may still close, ascending. Once a link
   // closes, the `[`s around it stay literal (no links inside links).
@@ -39,8 +36,10 @@ export function scan(source: string, onFailed?: (at: number, limit: number) => v
   // A `](` scan that found no `)` stopped here; any `](` before this point would stop there too.
   let linkScanStop = 0;
 
-  const add = (node: CompiledNode, list = top.children): void => appendNode(list, node);
-  const text = (value: string, list?: CompiledNode[]): void => add({ type: 'text', value }, list);
+  const add = (node: TemplateNode): void => append(top.children, node);
+  const text = (value: string): void => {
+    if (value) add({ type: 'text', value });
+  };
   const last = (marker: string): number => open[marker]!.at(-1) ?? -1;
   // Openers above `index` never closed: their markers become text and their children move down,
   // in source order. A node moves down at most once before it ends up inside a closed node.
@@ -52,12 +51,13 @@ export function scan(source: string, onFailed?: (at: number, limit: number) => v
     }
     for (const list of Object.values(open)) while (list.at(-1)! > index) list.pop();
   };
-  const close = (index: number, make: (children: CompiledNode[]) => CompiledNode): void => {
+  // Closes the opener at `index`; `make` turns its children into what takes its place.
+  const close = (index: number, make: (children: TemplateNode[]) => TemplateNode[]): void => {
     unwindTo(index);
     const frame = stack.pop()!;
     open[frame.marker]!.pop();
     top = stack.at(-1)!;
-    add(make(frame.children));
+    for (const node of make(frame.children)) add(node);
   };
   const push = (marker: string): void => {
     open[marker]!.push(stack.length);
@@ -72,17 +72,15 @@ export function scan(source: string, onFailed?: (at: number, limit: number) => v
     if (!found) onFailed?.(at, limit);
     return found;
   };
-  // Text and placeholders between `from` and `to`: a code span's content, a link's URL.
-  const parts = (from: number, to: number): CompiledPart[] => {
-    const list: CompiledPart[] = [];
+  // The text between `from` and `to` with its placeholders evaluated: a code span, a link's URL.
+  const textOf = (from: number, to: number): string => {
+    let value = '';
     while (from < to) {
       const found = placeholder(from, to);
-      if (found) {
-        list.push(found[0]);
-        from = found[1];
-      } else text(source[from++]!, list as CompiledNode[]);
+      value += found ? evaluate(found[0], context) : source[from];
+      from = found ? found[1] : from + 1;
     }
-    return list;
+    return value;
   };
   // Where the first of `stops` or a line end is at or after `from`.
   const find = (from: number, stops: string): number => {
@@ -100,7 +98,7 @@ export function scan(source: string, onFailed?: (at: number, limit: number) => v
     const found = placeholder(i, length);
     let end = 0;
     if (found) {
-      add(found[0]);
+      text(evaluate(found[0], context));
       i = found[1];
     } else if (c == '\\' && next && '\\`*_[]()<>{}'.includes(next)) {
       // A backslash makes the next marker literal (`\*` is a star, `\<<` is not a placeholder).
@@ -111,7 +109,8 @@ export function scan(source: string, onFailed?: (at: number, limit: number) => v
       i += c == '\r' && next == '\n' ? 2 : 1;
     } else if (c == '`' && source[(end = find(i + 1, '`'))] == '`' && end > i + 1) {
       // Stops at the next backtick or line end, so no character is scanned by two code spans.
-      add({ type: 'code', children: parts(i + 1, end) });
+      const value = textOf(i + 1, end);
+      if (value) add({ type: 'code', value });
       i = end + 1;
     } else if (c == '*') {
       let run = 1;
@@ -123,7 +122,7 @@ export function scan(source: string, onFailed?: (at: number, limit: number) => v
       if (run > 3) text(source.slice(i, i + run));
       else
         for (const marker of markers) {
-          if (canClose && last(marker) >= 0) close(last(marker), (children) => ({ type: marker == '*' ? 'em' : 'strong', children }));
+          if (canClose && last(marker) >= 0) close(last(marker), (children) => (children.length ? [{ type: marker == '*' ? 'em' : 'strong', children }] : []));
           else if (canOpen) push(marker);
           else text(marker);
         }
@@ -134,8 +133,9 @@ export function scan(source: string, onFailed?: (at: number, limit: number) => v
     } else if (c == ']' && next == '(' && open['[']!.length && i >= linkScanStop) {
       end = find(i + 2, ')');
       if (source[end] == ')') {
-        const href = parts(i + 2, end);
-        close(last('['), (children) => ({ type: 'link', href, children }));
+        // The URL is checked after substitution, so a value cannot complete an unsafe scheme.
+        const href = textOf(i + 2, end).trim();
+        close(last('['), (children) => (isSafeUrl(href) ? [{ type: 'link', href, children: children.length ? children : [{ type: 'text', value: href }] }] : children));
         open['[']!.length = 0;
         i = end + 1;
       } else {

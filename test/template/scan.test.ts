@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkTemplate, compileTemplate, renderTemplate } from '../../src/template/index.ts';
+import { checkTemplate, renderTemplate } from '../../src/template/index.ts';
 import { br, code, createContext, em, link, strong, text } from './fixtures.ts';
 
 const render = (source: string) => renderTemplate(source, createContext());
 
-describe('compile', () => {
-  describe('compileTemplate()', () => {
-    it('keeps the source and renders like the source itself', () => {
-      const source = 'Hi **<<recipient.firstName>>**, order [<<data.order.id>>](<<data.url>>)';
-      const compiled = compileTemplate(source);
-      expect(compiled.source).toBe(source);
-      expect(renderTemplate(compiled, createContext())).toEqual(render(source));
-      expect(renderTemplate(compiled, createContext({ recipient: { firstName: 'Grace' } }))).toEqual([
-        text('Hi '),
-        strong(text('Grace')),
-        text(', order '),
-        link('https://shop.example.com/orders/A-17', text('A-17')),
-      ]);
-    });
-
+describe('scan', () => {
+  describe('renderTemplate() syntax', () => {
     it('parses bold, italic, code, links and line breaks', () => {
       expect(render('**b** *i* `c` [l](/x)\nnext')).toEqual([
         strong(text('b')),
@@ -89,10 +76,9 @@ describe('compile', () => {
       expect(render('<<<data.order.id>>> {{{data.order.id}}}')).toEqual([text('<A-17> {A-17}')]);
     });
 
-    it.each([null, undefined, 42, {}])('compiles the non-string %j to an empty template', (source) => {
-      const compiled = compileTemplate(source as unknown as string);
-      expect(compiled.source).toBe('');
-      expect(renderTemplate(compiled, createContext())).toEqual([]);
+    it.each([null, undefined, 42, {}])('renders the non-string %j as an empty template', (source) => {
+      expect(render(source as unknown as string)).toEqual([]);
+      expect(checkTemplate(source as unknown as string)).toBeNull();
     });
   });
 
