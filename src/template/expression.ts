@@ -2,8 +2,8 @@
 // `| filter` or `| filter: argument` any number of times, then the closing marker; and evaluates
 // it. This is the lenient reader the renderer uses: it answers "not a placeholder" and the caller
 // keeps the text literal. check.ts explains, with an offset, why a placeholder was not one.
-import { FILTERS, acceptsArg, applyFilter, toScalar, toText, type Scalar } from './filters.ts';
-import type { FilterArg, TemplateContext, Placeholder } from './types.ts';
+import { FILTERS, acceptsArg, filterValue } from './filters.ts';
+import type { FilterArg, TemplateContext } from './types.ts';
 
 /** Longest placeholder body looked at; bounds the work any one `<<` can cause on hostile input. */
 export const MAX_PLACEHOLDER_LENGTH = 1024;
@@ -16,9 +16,10 @@ const CLOSE = /[ \t]*(>>|}})/y;
 
 /**
  * Reads the placeholder whose opener (`<<` or `{{`) is at `at`, ending no further than `limit`:
- * the value part and the offset just past its closing marker, or undefined.
+ * the text its value renders as in `context` and the offset just past its closing marker, or
+ * undefined when it is not a placeholder.
  */
-export function readPlaceholder(source: string, at: number, limit: number): [Placeholder, number] | undefined {
+export function readPlaceholder(source: string, at: number, limit: number, context: TemplateContext): [string, number] | undefined {
   const body = source.slice(at + 2, Math.min(limit, at + 2 + MAX_PLACEHOLDER_LENGTH));
   let end = 0;
   const match = (re: RegExp) => {
@@ -38,16 +39,10 @@ export function readPlaceholder(source: string, at: number, limit: number): [Pla
     filters.push([name!, arg]);
   }
   found = match(CLOSE);
-  if (found?.[1] == (source[at] == '<' ? '>>' : '}}')) return [{ path, filters }, at + 2 + end];
-}
-
-/** The text a placeholder renders as in `context`: its value, filtered, as plain text. */
-export function evaluate({ path, filters }: Placeholder, context: TemplateContext): string {
+  if (found?.[1] != (source[at] == '<' ? '>>' : '}}')) return;
   // Own properties only, so `data.constructor` or `data.__proto__` never reach a prototype.
   // Unknown roots read nothing.
   let value: unknown = /^(recipient|data|app)$/.test(path[0]!) ? context[path[0] as 'data'] : undefined;
   for (const key of path.slice(1)) value = value && typeof value == 'object' && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
-  let scalar: Scalar = toScalar(value);
-  for (const [name, arg] of filters) scalar = applyFilter(name, arg, scalar, context);
-  return toText(scalar);
+  return [filterValue(value, filters, context), at + 2 + end];
 }

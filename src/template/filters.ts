@@ -6,12 +6,12 @@
 import type { FilterArg, TemplateContext } from './types.ts';
 
 /** A value a filter works on; `undefined` is "missing" (renders empty unless `default` fills it). */
-export type Scalar = string | number | boolean | Date | undefined;
+type Scalar = string | number | boolean | Date | undefined;
 
 type Filter = (text: string, value: Exclude<Scalar, undefined>, arg: never, locale: string | undefined, context: TemplateContext) => Scalar;
 
 // Largest unit first; `relative` picks the first one the distance reaches, else seconds.
-const UNITS = ['year', 'month', 'week', 'day', 'hour', 'minute', 'second'] as const;
+const UNITS = 'year,month,week,day,hour,minute,second'.split(',') as Intl.RelativeTimeFormatUnit[];
 const UNIT_MS = [31536e6, 2592e6, 6048e5, 864e5, 36e5, 6e4, 1e3];
 const DATE_STYLES: Record<string, Intl.DateTimeFormatOptions> = { short: { dateStyle: 'medium' }, long: { dateStyle: 'long', timeStyle: 'short' } };
 
@@ -55,22 +55,22 @@ export function acceptsArg(name: string, arg: FilterArg): boolean {
       : arg === undefined || (name == 'date' && /^(short|long|relative)$/.test(arg as string));
 }
 
-/** Reduces a looked-up value to a scalar: strings, numbers, booleans and dates pass. */
-export function toScalar(value: unknown): Scalar {
-  return /^(string|number|boolean)$/.test(typeof value) || value instanceof Date ? (value as Scalar) : undefined;
-}
-
-/** The text a scalar renders as: missing and invalid dates are empty. */
-export function toText(value: Scalar): string {
-  return value instanceof Date ? (isNaN(+value) ? '' : value.toISOString()) : (value ?? '') + '';
-}
-
-/** Applies one filter; a missing value stays missing for all but `default`, which also fills empty text. */
-export function applyFilter(name: string, arg: FilterArg, value: Scalar, context: TemplateContext): Scalar {
-  if (name == 'default' && (value ?? '') === '') return arg;
+/**
+ * The text a looked-up value renders as after its filters. Values are reduced to scalars first
+ * (strings, numbers, booleans and dates pass), missing and invalid dates are empty, and a missing
+ * value stays missing for all filters but `default`, which also fills empty text.
+ */
+export function filterValue(found: unknown, filters: readonly (readonly [string, FilterArg])[], context: TemplateContext): string {
+  let value = (/^(string|number|boolean)$/.test(typeof found) || found instanceof Date ? found : undefined) as Scalar;
   // An invalid locale would make Intl and toLocaleUpperCase throw a RangeError: use the runtime's.
   const locale = attempt(() => Intl.getCanonicalLocales(context.locale)[0]);
-  return value === undefined ? value : FILTERS[name]!(toText(value), value, arg as never, locale, context);
+  for (const [name, arg] of filters)
+    value = name == 'default' && (value ?? '') === '' ? arg : value === undefined ? value : FILTERS[name]!(toText(value), value, arg as never, locale, context);
+  return toText(value);
+}
+
+function toText(value: Scalar): string {
+  return value instanceof Date ? (isNaN(+value) ? '' : value.toISOString()) : (value ?? '') + '';
 }
 
 function attempt<T>(run: () => T): T | undefined {

@@ -4,7 +4,7 @@
 // degrades to its literal text; a link whose final URL fails the allow-list is dropped and its
 // text kept; formatting that renders empty is dropped. Every scan is bounded so hostile input
 // stays linear: each is noted where it happens.
-import { evaluate, readPlaceholder } from './expression.ts';
+import { readPlaceholder } from './expression.ts';
 import { isSafeUrl } from './url.ts';
 import type { TemplateContext, TemplateNode } from './types.ts';
 
@@ -68,7 +68,7 @@ export function scan(source: string, context: TemplateContext, onFailed?: (at: n
   const placeholder = (at: number, limit: number) => {
     const c = source[at];
     if ((c != '<' && c != '{') || source[at + 1] != c || source[at + 2] == c) return;
-    const found = readPlaceholder(source, at, limit);
+    const found = readPlaceholder(source, at, limit, context);
     if (!found) onFailed?.(at, limit);
     return found;
   };
@@ -77,7 +77,7 @@ export function scan(source: string, context: TemplateContext, onFailed?: (at: n
     let value = '';
     while (from < to) {
       const found = placeholder(from, to);
-      value += found ? evaluate(found[0], context) : source[from];
+      value += found ? found[0] : source[from];
       from = found ? found[1] : from + 1;
     }
     return value;
@@ -98,7 +98,7 @@ export function scan(source: string, context: TemplateContext, onFailed?: (at: n
     const found = placeholder(i, length);
     let end = 0;
     if (found) {
-      text(evaluate(found[0], context));
+      text(found[0]);
       i = found[1];
     } else if (c == '\\' && next && '\\`*_[]()<>{}'.includes(next)) {
       // A backslash makes the next marker literal (`\*` is a star, `\<<` is not a placeholder).

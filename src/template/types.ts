@@ -29,12 +29,6 @@ export interface TemplateContext {
 /** A filter argument: a quoted text or a number; `undefined` when the filter has none. */
 export type FilterArg = string | number | undefined;
 
-/** A placeholder: its path from the root (`['data', 'order', 'id']`) and its filters in order. */
-export interface Placeholder {
-  readonly path: readonly string[];
-  readonly filters: readonly (readonly [name: string, arg: FilterArg])[];
-}
-
 /** A syntax problem in a template source, at a character offset. */
 export interface TemplateProblem {
   offset: number;

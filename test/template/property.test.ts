@@ -125,7 +125,7 @@ describe('template engine', () => {
       let valid = 0;
       for (let n = 0; n < RUNS * 2; n++) {
         const placeholder = randomPlaceholder(random);
-        const read = readPlaceholder(placeholder, 0, placeholder.length);
+        const read = readPlaceholder(placeholder, 0, placeholder.length, {});
         const problem = explainPlaceholder(placeholder, 0, placeholder.length);
         // explainPlaceholder answers "not a placeholder" only when its own reader reached the end.
         expect({ placeholder, read: !!read }).toEqual({ placeholder, read: problem.message === 'not a placeholder' });
