@@ -1,8 +1,7 @@
 // What a placeholder's value is and what its filters do to it. Values are reduced to scalars
 // first, so an object or array never renders as "[object Object]", and every result is text.
 // Formatting uses Intl in the context's locale and time zone; an invalid one falls back to the
-// runtime's default instead of throwing. Formatters are not cached: the core keeps each rendered
-// notification, so a template renders once per notification and attributes change.
+// runtime's default instead of throwing.
 import type { FilterArg, TemplateContext } from './types.ts';
 
 /** A value a filter works on; `undefined` is "missing" (renders empty unless `default` fills it). */
@@ -15,7 +14,7 @@ const UNITS = 'year,month,week,day,hour,minute,second'.split(',') as Intl.Relati
 const UNIT_MS = [31536e6, 2592e6, 6048e5, 864e5, 36e5, 6e4, 1e3];
 const DATE_STYLES: Record<string, Intl.DateTimeFormatOptions> = { short: { dateStyle: 'medium' }, long: { dateStyle: 'long', timeStyle: 'short' } };
 
-/** The filters by name; `default` only ever sees present values here (see applyFilter). */
+/** The filters by name; `default` only ever sees present values here (see filterValue). */
 export const FILTERS: Record<string, Filter> = {
   default: (_, value) => value,
   upper: (text, _, __, locale) => text.toLocaleUpperCase(locale),
@@ -28,7 +27,7 @@ export const FILTERS: Record<string, Filter> = {
   },
   number: (text, value, _, locale) => {
     const n = text.trim() ? +text : NaN;
-    return Number.isFinite(n) ? n.toLocaleString(locale) : value;
+    return Number.isFinite(n) ? formatter([locale], () => new Intl.NumberFormat(locale)).format(n) : value;
   },
   date: (_, value, style: string | undefined, locale, context) => {
     // Numbers are epoch milliseconds, strings anything Date.parse reads (ISO 8601 from the service).
@@ -38,10 +37,11 @@ export const FILTERS: Record<string, Filter> = {
       const diff = time - (context.now ?? Date.now)();
       const unit = UNIT_MS.findIndex((ms) => Math.abs(diff) >= ms);
       // `+ 0` turns -0 into 0 so "now" never reads "0 seconds ago".
-      return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(Math.round(diff / UNIT_MS.at(unit)!) + 0, UNITS.at(unit)!);
+      return formatter([locale, 1], () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })).format(Math.round(diff / UNIT_MS.at(unit)!) + 0, UNITS.at(unit)!);
     }
     // The locale is valid by now, so only an invalid time zone can throw: then the runtime's is used.
-    const format = (timeZone?: string) => new Date(time).toLocaleString(locale, { ...DATE_STYLES[style ?? 'short'], timeZone });
+    style ??= 'short';
+    const format = (timeZone?: string) => formatter([locale, style, timeZone], () => new Intl.DateTimeFormat(locale, { ...DATE_STYLES[style!], timeZone })).format(time);
     return attempt(() => format(context.timeZone)) ?? format();
   },
 };
@@ -63,7 +63,7 @@ export function acceptsArg(name: string, arg: FilterArg): boolean {
 export function filterValue(found: unknown, filters: readonly (readonly [string, FilterArg])[], context: TemplateContext): string {
   let value = (/^(string|number|boolean)$/.test(typeof found) || found instanceof Date ? found : undefined) as Scalar;
   // An invalid locale would make Intl and toLocaleUpperCase throw a RangeError: use the runtime's.
-  const locale = attempt(() => Intl.getCanonicalLocales(context.locale)[0]);
+  const locale = filters.length ? attempt(() => Intl.getCanonicalLocales(context.locale)[0]) : undefined;
   for (const [name, arg] of filters)
     value = name == 'default' && (value ?? '') === '' ? arg : value === undefined ? value : FILTERS[name]!(toText(value), value, arg as never, locale, context);
   return toText(value);
@@ -71,6 +71,18 @@ export function filterValue(found: unknown, filters: readonly (readonly [string,
 
 function toText(value: Scalar): string {
   return value instanceof Date ? (isNaN(+value) ? '' : value.toISOString()) : (value ?? '') + '';
+}
+
+// Constructing an Intl formatter costs far more than formatting with one, so they are kept.
+const formatters = new Map<string, { format(...args: never[]): string }>();
+function formatter<T extends { format(...args: never[]): string }>(key: unknown[], make: () => T): T {
+  const id = JSON.stringify(key);
+  let found = formatters.get(id);
+  if (!found) {
+    if (formatters.size > 99) formatters.clear();
+    formatters.set(id, (found = make()));
+  }
+  return found as T;
 }
 
 function attempt<T>(run: () => T): T | undefined {

@@ -8,6 +8,9 @@ import { readPlaceholder } from './expression.ts';
 import { isSafeUrl } from './url.ts';
 import type { TemplateContext, TemplateNode } from './types.ts';
 
+// Characters that never start anything.
+const PLAIN = /[^\\\n\r`*[\]<{]*/y;
+
 /** An opener waiting for its closer: its marker (`*`, `**` or `[`) and what follows it so far. */
 interface Frame {
   marker: string;
@@ -144,8 +147,10 @@ export function scan(source: string, context: TemplateContext, onFailed?: (at: n
         i++;
       }
     } else {
-      text(c);
-      i++;
+      // This character and the plain run after it, in one piece.
+      PLAIN.lastIndex = i + 1;
+      PLAIN.test(source);
+      text(source.slice(i, (i = PLAIN.lastIndex)));
     }
   }
   unwindTo(0);
