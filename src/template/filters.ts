@@ -1,145 +1,92 @@
 // What a placeholder's value is and what its filters do to it. Values are reduced to scalars
 // first, so an object or array never renders as "[object Object]", and every result is text.
-import type { FilterName, TemplateFilter } from './types.ts';
+// Formatting uses Intl in the context's locale and time zone; an invalid one falls back to the
+// runtime's default instead of throwing.
+import type { FilterArg, TemplateContext } from './types.ts';
 
 /** A value a filter works on; `undefined` is "missing" (renders empty unless `default` fills it). */
-export type Scalar = string | number | boolean | Date | undefined;
+type Scalar = string | number | boolean | Date | undefined;
 
-/** What formatting filters need from the render call. */
-export interface FilterEnv {
-  locale: string | undefined;
-  timeZone: string | undefined;
-  now: () => number;
-}
+type Filter = (text: string, value: Exclude<Scalar, undefined>, arg: never, locale: string | undefined, context: TemplateContext) => Scalar;
 
-const NAMES: readonly FilterName[] = ['default', 'upper', 'lower', 'capitalize', 'truncate', 'number', 'date'];
-const DATE_STYLES: Record<string, Intl.DateTimeFormatOptions | undefined> = {
-  short: { dateStyle: 'medium' },
-  long: { dateStyle: 'long', timeStyle: 'short' },
-  relative: undefined,
+// Largest unit first; `relative` picks the first one the distance reaches, else seconds.
+const UNITS = 'year,month,week,day,hour,minute,second'.split(',') as Intl.RelativeTimeFormatUnit[];
+const UNIT_MS = [31536e6, 2592e6, 6048e5, 864e5, 36e5, 6e4, 1e3];
+const DATE_STYLES: Record<string, Intl.DateTimeFormatOptions> = { short: { dateStyle: 'medium' }, long: { dateStyle: 'long', timeStyle: 'short' } };
+
+/** The filters by name; `default` only ever sees present values here (see filterValue). */
+export const FILTERS: Record<string, Filter> = {
+  default: (_, value) => value,
+  upper: (text, _, __, locale) => text.toLocaleUpperCase(locale),
+  lower: (text, _, __, locale) => text.toLocaleLowerCase(locale),
+  // By code point, so an astral first character is not split; the rest keeps its case ("McDonald").
+  capitalize: (text, _, __, locale) => text.replace(/^[^]/u, (first) => first.toLocaleUpperCase(locale)),
+  truncate: (text, _, max: number) => {
+    const chars = [...text];
+    return chars.length > max ? chars.slice(0, max - 1).join('').trimEnd() + '…' : text;
+  },
+  number: (text, value, _, locale) => {
+    const n = text.trim() ? +text : NaN;
+    return Number.isFinite(n) ? formatter([locale], () => new Intl.NumberFormat(locale)).format(n) : value;
+  },
+  date: (_, value, style: string | undefined, locale, context) => {
+    // Numbers are epoch milliseconds, strings anything Date.parse reads (ISO 8601 from the service).
+    const time = typeof value == 'string' ? Date.parse(value) : typeof value == 'boolean' ? NaN : +value;
+    if (!(Math.abs(time) <= 864e13)) return value;
+    if (style == 'relative') {
+      const diff = time - (context.now ?? Date.now)();
+      const unit = UNIT_MS.findIndex((ms) => Math.abs(diff) >= ms);
+      // `+ 0` turns -0 into 0 so "now" never reads "0 seconds ago".
+      return formatter([locale, 1], () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })).format(Math.round(diff / UNIT_MS.at(unit)!) + 0, UNITS.at(unit)!);
+    }
+    // The locale is valid by now, so only an invalid time zone can throw: then the runtime's is used.
+    style ??= 'short';
+    const format = (timeZone?: string) => formatter([locale, style, timeZone], () => new Intl.DateTimeFormat(locale, { ...DATE_STYLES[style!], timeZone })).format(time);
+    return attempt(() => format(context.timeZone)) ?? format();
+  },
 };
-// Largest unit first; `relative` picks the first one the distance reaches.
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['year', 31_536e6], ['month', 2_592e6], ['week', 6_048e5], ['day', 864e5], ['hour', 36e5], ['minute', 6e4], ['second', 1e3],
-];
 
-/** True when `name` is a filter this engine knows. */
-export function isFilterName(name: string): name is FilterName {
-  return (NAMES as readonly string[]).includes(name);
+/** True when `arg` is what filter `name` takes: a value for `default`, a positive whole number for `truncate`, a style or nothing for `date`, nothing for the rest. */
+export function acceptsArg(name: string, arg: FilterArg): boolean {
+  return name == 'default'
+    ? arg !== undefined
+    : name == 'truncate'
+      ? Number.isInteger(arg) && (arg as number) > 0
+      : arg === undefined || (name == 'date' && /^(short|long|relative)$/.test(arg as string));
 }
 
-/** Checks a filter's argument; answers what is wrong with it, or null. */
-export function checkFilterArgument(name: FilterName, arg: string | number | undefined): string | null {
-  switch (name) {
-    case 'default':
-      return arg === undefined ? 'default needs a value, such as default: "there"' : null;
-    case 'truncate':
-      return typeof arg === 'number' && Number.isInteger(arg) && arg > 0 ? null : 'truncate needs a whole number of characters, such as truncate: 40';
-    case 'date':
-      return arg === undefined || (typeof arg === 'string' && Object.hasOwn(DATE_STYLES, arg)) ? null : 'date takes "short", "long" or "relative"';
-    default:
-      return arg === undefined ? null : `${name} takes no argument`;
-  }
+/**
+ * The text a looked-up value renders as after its filters. Values are reduced to scalars first
+ * (strings, numbers, booleans and dates pass), missing and invalid dates are empty, and a missing
+ * value stays missing for all filters but `default`, which also fills empty text.
+ */
+export function filterValue(found: unknown, filters: readonly (readonly [string, FilterArg])[], context: TemplateContext): string {
+  let value = (/^(string|number|boolean)$/.test(typeof found) || found instanceof Date ? found : undefined) as Scalar;
+  // An invalid locale would make Intl and toLocaleUpperCase throw a RangeError: use the runtime's.
+  const locale = filters.length ? attempt(() => Intl.getCanonicalLocales(context.locale)[0]) : undefined;
+  for (const [name, arg] of filters)
+    value = name == 'default' && (value ?? '') === '' ? arg : value === undefined ? value : FILTERS[name]!(toText(value), value, arg as never, locale, context);
+  return toText(value);
 }
 
-/** Reduces a looked-up value to a scalar: strings, finite-or-not numbers, booleans and dates pass. */
-export function toScalar(value: unknown): Scalar {
-  const kind = typeof value;
-  if (kind === 'string' || kind === 'number' || kind === 'boolean' || value instanceof Date) return value as Scalar;
-  return undefined;
+function toText(value: Scalar): string {
+  return value instanceof Date ? (isNaN(+value) ? '' : value.toISOString()) : (value ?? '') + '';
 }
 
-/** The text a scalar renders as: missing and invalid dates are empty. */
-export function toText(value: Scalar): string {
-  if (value === undefined) return '';
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString();
-  return String(value);
-}
-
-/** Applies one filter; a missing value stays missing for all but `default`. */
-export function applyFilter(filter: TemplateFilter, value: Scalar, env: FilterEnv): Scalar {
-  if (filter.name === 'default') return value === undefined || value === '' ? filter.arg : value;
-  if (value === undefined) return undefined;
-  const text = toText(value);
-  const locale = resolveLocale(env.locale);
-  switch (filter.name) {
-    case 'upper':
-      return text.toLocaleUpperCase(locale);
-    case 'lower':
-      return text.toLocaleLowerCase(locale);
-    case 'capitalize': {
-      // By code point, so an astral first character is not split; the rest keeps its case ("McDonald").
-      const first = String.fromCodePoint(text.codePointAt(0) ?? 32);
-      return text ? first.toLocaleUpperCase(locale) + text.slice(first.length) : text;
-    }
-    case 'truncate': {
-      const chars = Array.from(text);
-      const max = filter.arg as number;
-      return chars.length <= max ? text : chars.slice(0, max - 1).join('').trimEnd() + '…';
-    }
-    case 'number': {
-      const n = typeof value === 'number' ? value : text.trim() ? Number(text) : NaN;
-      return Number.isFinite(n) ? formatter('n', env, (l) => new Intl.NumberFormat(l)).format(n) : value;
-    }
-    case 'date':
-      return formatDate(value, (filter.arg as string | undefined) ?? 'short', env);
-  }
-}
-
-function formatDate(value: Exclude<Scalar, undefined>, style: string, env: FilterEnv): Scalar {
-  // Numbers are epoch milliseconds, strings anything Date.parse reads (ISO 8601 from the service).
-  const time = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
-  if (!Number.isFinite(time) || Math.abs(time) > 864e13) return value;
-  if (style === 'relative') {
-    const diff = time - env.now();
-    const [unit, size] = UNITS.find(([, ms]) => Math.abs(diff) >= ms) ?? UNITS[UNITS.length - 1]!;
-    // `+ 0` turns -0 into 0 so "now" never reads "0 seconds ago".
-    return formatter('r', env, (l) => new Intl.RelativeTimeFormat(l, { numeric: 'auto' })).format(Math.round(diff / size) + 0, unit);
-  }
-  return formatter(`d${style}`, env, (l, timeZone) => new Intl.DateTimeFormat(l, { ...DATE_STYLES[style], timeZone })).format(time);
-}
-
-//#region Intl caches: constructing a formatter costs far more than formatting with one.
-const locales = new Map<string, string | undefined>();
+// Constructing an Intl formatter costs far more than formatting with one, so they are kept.
 const formatters = new Map<string, { format(...args: never[]): string }>();
-
-// An invalid locale or time zone makes Intl throw a RangeError; rendering falls back instead.
-function resolveLocale(locale: string | undefined): string | undefined {
-  if (!locale) return undefined;
-  if (!locales.has(locale)) {
-    if (locales.size >= 64) locales.clear();
-    let valid: string | undefined;
-    try {
-      valid = Intl.getCanonicalLocales(locale)[0];
-    } catch {
-      valid = undefined;
-    }
-    locales.set(locale, valid);
-  }
-  return locales.get(locale);
-}
-
-function resolveTimeZone(timeZone: string | undefined): string | undefined {
-  if (!timeZone) return undefined;
-  try {
-    return new Intl.DateTimeFormat('en', { timeZone }).resolvedOptions().timeZone;
-  } catch {
-    return undefined;
-  }
-}
-
-function formatter<F extends { format(...args: never[]): string }>(
-  kind: string,
-  env: FilterEnv,
-  make: (locale: string | undefined, timeZone: string | undefined) => F,
-): F {
-  const key = `${kind}|${env.locale ?? ''}|${env.timeZone ?? ''}`;
-  let found = formatters.get(key);
+function formatter<T extends { format(...args: never[]): string }>(key: unknown[], make: () => T): T {
+  const id = JSON.stringify(key);
+  let found = formatters.get(id);
   if (!found) {
-    if (formatters.size >= 64) formatters.clear();
-    found = make(resolveLocale(env.locale), resolveTimeZone(env.timeZone));
-    formatters.set(key, found);
+    if (formatters.size > 99) formatters.clear();
+    formatters.set(id, (found = make()));
   }
-  return found as F;
+  return found as T;
 }
-//#endregion
+
+function attempt<T>(run: () => T): T | undefined {
+  try {
+    return run();
+  } catch {}
+}

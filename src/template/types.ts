@@ -1,5 +1,5 @@
-// The safe AST a template renders to, and the compiled form it renders from. Text nodes carry
-// plain text only; the UI turns each node into an element, so no value can ever become markup.
+// The safe AST a template renders to. Text nodes carry plain text only; the UI turns each node
+// into an element, so no value can ever become markup.
 
 /** One node of a rendered template. */
 export type TemplateNode =
@@ -12,8 +12,11 @@ export type TemplateNode =
 
 /** The values a template may read: `<<recipient.x>>`, `<<data.x>>`, `<<app.x>>`. */
 export interface TemplateContext {
+  /** The user's attributes. */
   recipient?: Record<string, unknown>;
+  /** The trigger's data. */
   data?: Record<string, unknown>;
+  /** What the app says about itself, such as `{ name: 'Acme' }`. */
   app?: Record<string, unknown>;
   /** BCP 47 locale for filters that format (`number`, `date`, `upper`, ...). */
   locale?: string;
@@ -23,39 +26,8 @@ export interface TemplateContext {
   now?: () => number;
 }
 
-/** The filters a placeholder may apply, in `<<path | name: argument>>` order. */
-export type FilterName = 'default' | 'upper' | 'lower' | 'capitalize' | 'truncate' | 'number' | 'date';
-
-/** One filter of a placeholder, such as `truncate: 40`. */
-export interface TemplateFilter {
-  readonly name: FilterName;
-  readonly arg: string | number | undefined;
-}
-
-/** A parsed placeholder: its path from the root (`['data', 'order', 'id']`) and its filters. */
-export interface Expression {
-  readonly path: readonly string[];
-  readonly filters: readonly TemplateFilter[];
-}
-
-/** Literal text or a placeholder: the pieces of a code span or a link's URL. */
-export type CompiledPart =
-  | { readonly type: 'text'; readonly value: string }
-  | { readonly type: 'value'; readonly expression: Expression };
-
-/** One node of a compiled template: the formatting decided from the source, values still open. */
-export type CompiledNode =
-  | CompiledPart
-  | { readonly type: 'strong' | 'em'; readonly children: readonly CompiledNode[] }
-  | { readonly type: 'code'; readonly parts: readonly CompiledPart[] }
-  | { readonly type: 'link'; readonly href: readonly CompiledPart[]; readonly children: readonly CompiledNode[] }
-  | { readonly type: 'br' };
-
-/** A template parsed once; render it any number of times with different contexts. */
-export interface CompiledTemplate {
-  readonly source: string;
-  readonly nodes: readonly CompiledNode[];
-}
+/** A filter argument: a quoted text or a number; `undefined` when the filter has none. */
+export type FilterArg = string | number | undefined;
 
 /** A syntax problem in a template source, at a character offset. */
 export interface TemplateProblem {

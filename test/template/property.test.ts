@@ -1,55 +1,16 @@
-// Randomized and adversarial checks of the engine's safety promises: rendering never throws,
-// every link passes the URL allow-list, and substituted values never add formatting or text
-// that came from neither the source nor the values.
+// Randomized and adversarial checks of the engine's safety promises: random templates with
+// random hostile values never throw, render only well-formed nodes, link only to URLs that pass
+// the allow-list, and substitute values as text only; plus round trips that pin the semantics.
 import { describe, expect, it } from 'vitest';
-import { checkTemplate, compileTemplate, isSafeUrl, renderTemplate, renderText } from '../../src/template/index.ts';
+import { checkTemplate, isSafeUrl, renderTemplate, renderText } from '../../src/template/index.ts';
 import type { TemplateContext, TemplateNode } from '../../src/template/index.ts';
+import { explainPlaceholder } from '../../src/template/check.ts';
+import { scan } from '../../src/template/scan.ts';
+import { readPlaceholder } from '../../src/template/expression.ts';
 import { createContext, walk } from './fixtures.ts';
+import { createRandom, flatten, nodeProblems, pick, randomContext, randomPlaceholder, randomSource, randomText } from './generators.ts';
 
-// mulberry32: a tiny seeded PRNG, so a failure reproduces from its seed.
-function createRandom(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const SOURCE_PIECES = [
-  'Hi', ' ', 'order', '!', '*', '**', '***', '`', '[', ']', '](', ')', '(', '\n', '\r\n', '\\', '\\*', '<', '<<', '>>', '{{', '}}',
-  '<<data.a>>', '<<data.b | default: "d">>', '{{ recipient.c }}', '<<data.list.0>>', '<<data.obj.k>>', '<<data.missing | default: 7>>',
-  '<<data.a | shout>>', '<<data.', '<<data.b | default: "', '[go](<<data.url>>)', '[go](https://x.example/<<data.a>>)', '[go](/p)',
-  '[go](javascript:x)', '`<<data.a>>`', 'java', 'script:', 'https:', ':',
-];
-const VALUE_PIECES = [
-  '**x**', '*y*', '`z`', '<img src=x onerror=alert(1)>', '[a](javascript:alert(1))', '<<data.secret>>', '{{data.secret}}',
-  '</script>', '"><svg onload=alert(1)>', 'javascript:', 'JAVASCRIPT:', 'java\tscript:', 'data:text/html,', 'vbscript:', 'https://ok.example',
-  'mailto:a@b.c', '/rel', '\n', '\\', ']', '(', ')', 'plain', 'ü', '😀',
-];
-
-function pick<T>(random: () => number, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)]!;
-}
-
-function randomString(random: () => number, pieces: readonly string[], maxPieces: number): string {
-  let out = '';
-  const count = 1 + Math.floor(random() * maxPieces);
-  for (let n = 0; n < count; n++) out += pick(random, pieces);
-  return out;
-}
-
-function randomValues(random: () => number): Record<string, unknown> {
-  const scalar = (): unknown => {
-    const roll = random();
-    if (roll < 0.7) return randomString(random, VALUE_PIECES, 4);
-    if (roll < 0.8) return Math.floor(random() * 1e6) / 100;
-    if (roll < 0.85) return random() < 0.5;
-    if (roll < 0.9) return null;
-    return roll < 0.95 ? { k: 'nested' } : ['x', 'y'];
-  };
-  return { a: scalar(), b: scalar(), c: scalar(), url: scalar(), secret: 'SECRET', list: [scalar()], obj: { k: scalar() } };
-}
+const RUNS = 2000;
 
 // The formatting structure with text and links flattened away: what values must never change.
 function shape(nodes: readonly TemplateNode[]): string {
@@ -63,34 +24,39 @@ function shape(nodes: readonly TemplateNode[]): string {
     .join('');
 }
 
-// Every string a value can contribute to the output.
-function strings(value: unknown): string[] {
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return [String(value)];
-  if (value && typeof value === 'object') return Object.values(value).flatMap(strings);
-  return [];
+// A context whose every value is `leaf(name)`, a non-empty string, at the paths the generators read.
+function contextOf(leaf: (name: string) => string, base: TemplateContext = {}): TemplateContext {
+  const record = (root: string) => ({
+    a: leaf(`${root}.a`),
+    b: leaf(`${root}.b`),
+    c: leaf(`${root}.c`),
+    url: leaf(`${root}.url`),
+    k: leaf(`${root}.k`),
+    ü: leaf(`${root}.ü`),
+    $x: leaf(`${root}.$x`),
+    'a-b': leaf(`${root}.a-b`),
+    list: [leaf(`${root}.list.0`)],
+    obj: { k: leaf(`${root}.obj.k`), a: leaf(`${root}.obj.a`) },
+  });
+  return { ...base, recipient: record('recipient'), data: record('data'), app: { ...record('app'), name: leaf('app.name') } };
 }
 
 describe('template engine', () => {
   describe('properties', () => {
-    it('renders thousands of random templates safely', () => {
+    it('renders random templates with hostile values to well-formed nodes and safe links only, never throwing', () => {
       const random = createRandom(20250106);
       const problems: string[] = [];
-      for (let n = 0; n < 3000; n++) {
-        const source = randomString(random, SOURCE_PIECES, 12);
-        const data = randomValues(random);
-        const recipient = { c: randomString(random, VALUE_PIECES, 3) };
-        const context: TemplateContext = createContext({ data, recipient });
+      for (let n = 0; n < RUNS; n++) {
+        const source = randomSource(random);
+        const context = randomContext(random);
         const nodes = renderTemplate(source, context);
-        const allowed = new Set([...source, ...strings(data).join(''), ...strings(recipient).join('')]);
-
-        for (const node of walk(nodes)) {
-          if (node.type === 'link' && !isSafeUrl(node.href)) problems.push(`${JSON.stringify(source)} linked ${node.href}`);
-          if (node.type !== 'text' && node.type !== 'code') continue;
-          const foreign = [...node.value].filter((char) => !allowed.has(char));
-          if (foreign.length > 0) problems.push(`${JSON.stringify(source)} made ${JSON.stringify(foreign)}`);
-        }
-        if (renderText(source, context) !== renderText(compileTemplate(source), context)) problems.push(`${JSON.stringify(source)} compiled differs`);
-        checkTemplate(source);
+        const report = (what: string) => problems.push(`${JSON.stringify(source)}: ${what}`);
+        for (const problem of nodeProblems(nodes)) report(problem);
+        for (const node of walk(nodes)) if (node.type === 'link' && !isSafeUrl(node.href)) report(`linked ${node.href}`);
+        if (renderText(source, context) !== flatten(nodes)) report('renderText differs from the text of the nodes');
+        expect(renderTemplate(source, context)).toEqual(nodes);
+        const problem = checkTemplate(source);
+        if (problem && !(problem.offset >= 0 && problem.offset < source.length && problem.message)) report(`check said ${JSON.stringify(problem)}`);
       }
       expect(problems).toEqual([]);
     });
@@ -98,26 +64,105 @@ describe('template engine', () => {
     it('lets no value change the formatting around it', () => {
       const random = createRandom(7);
       const problems: string[] = [];
-      for (let n = 0; n < 3000; n++) {
-        const source = randomString(random, SOURCE_PIECES, 12);
-        // Non-empty strings only: empty values legitimately drop empty formatting.
-        const hostile = { a: randomString(random, VALUE_PIECES, 4), b: randomString(random, VALUE_PIECES, 4), url: randomString(random, VALUE_PIECES, 2) };
-        const neutral = { a: 'v', b: 'v', url: 'v' };
-        const withHostile = renderTemplate(source, createContext({ data: { ...hostile, list: ['v'], obj: { k: 'v' } }, recipient: { c: hostile.a } }));
-        const withNeutral = renderTemplate(source, createContext({ data: { ...neutral, list: ['v'], obj: { k: 'v' } }, recipient: { c: 'v' } }));
-        if (shape(withHostile) !== shape(withNeutral)) problems.push(JSON.stringify({ source, hostile }));
+      for (let n = 0; n < RUNS; n++) {
+        const source = randomSource(random);
+        // Non-empty strings only: empty values legitimately drop formatting that renders empty.
+        const hostile = contextOf(() => randomText(random), createContext());
+        const neutral = contextOf(() => 'v', createContext());
+        if (shape(renderTemplate(source, hostile)) !== shape(renderTemplate(source, neutral))) problems.push(JSON.stringify({ source, hostile }));
       }
       expect(problems).toEqual([]);
     });
 
-    it('never throws on arbitrary characters', () => {
-      const random = createRandom(99);
-      for (let n = 0; n < 2000; n++) {
-        let source = '';
-        const length = Math.floor(random() * 40);
-        for (let k = 0; k < length; k++) source += String.fromCharCode(Math.floor(random() * 128));
-        expect(() => renderTemplate(source, createContext())).not.toThrow();
-        expect(() => checkTemplate(source)).not.toThrow();
+    it('substitutes values as literal text: the AST is the one rendered with stand-ins, stand-ins replaced', () => {
+      const random = createRandom(31);
+      const problems: string[] = [];
+      for (let n = 0; n < RUNS; n++) {
+        // No filters (they change values) and no links (a value may make one unsafe, dropping it).
+        const source = randomSource(random, { filters: false, links: false });
+        const names: string[] = [];
+        const values = new Map<string, string>();
+        // Private-use characters: nothing in the grammar or the values uses them.
+        const standIns = contextOf((name) => String.fromCharCode(0xe000 + names.push(name) - 1), createContext());
+        const hostile = contextOf((name) => {
+          const value = randomText(random);
+          values.set(name, value);
+          return value;
+        }, createContext());
+        const replace = (text: string) => text.replace(/[\ue000-\uf8ff]/g, (char) => values.get(names[char.charCodeAt(0) - 0xe000]!)!);
+        const substitute = (nodes: TemplateNode[]): TemplateNode[] =>
+          nodes.map((node) => ('children' in node ? { ...node, children: substitute(node.children) } : 'value' in node ? { ...node, value: replace(node.value) } : node));
+        const expected = substitute(renderTemplate(source, standIns));
+        const actual = renderTemplate(source, hostile);
+        if (JSON.stringify(actual) !== JSON.stringify(expected)) problems.push(JSON.stringify({ source, actual, expected }));
+      }
+      expect(problems.slice(0, 3)).toEqual([]);
+    });
+
+    it('renders a template without placeholders to the same AST in any context, every time', () => {
+      const random = createRandom(5);
+      for (let n = 0; n < RUNS; n++) {
+        const source = randomSource(random, { placeholders: false });
+        const first = renderTemplate(source, randomContext(random));
+        expect(renderTemplate(source, randomContext(random))).toEqual(first);
+        expect(renderTemplate(source, {})).toEqual(first);
+      }
+    });
+
+    it('renders any string with its markers escaped as exactly that string', () => {
+      const random = createRandom(11);
+      for (let n = 0; n < RUNS; n++) {
+        const text = randomSource(random) + randomText(random);
+        const escaped = text.replace(/[\\`*_[\]()<>{}]/g, '\\$&');
+        const nodes = renderTemplate(escaped, randomContext(random));
+        expect(nodes.every((node) => node.type === 'text' || node.type === 'br')).toBe(true);
+        expect(flatten(nodes)).toBe(text.replace(/\r\n?/g, '\n'));
+      }
+    });
+
+    it('checks a placeholder as invalid exactly when rendering keeps it literal', () => {
+      const random = createRandom(13);
+      let valid = 0;
+      for (let n = 0; n < RUNS * 2; n++) {
+        const placeholder = randomPlaceholder(random);
+        const read = readPlaceholder(placeholder, 0, placeholder.length, {});
+        const problem = explainPlaceholder(placeholder, 0, placeholder.length);
+        // explainPlaceholder answers "not a placeholder" only when its own reader reached the end.
+        expect({ placeholder, read: !!read }).toEqual({ placeholder, read: problem.message === 'not a placeholder' });
+        if (read) valid++;
+      }
+      // Both outcomes are well represented.
+      expect(valid).toBeGreaterThan(RUNS / 5);
+      expect(valid).toBeLessThan(RUNS * 2 - RUNS / 5);
+    });
+
+    it('reports a problem for a source exactly when one of its placeholders renders literally', () => {
+      const random = createRandom(17);
+      for (let n = 0; n < RUNS; n++) {
+        const source = randomSource(random);
+        const failed: number[] = [];
+        scan(source, {}, (at) => failed.push(at));
+        const problem = checkTemplate(source);
+        if (failed.length === 0) expect(problem).toBeNull();
+        else {
+          // At the first opener that failed or inside its body, and a real reason, not the fallback.
+          expect(problem!.offset).toBeGreaterThanOrEqual(Math.min(...failed));
+          expect(problem!.message).not.toBe('not a placeholder');
+        }
+      }
+    });
+
+    it('formats numbers and dates in the context locale and time zone, or falls back without throwing', () => {
+      const random = createRandom(19);
+      for (let n = 0; n < RUNS; n++) {
+        const context = randomContext(random);
+        const style = pick(random, ['short', 'long', 'relative']);
+        const v = pick(random, [1736089440000, '2025-01-05T15:04:00Z', new Date(1736089440000), 1234.5, '12', 'x', true, new Date(NaN)]);
+        const [number = '', date = ''] = ['number', `date: "${style}"`].map((filter) => renderText(`<<data.v | ${filter}>>`, { ...context, data: { v } }));
+        expect(typeof number).toBe('string');
+        expect(typeof date).toBe('string');
+        if (context.locale !== 'de-DE' || context.timeZone !== 'Asia/Tokyo' || style !== 'long' || typeof v !== 'number' || v < 1e6) continue;
+        expect(date.replace(/\s/g, ' ')).toBe('6. Januar 2025 um 00:04');
       }
     });
   });
