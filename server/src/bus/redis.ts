@@ -91,8 +91,9 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
   // longer than a poke (thousands of channels after a reconnect, under a herd of new streams).
   // A connection that answers nothing for `socketTimeout` while a command waits is destroyed and
   // replaced; the health-check PING makes sure some command waits now and then.
-  const connect = (role: string, commandTimeout: number) =>
+  const connect = (role: string, commandTimeout: number, enableAutoPipelining = false) =>
     new Redis(options.url, {
+      enableAutoPipelining,
       connectionName: `${name}-${role}`,
       commandTimeout,
       socketTimeout: 5 * timeoutMs,
@@ -102,7 +103,8 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
       autoResendUnfulfilledCommands: false,
       autoResubscribe: false,
     });
-  const publisher = connect('publisher', timeoutMs);
+  // Auto-pipelining: the PUBLISHes of one tick (a trigger pokes every recipient) leave in one write.
+  const publisher = connect('publisher', timeoutMs, true);
   const subscriber = connect('subscriber', 5 * timeoutMs);
   // Created once, so waiting callers while Redis never comes up don't pile up listeners.
   const firstReady = new Map([publisher, subscriber].map((connection) => [connection, readyOf(connection)]));

@@ -32,6 +32,7 @@ import type {
   AppSettings,
   BulkChange,
   Delivery,
+  EventCursor,
   InboxState,
   MutationResult,
   NotificationContent,
@@ -232,6 +233,15 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     return deliveries;
   });
 
+  const listEventsForUsers = db.transaction((cursors: readonly EventCursor[], limit: number) => {
+    const found = new Map<number, InboxChangeEvent[]>();
+    for (const { userId, after } of cursors) {
+      const rows = stmt.events.all(userId, after, limit);
+      if (rows.length > 0) found.set(userId, rows.map((row) => JSON.parse(row.payload) as InboxChangeEvent));
+    }
+    return found;
+  });
+
   const listNotifications = db.transaction((userId: number, query: NotificationQuery) => {
     // Only the conditions in use go into the SQL, so `seq < @before` bounds the (user_id, seq)
     // index scan instead of filtering it: deep pages cost the same as the first.
@@ -326,6 +336,9 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     applyBulk: async (userId, change) => applyBulk(userId, change),
     listEvents: async (userId, after, limit) =>
       stmt.events.all(userId, after, limit).map((row) => JSON.parse(row.payload) as InboxChangeEvent),
+    // One read transaction around per-user index probes: SQLite answers each in microseconds,
+    // so what batching saves here is the per-call overhead, not round trips.
+    listEventsForUsers: async (cursors, limit) => listEventsForUsers(cursors, limit),
     workflows: createSqliteWorkflowStore(db, now),
     categories: createSqliteCategoryStore(db, now),
     preferences: createSqlitePreferenceStore(db),

@@ -124,8 +124,8 @@ describe('createHub', () => {
       harness = await start({
         wrap: (storage) => ({
           ...storage,
-          async listEvents(userId, after, limit) {
-            const events = await storage.listEvents(userId, after, limit);
+          async listEventsForUsers(cursors, limit) {
+            const events = await storage.listEventsForUsers(cursors, limit);
             if (!raced) {
               // The replay result is already read: these two exist only in the database and a poke.
               raced = true;
@@ -149,13 +149,13 @@ describe('createHub', () => {
       harness = await start({
         wrap: (storage) => ({
           ...storage,
-          async listEvents(userId, after, limit) {
+          async listEventsForUsers(cursors, limit) {
             if (!raced) {
               // Subscribed already: these are both in the replay and poked.
               raced = true;
               await harness.deliver(2);
             }
-            return storage.listEvents(userId, after, limit);
+            return storage.listEventsForUsers(cursors, limit);
           },
         }),
       });
