@@ -219,6 +219,64 @@ describe('createHub', () => {
     });
   });
 
+  describe('reads', () => {
+    it('serves the pokes of one trigger to many streams with one batched query, and none per stream', async () => {
+      const calls = { batched: 0, single: 0 };
+      harness = await start({
+        wrap: (storage) => ({
+          ...storage,
+          async listEvents(userId, after, limit) {
+            calls.single++;
+            return storage.listEvents(userId, after, limit);
+          },
+          async listEventsForUsers(cursors, limit) {
+            calls.batched++;
+            return storage.listEventsForUsers(cursors, limit);
+          },
+        }),
+      });
+      const ids = Array.from({ length: 30 }, (_, i) => `user-${i}`);
+      for (const id of ids) await harness.storage.upsertUser(harness.appId, id, {});
+      const opened = await Promise.all(ids.map((id) => harness.stream({ 'X-User-Id': id })));
+      await waitFor(() => harness.server.hub.openStreams === 30);
+      // Let the first reads of the new subscriptions settle, then count from here.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      calls.batched = 0;
+      calls.single = 0;
+      const response = await fetch(`${harness.server.url}/v1/notifications`, {
+        method: 'POST',
+        headers: { 'X-API-Key': harness.server.app.apiKey, 'X-API-Secret': harness.server.app.apiSecret!, 'Content-Type': 'application/json' },
+        body: JSON.stringify(createTrigger({ recipients: ids })),
+      });
+      expect(response.status).toBe(202);
+      const frames = await Promise.all(opened.map((stream) => stream.next()));
+      expect(frames.map((f) => [f.id, f.event])).toEqual(ids.map(() => ['1', 'notification.created']));
+      expect(calls.single).toBe(0);
+      expect(calls.batched).toBeGreaterThanOrEqual(1);
+      expect(calls.batched).toBeLessThanOrEqual(3);
+    });
+
+    it('reads nothing for a stream opened up to date on a subscription already active', async () => {
+      const calls = { batched: 0 };
+      harness = await start({
+        wrap: (storage) => ({
+          ...storage,
+          async listEventsForUsers(cursors, limit) {
+            calls.batched++;
+            return storage.listEventsForUsers(cursors, limit);
+          },
+        }),
+      });
+      await harness.deliver(2);
+      await harness.stream();
+      await waitFor(() => calls.batched === 1);
+      await harness.stream({ 'Last-Event-ID': '2' });
+      await waitFor(() => harness.server.hub.openStreams === 2);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(calls.batched).toBe(1);
+    });
+  });
+
   describe('.openStreams', () => {
     it('goes back to 0 after the client aborts', async () => {
       harness = await start();
