@@ -53,14 +53,18 @@ export function openSink(c: Context, onClose: () => void): { sink: Sink; respons
     outgoing.writeHead(200, headers);
     outgoing.flushHeaders();
     let open = true;
-    outgoing.once('close', () => {
+    const close = () => {
       if (!open) return;
       open = false;
       onClose();
-    });
+    };
+    // Gone already (while the handler awaited the user or the subscription): `close` was emitted
+    // before anyone listened. Reported after this call returns, so the caller has its sink.
+    if (outgoing.destroyed || outgoing.socket === null || outgoing.socket.destroyed) queueMicrotask(close);
+    else outgoing.once('close', close);
     const sink: Sink = {
       write(text) {
-        if (!open || outgoing.writableEnded) return false;
+        if (!open || outgoing.writableEnded || outgoing.destroyed) return false;
         outgoing.write(text);
         return outgoing.writableLength <= MAX_BUFFERED_BYTES;
       },

@@ -28,9 +28,22 @@ describe('createHub', () => {
   const streams: TestStream[] = [];
 
   /** Starts a server on port 0; `wrap` may intercept storage calls to force races. */
-  async function start(options: { heartbeatMs?: number; wrap?: (storage: Storage) => Storage } = {}): Promise<Harness> {
+  async function start(options: { heartbeatMs?: number; wrap?: (storage: Storage) => Storage; subscribeDelayMs?: number } = {}): Promise<Harness> {
     const storage = await openStorage(`sqlite:${join(temp.dir, 'belfry.db')}`);
-    const bus = createMemoryBus();
+    const memoryBus = createMemoryBus();
+    const delay = options.subscribeDelayMs;
+    // A bus slow to confirm subscriptions, as Redis is under a herd.
+    const bus: Bus =
+      delay === undefined
+        ? memoryBus
+        : {
+            ...memoryBus,
+            async subscribe(topic, listener) {
+              const unsubscribe = await memoryBus.subscribe(topic, listener);
+              await new Promise((resolve) => setTimeout(resolve, delay));
+              return unsubscribe;
+            },
+          };
     const server = await createServer({ port: 0, storage: options.wrap ? options.wrap(storage) : storage, bus, heartbeatMs: options.heartbeatMs ?? 60_000, log: createRecordingLog() });
     const app = (await storage.findAppByApiKey(server.app.apiKey))!;
     const user = await storage.upsertUser(app.id, 'ada', {});
@@ -289,6 +302,19 @@ describe('createHub', () => {
       await waitFor(() => harness.server.hub.openStreams === 0);
       // The subscription is gone too: a poke reaches nobody and nothing fails.
       await harness.deliver(1);
+    });
+  });
+
+  describe('client gone early', () => {
+    it('forgets a stream whose client left while its subscription was being made', async () => {
+      harness = await start({ subscribeDelayMs: 300 });
+      const controller = new AbortController();
+      const request = fetch(`${harness.server.url}/v1/me/events`, { headers: { 'X-API-Key': harness.server.app.apiKey, 'X-User-Id': 'ada' }, signal: controller.signal }).catch(() => null);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      controller.abort();
+      await request;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(harness.server.hub.openStreams).toBe(0);
     });
   });
 
