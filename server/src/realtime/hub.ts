@@ -111,6 +111,8 @@ interface Member {
   joining: number;
   /** Latest seq poked since the subscription became active. */
   seq: number;
+  /** Whether the subscription is active (pokes arrive). */
+  active: boolean;
   subscribed: Promise<(() => void) | null>;
 }
 
@@ -142,20 +144,28 @@ export function createHub(options: HubOptions): Hub {
   let wheelTimer: ReturnType<typeof setInterval> | undefined;
 
   //#region Subscriptions
-  /** The user's member entry; `fresh` when this call created its subscription. */
+  /**
+   * The user's member entry; `fresh` when its subscription was not active yet, so changes
+   * committed just before may have poked nobody.
+   */
   function join(userId: number): { member: Member; fresh: boolean } {
     let member = members.get(userId);
-    const fresh = !member;
     if (!member) {
-      const created: Member = { streams: new Set(), polls: new Set(), joining: 0, seq: 0, subscribed: Promise.resolve(null) };
-      created.subscribed = bus.subscribe(userTopic(userId), (seq) => poke(userId, seq)).catch((error: unknown) => {
-        // Streams still heal on their heartbeats; a long-poll waits out its time.
-        log('error', 'event stream could not subscribe', { error, userId });
-        return null;
-      });
+      const created: Member = { streams: new Set(), polls: new Set(), joining: 0, seq: 0, active: false, subscribed: Promise.resolve(null) };
+      created.subscribed = bus.subscribe(userTopic(userId), (seq) => poke(userId, seq)).then(
+        (unsubscribe) => {
+          created.active = true;
+          return unsubscribe;
+        },
+        (error: unknown) => {
+          // Streams still heal on their heartbeats; a long-poll waits out its time.
+          log('error', 'event stream could not subscribe', { error, userId });
+          return null;
+        },
+      );
       members.set(userId, (member = created));
     }
-    return { member, fresh };
+    return { member, fresh: !member.active };
   }
 
   function leave(userId: number, member: Member): void {
@@ -316,17 +326,6 @@ export function createHub(options: HubOptions): Hub {
     //    subscription is in the backlog; one committed after it pokes us, even if it raced the
     //    backlog read. Either way the stream is read from `lastSent` and skips what it has.
     const { member, fresh } = join(user.id);
-    const stream: Stream = {
-      userId: user.id,
-      sink: null as unknown as Sink,
-      lastSent: user.seq,
-      heartbeatDue: false,
-      reauthDue: false,
-      expired: false,
-      ended: false,
-      slot: Math.floor(random() * WHEEL_SLOTS),
-      cancelTimers: null,
-    };
     // Counted before waiting, so a concurrent last leave keeps the subscription.
     member.joining++;
     try {
@@ -335,15 +334,21 @@ export function createHub(options: HubOptions): Hub {
       member.joining--;
     }
 
-    // `user.seq` was read before subscribing, so starting from it misses nothing either.
-    let resync = false;
-    if (after !== null) {
-      // A cursor from the future (another database) or a gap too long to replay: refetch instead.
-      if (after > user.seq || user.seq - after > maxReplay) resync = true;
-      else stream.lastSent = after;
-    }
+    // A cursor from the future (another database) or a gap too long to replay: refetch instead,
+    // from `user.seq` (read before subscribing; see the first read below).
+    const resync = after !== null && (after > user.seq || user.seq - after > maxReplay);
     const { sink, response } = openSink(c, () => end(stream));
-    stream.sink = sink;
+    const stream: Stream = {
+      userId: user.id,
+      sink,
+      lastSent: after === null || resync ? user.seq : after,
+      heartbeatDue: false,
+      reauthDue: false,
+      expired: false,
+      ended: false,
+      slot: Math.floor(random() * WHEEL_SLOTS),
+      cancelTimers: null,
+    };
     member.streams.add(stream);
     streams.add(stream);
     wheel[stream.slot]!.add(stream);
