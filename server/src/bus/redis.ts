@@ -180,12 +180,32 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
     }
   }
 
+  // Topics activated in the same turn of the event loop share one SUBSCRIBE (a restart herd
+  // brings hundreds of new users a second), up to RESUBSCRIBE_BATCH channels each.
+  let batch: { channels: string[]; sent: Promise<unknown> } | null = null;
+  function subscribeBatched(channel: string): Promise<unknown> {
+    if (!batch) {
+      const current: { channels: string[]; sent: Promise<unknown> } = { channels: [], sent: Promise.resolve() };
+      current.sent = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        if (batch === current) batch = null;
+        // Topics dropped meanwhile (the bus closed) would stay subscribed for nobody.
+        const live = current.channels.filter((channel) => topics.has(channel.slice(prefix.length)));
+        return live.length > 0 ? subscriber.subscribe(...live) : undefined;
+      });
+      batch = current;
+    }
+    const current = batch;
+    current.channels.push(channel);
+    if (current.channels.length >= RESUBSCRIBE_BATCH) batch = null;
+    return current.sent;
+  }
+
   /** Makes the topic's Redis subscription active, or leaves it to the next reconnect. */
   async function activate(topic: string): Promise<void> {
     const next = resubscribed.promise;
     if (subscriber.status === 'ready') {
       try {
-        await subscriber.subscribe(prefix + topic);
+        await subscribeBatched(prefix + topic);
         return;
       } catch {
         // Cut by a disconnect: the reconnect subscribes it, as below.
