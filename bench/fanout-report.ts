@@ -39,7 +39,7 @@ function bareOf(results: ScenarioResult[], r: ScenarioResult): ScenarioResult | 
 
 /** The results as a Markdown table. */
 export function table(results: ScenarioResult[]): string {
-  const header = ['streams', 'server', 'triggers', 'time to all ms', 'vs bare', 'notifications/s', 'p50 ms', 'p99 ms', 'server CPU', 'idle RSS / stream', 'idle heap / stream', 'server RSS', 'missing', 'errors'];
+  const header = ['streams', 'server', 'triggers', 'time to all ms', 'vs bare', 'triggers answered ms', 'notifications/s', 'p50 ms', 'p99 ms', 'server CPU', 'idle RSS / stream', 'idle heap / stream', 'server RSS', 'missing', 'errors'];
   const lines = results.map((r) => {
     const bare = bareOf(results, r);
     return [
@@ -48,6 +48,7 @@ export function table(results: ScenarioResult[]): string {
       String(r.triggers),
       fixed(r.totalMs, 0),
       bare && r.kind !== 'bare' ? `${fixed(r.totalMs / bare.totalMs, 1)}x` : '-',
+      fixed(r.triggersMs, 0),
       fixed(r.notificationsPerSecond, 0),
       fixed(r.p50, 1),
       fixed(r.p99, 1),

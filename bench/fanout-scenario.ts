@@ -41,6 +41,8 @@ export interface ScenarioResult {
   triggers: number;
   /** From the first trigger sent to the last notification received, in ms. */
   totalMs: number;
+  /** From the first trigger sent to the last trigger answered (the write path alone), in ms. */
+  triggersMs: number;
   notificationsPerSecond: number;
   p50: number;
   p99: number;
@@ -120,11 +122,12 @@ function triggerBody(index: number, round: number): string {
 }
 
 /** Sends every trigger, `concurrency` at a time; answers when each was sent and how many failed. */
-async function sendTriggers(url: string, triggers: number, concurrency: number, round: number): Promise<{ sentAt: Float64Array; errors: number }> {
+async function sendTriggers(url: string, triggers: number, concurrency: number, round: number): Promise<{ sentAt: Float64Array; answeredAt: Float64Array; errors: number }> {
   const target = new URL(url);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const bodies = Array.from({ length: triggers }, (_, i) => triggerBody(i, round));
   const sentAt = new Float64Array(triggers);
+  const answeredAt = new Float64Array(triggers);
   let next = 0;
   let errors = 0;
   const one = (index: number) =>
@@ -142,7 +145,10 @@ async function sendTriggers(url: string, triggers: number, concurrency: number, 
         (res) => {
           if (res.statusCode !== 202) errors++;
           res.resume();
-          res.on('end', () => resolve());
+          res.on('end', () => {
+            answeredAt[index] = monotonicMs();
+            resolve();
+          });
           res.on('error', () => resolve());
         },
       );
@@ -162,7 +168,7 @@ async function sendTriggers(url: string, triggers: number, concurrency: number, 
   } finally {
     agent.destroy();
   }
-  return { sentAt, errors };
+  return { sentAt, answeredAt, errors };
 }
 
 async function snapshot(server: ChildProcess, path: string): Promise<void> {
@@ -238,6 +244,7 @@ export async function runScenario(options: ScenarioOptions, progress: (line: str
     // Round 0 warms up what the first notification of a process pays once (code compiled on first
     // use, the trigger agent's sockets, cold database pages); round 1 is measured.
     let sentAt: Float64Array = new Float64Array(0);
+    let answeredAt: Float64Array = new Float64Array(0);
     let errors = 0;
     let cpuBefore = 0;
     for (const round of [0, 1]) {
@@ -250,6 +257,7 @@ export async function runScenario(options: ScenarioOptions, progress: (line: str
       cpuBefore = processCpuSeconds(server.pid!);
       const sent = await sendTriggers(url, triggers, options.concurrency, round);
       sentAt = sent.sentAt;
+      answeredAt = sent.answeredAt;
       errors += sent.errors;
       await received;
     }
@@ -272,6 +280,7 @@ export async function runScenario(options: ScenarioOptions, progress: (line: str
       streams,
       triggers,
       totalMs,
+      triggersMs: Math.max(...answeredAt) - sentAt[0]!,
       notificationsPerSecond: (latencies.length / totalMs) * 1000,
       p50: percentile(sorted, 50),
       p99: percentile(sorted, 99),

@@ -91,8 +91,9 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
   // longer than a poke (thousands of channels after a reconnect, under a herd of new streams).
   // A connection that answers nothing for `socketTimeout` while a command waits is destroyed and
   // replaced; the health-check PING makes sure some command waits now and then.
-  const connect = (role: string, commandTimeout: number) =>
+  const connect = (role: string, commandTimeout: number, enableAutoPipelining = false) =>
     new Redis(options.url, {
+      enableAutoPipelining,
       connectionName: `${name}-${role}`,
       commandTimeout,
       socketTimeout: 5 * timeoutMs,
@@ -102,7 +103,8 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
       autoResendUnfulfilledCommands: false,
       autoResubscribe: false,
     });
-  const publisher = connect('publisher', timeoutMs);
+  // Auto-pipelining: the PUBLISHes of one tick (a trigger pokes every recipient) leave in one write.
+  const publisher = connect('publisher', timeoutMs, true);
   const subscriber = connect('subscriber', 5 * timeoutMs);
   // Created once, so waiting callers while Redis never comes up don't pile up listeners.
   const firstReady = new Map([publisher, subscriber].map((connection) => [connection, readyOf(connection)]));
@@ -178,12 +180,32 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
     }
   }
 
+  // Topics activated in the same turn of the event loop share one SUBSCRIBE (a restart herd
+  // brings hundreds of new users a second), up to RESUBSCRIBE_BATCH channels each.
+  let batch: { channels: string[]; sent: Promise<unknown> } | null = null;
+  function subscribeBatched(channel: string): Promise<unknown> {
+    if (!batch) {
+      const current: { channels: string[]; sent: Promise<unknown> } = { channels: [], sent: Promise.resolve() };
+      current.sent = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        if (batch === current) batch = null;
+        // Topics dropped meanwhile (the bus closed) would stay subscribed for nobody.
+        const live = current.channels.filter((channel) => topics.has(channel.slice(prefix.length)));
+        return live.length > 0 ? subscriber.subscribe(...live) : undefined;
+      });
+      batch = current;
+    }
+    const current = batch;
+    current.channels.push(channel);
+    if (current.channels.length >= RESUBSCRIBE_BATCH) batch = null;
+    return current.sent;
+  }
+
   /** Makes the topic's Redis subscription active, or leaves it to the next reconnect. */
   async function activate(topic: string): Promise<void> {
     const next = resubscribed.promise;
     if (subscriber.status === 'ready') {
       try {
-        await subscriber.subscribe(prefix + topic);
+        await subscribeBatched(prefix + topic);
         return;
       } catch {
         // Cut by a disconnect: the reconnect subscribes it, as below.

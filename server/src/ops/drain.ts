@@ -5,6 +5,8 @@
 // client resumes from its last `seq` and misses nothing.
 // The streams end right after their hint, so the hint window costs the exiting process nothing:
 // the spreading happens in the clients' timers, not in connections held open while draining.
+// The hub writes the hint as the stream's last frame and ends the streams in slices, so the first
+// hints leave at once; waiting long-polls answer at once as well.
 import type { Hub } from '../realtime/index.ts';
 
 /**
@@ -15,7 +17,7 @@ export const MAX_RECONNECT_JITTER_MS = 20_000;
 
 /** A hub whose streams can be drained with reconnect hints. */
 export interface DrainableHub extends Hub {
-  /** Sends each open stream `retry: <random 0..maxJitterMs>` and ends it, then ends the rest. */
+  /** Sends each open stream `retry: <random 0..maxJitterMs>` and ends it; answers waiting long-polls. */
   drain(): Promise<void>;
 }
 
@@ -27,69 +29,18 @@ export interface DrainOptions {
   random?: () => number;
 }
 
-const encoder = new TextEncoder();
-
-/**
- * Wraps a hub so that `drain()` can add a last frame to its streams. The hub writes each SSE frame
- * as one chunk, so a hint put between two chunks always lands between two frames.
- */
+/** Gives a hub a `drain()` that ends its streams with jittered `retry:` hints. */
 export function withReconnectHints(hub: Hub, options: DrainOptions = {}): DrainableHub {
   const maxJitterMs = options.maxJitterMs ?? MAX_RECONNECT_JITTER_MS;
   const random = options.random ?? Math.random;
-  const live = new Set<(hint: string) => void>();
-
-  async function open(...args: Parameters<Hub['open']>): Promise<Response> {
-    const response = await hub.open(...args);
-    const source = response.body;
-    if (!source) return response;
-    const reader = source.getReader();
-    let closed = false;
-    let out!: ReadableStreamDefaultController<Uint8Array>;
-    const finish = (hint?: string) => {
-      if (closed) return;
-      closed = true;
-      live.delete(finish);
-      if (hint !== undefined) out.enqueue(encoder.encode(hint));
-      out.close();
-      // Cancelling the source is how the hub learns the client is gone: it ends the session.
-      void reader.cancel().catch(() => {});
-    };
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        out = controller;
-      },
-      async pull(controller) {
-        try {
-          const { done, value } = await reader.read();
-          if (closed) return;
-          if (done) finish();
-          else controller.enqueue(value);
-        } catch (error) {
-          if (closed) return;
-          closed = true;
-          live.delete(finish);
-          controller.error(error);
-        }
-      },
-      cancel(reason) {
-        closed = true;
-        live.delete(finish);
-        return reader.cancel(reason);
-      },
-    });
-    live.add(finish);
-    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-  }
-
+  const lastFrame = () => `retry: ${Math.floor(random() * (maxJitterMs + 1))}\n\n`;
   return {
     get openStreams() {
       return hub.openStreams;
     },
-    open,
-    closeAll: () => hub.closeAll(),
-    async drain() {
-      for (const finish of [...live]) finish(`retry: ${Math.floor(random() * (maxJitterMs + 1))}\n\n`);
-      await hub.closeAll();
-    },
+    open: (...args) => hub.open(...args),
+    poll: (...args) => hub.poll(...args),
+    closeAll: (closeOptions) => hub.closeAll(closeOptions),
+    drain: () => hub.closeAll({ lastFrame }),
   };
 }

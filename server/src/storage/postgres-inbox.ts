@@ -94,7 +94,7 @@ const RETURNED_STATES = 'seen_at, read_at, archived_at';
 
 type InboxStorage = Pick<
   Storage,
-  'deliver' | 'getInboxState' | 'listNotifications' | 'updateNotification' | 'deleteNotification' | 'applyBulk' | 'listEvents'
+  'deliver' | 'getInboxState' | 'listNotifications' | 'updateNotification' | 'deleteNotification' | 'applyBulk' | 'listEvents' | 'listEventsForUsers'
 >;
 
 /** The inbox half of the PostgreSQL `Storage`; `now` gives ISO timestamps. */
@@ -313,6 +313,24 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStor
         [userId, after, limit],
       );
       return rows.map((row) => row.payload);
+    },
+    listEventsForUsers: async (cursors, limit) => {
+      const found = new Map<number, InboxChangeEvent[]>();
+      if (cursors.length === 0) return found;
+      // One round trip for every cursor: a LATERAL probe of the (user_id, seq) key per user.
+      const rows = await query<{ user_id: number; payload: InboxChangeEvent }>(
+        pool,
+        `SELECT c.user_id, e.payload FROM unnest($1::bigint[], $2::bigint[]) AS c(user_id, after)
+         CROSS JOIN LATERAL (SELECT payload, seq FROM events WHERE user_id = c.user_id AND seq > c.after ORDER BY seq LIMIT $3) e
+         ORDER BY c.user_id, e.seq`,
+        [cursors.map((c) => c.userId), cursors.map((c) => c.after), limit],
+      );
+      for (const row of rows) {
+        const list = found.get(row.user_id);
+        if (list) list.push(row.payload);
+        else found.set(row.user_id, [row.payload]);
+      }
+      return found;
     },
   };
 }

@@ -32,6 +32,7 @@ import type {
   AppSettings,
   BulkChange,
   Delivery,
+  EventCursor,
   InboxState,
   MutationResult,
   NotificationContent,
@@ -259,6 +260,32 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     return deliveries;
   });
 
+  /** The user's events after `after`, slim created events completed from their notification row. */
+  function readEvents(userId: number, after: number, limit: number): InboxChangeEvent[] {
+    const events: InboxChangeEvent[] = [];
+    for (const row of stmt.events.all(userId, after, limit)) {
+      const event = JSON.parse(row.payload) as InboxChangeEvent;
+      if (event.type !== 'notification.created') {
+        events.push(event);
+        continue;
+      }
+      // Slim: the notification is the joined row, as it was created. Deleting a notification
+      // writes it into its created event first, so a slim event always finds its row.
+      const notification = event.notification ?? (row.id ? createdNotification(row as NotificationRow) : null);
+      if (notification) events.push({ type: event.type, seq: event.seq, notification, counts: event.counts });
+    }
+    return events;
+  }
+
+  const listEventsForUsers = db.transaction((cursors: readonly EventCursor[], limit: number) => {
+    const found = new Map<number, InboxChangeEvent[]>();
+    for (const { userId, after } of cursors) {
+      const events = readEvents(userId, after, limit);
+      if (events.length > 0) found.set(userId, events);
+    }
+    return found;
+  });
+
   const listNotifications = db.transaction((userId: number, query: NotificationQuery) => {
     // Only the conditions in use go into the SQL, so `seq < @before` bounds the (user_id, seq)
     // index scan instead of filtering it: deep pages cost the same as the first.
@@ -361,21 +388,10 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     updateNotification: async (userId, id, patch) => updateNotification(userId, id, patch),
     deleteNotification: async (userId, id) => deleteNotification(userId, id),
     applyBulk: async (userId, change) => applyBulk(userId, change),
-    listEvents: async (userId, after, limit) => {
-      const events: InboxChangeEvent[] = [];
-      for (const row of stmt.events.all(userId, after, limit)) {
-        const event = JSON.parse(row.payload) as InboxChangeEvent;
-        if (event.type !== 'notification.created') {
-          events.push(event);
-          continue;
-        }
-        // Slim: the notification is the joined row, as it was created. Deleting a notification
-        // writes it into its created event first, so a slim event always finds its row.
-        const notification = event.notification ?? (row.id ? createdNotification(row as NotificationRow) : null);
-        if (notification) events.push({ type: event.type, seq: event.seq, notification, counts: event.counts });
-      }
-      return events;
-    },
+    listEvents: async (userId, after, limit) => readEvents(userId, after, limit),
+    // One read transaction around per-user index probes: SQLite answers each in microseconds,
+    // so what batching saves here is the per-call overhead, not round trips.
+    listEventsForUsers: async (cursors, limit) => listEventsForUsers(cursors, limit),
     workflows: createSqliteWorkflowStore(db, now),
     categories: createSqliteCategoryStore(db, now),
     preferences: createSqlitePreferenceStore(db),

@@ -78,6 +78,13 @@ export interface NotificationRows extends InboxState {
   nextSeq: number | null;
 }
 
+/** Where one user's reading stands, for `Storage.listEventsForUsers`. */
+export interface EventCursor {
+  userId: number;
+  /** Events with a greater `seq` are wanted. */
+  after: number;
+}
+
 /** The outcome of a change: `event` is null when nothing changed (and nothing was written). */
 export interface MutationResult extends InboxState {
   notification?: Notification;
@@ -192,6 +199,12 @@ export interface Storage {
   applyBulk(userId: number, change: BulkChange): Promise<MutationResult>;
   /** The user's events with `seq > after`, oldest first, at most `limit`. */
   listEvents(userId: number, after: number, limit: number): Promise<InboxChangeEvent[]>;
+  /**
+   * `listEvents` for many users in one query (the realtime hub reads once for all the pokes of a
+   * moment): per cursor the events with `seq > after`, oldest first, at most `limit` per user.
+   * Users without such events are absent from the map.
+   */
+  listEventsForUsers(cursors: readonly EventCursor[], limit: number): Promise<Map<number, InboxChangeEvent[]>>;
 
   workflows: WorkflowStore;
   categories: CategoryStore;

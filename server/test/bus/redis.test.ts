@@ -221,6 +221,18 @@ describe('createRedisBus', () => {
       await eventually(() => expect(seen.seqs).toContain(5));
     });
 
+    it('subscribes many topics of one moment (batched) so that each gets its pokes', async () => {
+      const other = await openTestBus();
+      const bus = await openTestBus();
+      const topics = Array.from({ length: 200 }, (_, i) => `user:batch-${i}`);
+      const seen = topics.map(() => createRecorder());
+      await Promise.all(topics.map((topic, i) => bus.subscribe(topic, seen[i]!)));
+      expect(await subscribersOf(topics[0]!)).toBe(1);
+      expect(await subscribersOf(topics[199]!)).toBe(1);
+      await Promise.all(topics.map((topic, i) => other.publish(topic, i + 1)));
+      await eventually(() => expect(seen.map((recorder) => recorder.seqs)).toEqual(topics.map((_, i) => [i + 1])));
+    });
+
     it('shares one Redis subscription per topic and ends it with the last listener', async () => {
       const bus = await openTestBus();
       const stops = [await bus.subscribe('user:1', () => {}), await bus.subscribe('user:1', () => {})];

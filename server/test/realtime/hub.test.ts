@@ -28,9 +28,22 @@ describe('createHub', () => {
   const streams: TestStream[] = [];
 
   /** Starts a server on port 0; `wrap` may intercept storage calls to force races. */
-  async function start(options: { heartbeatMs?: number; wrap?: (storage: Storage) => Storage } = {}): Promise<Harness> {
+  async function start(options: { heartbeatMs?: number; wrap?: (storage: Storage) => Storage; subscribeDelayMs?: number } = {}): Promise<Harness> {
     const storage = await openStorage(`sqlite:${join(temp.dir, 'belfry.db')}`);
-    const bus = createMemoryBus();
+    const memoryBus = createMemoryBus();
+    const delay = options.subscribeDelayMs;
+    // A bus slow to confirm subscriptions, as Redis is under a herd.
+    const bus: Bus =
+      delay === undefined
+        ? memoryBus
+        : {
+            ...memoryBus,
+            async subscribe(topic, listener) {
+              const unsubscribe = await memoryBus.subscribe(topic, listener);
+              await new Promise((resolve) => setTimeout(resolve, delay));
+              return unsubscribe;
+            },
+          };
     const server = await createServer({ port: 0, storage: options.wrap ? options.wrap(storage) : storage, bus, heartbeatMs: options.heartbeatMs ?? 60_000, log: createRecordingLog() });
     const app = (await storage.findAppByApiKey(server.app.apiKey))!;
     const user = await storage.upsertUser(app.id, 'ada', {});
@@ -124,8 +137,8 @@ describe('createHub', () => {
       harness = await start({
         wrap: (storage) => ({
           ...storage,
-          async listEvents(userId, after, limit) {
-            const events = await storage.listEvents(userId, after, limit);
+          async listEventsForUsers(cursors, limit) {
+            const events = await storage.listEventsForUsers(cursors, limit);
             if (!raced) {
               // The replay result is already read: these two exist only in the database and a poke.
               raced = true;
@@ -149,13 +162,13 @@ describe('createHub', () => {
       harness = await start({
         wrap: (storage) => ({
           ...storage,
-          async listEvents(userId, after, limit) {
+          async listEventsForUsers(cursors, limit) {
             if (!raced) {
               // Subscribed already: these are both in the replay and poked.
               raced = true;
               await harness.deliver(2);
             }
-            return storage.listEvents(userId, after, limit);
+            return storage.listEventsForUsers(cursors, limit);
           },
         }),
       });
@@ -219,6 +232,64 @@ describe('createHub', () => {
     });
   });
 
+  describe('reads', () => {
+    it('serves the pokes of one trigger to many streams with one batched query, and none per stream', async () => {
+      const calls = { batched: 0, single: 0 };
+      harness = await start({
+        wrap: (storage) => ({
+          ...storage,
+          async listEvents(userId, after, limit) {
+            calls.single++;
+            return storage.listEvents(userId, after, limit);
+          },
+          async listEventsForUsers(cursors, limit) {
+            calls.batched++;
+            return storage.listEventsForUsers(cursors, limit);
+          },
+        }),
+      });
+      const ids = Array.from({ length: 30 }, (_, i) => `user-${i}`);
+      for (const id of ids) await harness.storage.upsertUser(harness.appId, id, {});
+      const opened = await Promise.all(ids.map((id) => harness.stream({ 'X-User-Id': id })));
+      await waitFor(() => harness.server.hub.openStreams === 30);
+      // Let the first reads of the new subscriptions settle, then count from here.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      calls.batched = 0;
+      calls.single = 0;
+      const response = await fetch(`${harness.server.url}/v1/notifications`, {
+        method: 'POST',
+        headers: { 'X-API-Key': harness.server.app.apiKey, 'X-API-Secret': harness.server.app.apiSecret!, 'Content-Type': 'application/json' },
+        body: JSON.stringify(createTrigger({ recipients: ids })),
+      });
+      expect(response.status).toBe(202);
+      const frames = await Promise.all(opened.map((stream) => stream.next()));
+      expect(frames.map((f) => [f.id, f.event])).toEqual(ids.map(() => ['1', 'notification.created']));
+      expect(calls.single).toBe(0);
+      expect(calls.batched).toBeGreaterThanOrEqual(1);
+      expect(calls.batched).toBeLessThanOrEqual(3);
+    });
+
+    it('reads nothing for a stream opened up to date on a subscription already active', async () => {
+      const calls = { batched: 0 };
+      harness = await start({
+        wrap: (storage) => ({
+          ...storage,
+          async listEventsForUsers(cursors, limit) {
+            calls.batched++;
+            return storage.listEventsForUsers(cursors, limit);
+          },
+        }),
+      });
+      await harness.deliver(2);
+      await harness.stream();
+      await waitFor(() => calls.batched === 1);
+      await harness.stream({ 'Last-Event-ID': '2' });
+      await waitFor(() => harness.server.hub.openStreams === 2);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(calls.batched).toBe(1);
+    });
+  });
+
   describe('.openStreams', () => {
     it('goes back to 0 after the client aborts', async () => {
       harness = await start();
@@ -231,6 +302,19 @@ describe('createHub', () => {
       await waitFor(() => harness.server.hub.openStreams === 0);
       // The subscription is gone too: a poke reaches nobody and nothing fails.
       await harness.deliver(1);
+    });
+  });
+
+  describe('client gone early', () => {
+    it('forgets a stream whose client left while its subscription was being made', async () => {
+      harness = await start({ subscribeDelayMs: 300 });
+      const controller = new AbortController();
+      const request = fetch(`${harness.server.url}/v1/me/events`, { headers: { 'X-API-Key': harness.server.app.apiKey, 'X-User-Id': 'ada' }, signal: controller.signal }).catch(() => null);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      controller.abort();
+      await request;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(harness.server.hub.openStreams).toBe(0);
     });
   });
 

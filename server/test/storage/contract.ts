@@ -235,5 +235,30 @@ export function describeStorageContract(name: string, open: () => Promise<{ stor
         expect(created[0]!.counts).toEqual({ unseen: 1, unread: 1 });
       });
     });
+
+    describe('.listEventsForUsers()', () => {
+      it('answers each user\'s events after its own cursor, oldest first, up to a limit per user', async () => {
+        const bob = await storage.upsertUser(appId, 'bob', {});
+        const carol = await storage.upsertUser(appId, 'carol', {});
+        for (let i = 0; i < 3; i++) await deliverTo(user);
+        await deliverTo(bob);
+        await deliverTo(bob);
+        await deliverTo(carol);
+        const found = await storage.listEventsForUsers(
+          [
+            { userId: user.id, after: 0 },
+            { userId: bob.id, after: 1 },
+            { userId: carol.id, after: 1 },
+          ],
+          2,
+        );
+        expect([...found.keys()].sort()).toEqual([user.id, bob.id].sort());
+        expect(found.get(user.id)!.map((e) => e.seq)).toEqual([1, 2]);
+        expect(found.get(bob.id)!.map((e) => [e.seq, e.type])).toEqual([[2, 'notification.created']]);
+        // The same events listEvents answers, byte for byte.
+        expect(found.get(user.id)).toEqual(await storage.listEvents(user.id, 0, 2));
+        expect(await storage.listEventsForUsers([], 10)).toEqual(new Map());
+      });
+    });
   });
 }
