@@ -129,6 +129,8 @@ describe('example apps', () => {
         await page.goto(`${site.url}?${query}`);
         await page.getByRole('heading', { name: app.title }).waitFor({ timeout: 10_000 });
         await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor({ timeout: 10_000 });
+        // The app set the element's `options` property (not an attribute) the framework's way.
+        expect(await page.locator('belfry-inbox .belfry').getAttribute('data-theme')).toBe('light');
         await expect.poll(() => page.getByRole('status').textContent({ timeout: 5_000 }), { timeout: 5_000 }).toBe('Nothing clicked yet');
         // Live means over the event stream: wait until the page holds it, then trigger.
         await waitFor(async () => (await streamsOpen(service)) === 1, `the ${app.name} app's event stream`);

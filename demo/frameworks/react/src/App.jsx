@@ -1,5 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 
+// One object for every render: a new one would make the element apply its options again.
+const INBOX_OPTIONS = { theme: 'light' };
+
 // The app's own handler for Belfry's DOM events: React 19 passes properties to custom elements,
 // and the events are plain CustomEvents, listened to on the element itself.
 export function App({ baseUrl, apiKey, userId }) {
@@ -26,7 +29,7 @@ export function App({ baseUrl, apiKey, userId }) {
     <main>
       <header>
         <h1>Belfry in React</h1>
-        <belfry-inbox ref={inboxRef} api-key={apiKey} user-id={userId} base-url={baseUrl} options={{ theme: 'light' }} />
+        <belfry-inbox ref={inboxRef} api-key={apiKey} user-id={userId} base-url={baseUrl} options={INBOX_OPTIONS} />
       </header>
       <p role="status">{clicked === null ? 'Nothing clicked yet' : `Clicked: ${clicked}`}</p>
       <p>Received live: {received}</p>
