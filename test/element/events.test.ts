@@ -1,5 +1,5 @@
 import { act, cleanup, within } from '@testing-library/preact';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createInbox } from '../../src/core/index.ts';
 import { BelfryInboxElement, defineInboxElement, render } from '../../src/element/index.ts';
 import type { InboxElementEventMap } from '../../src/element/index.ts';
@@ -44,13 +44,20 @@ function view(element: BelfryInboxElement) {
   return within(element.shadowRoot! as unknown as HTMLElement);
 }
 
+// Aborted after each test, removing the document listeners it added.
+let listening: AbortController;
+
 // Records what reached the document, where a host page listens: the event bubbled out of the shadow root.
 function listen<K extends keyof InboxElementEventMap>(type: K, onEvent?: (event: InboxElementEventMap[K]) => void): InboxElementEventMap[K][] {
   const seen: InboxElementEventMap[K][] = [];
-  document.addEventListener(type, (event) => {
-    seen.push(event as InboxElementEventMap[K]);
-    onEvent?.(event as InboxElementEventMap[K]);
-  });
+  document.addEventListener(
+    type,
+    (event) => {
+      seen.push(event as InboxElementEventMap[K]);
+      onEvent?.(event as InboxElementEventMap[K]);
+    },
+    { signal: listening.signal },
+  );
   return seen;
 }
 
@@ -68,20 +75,13 @@ function clickLink(link: HTMLElement): boolean {
   return followed;
 }
 
-const listeners: [string, EventListener][] = [];
-const realAdd = document.addEventListener.bind(document);
-
 describe('BelfryInboxElement events', () => {
-  beforeAll(() => {
-    defineInboxElement();
-    // Remember the document listeners each test adds, to remove them afterwards.
-    document.addEventListener = ((type: string, listener: EventListener, options?: AddEventListenerOptions | boolean) => {
-      listeners.push([type, listener]);
-      realAdd(type, listener, options);
-    }) as typeof document.addEventListener;
+  beforeAll(() => defineInboxElement());
+  beforeEach(() => {
+    listening = new AbortController();
   });
   afterEach(() => {
-    for (const [type, listener] of listeners.splice(0)) document.removeEventListener(type, listener);
+    listening.abort();
     document.body.replaceChildren();
     mountInboxSpy.mockClear();
     cleanup();
