@@ -1,6 +1,7 @@
 // <belfry-inbox>: the inbox as a custom element with an open shadow root.
 import { createInbox } from '../core/index.ts';
 import type { Inbox, InboxOptions } from '../core/index.ts';
+import type { Notification, NotificationAction } from '../protocol/index.ts';
 import { mountInbox } from '../ui/index.ts';
 import type { InboxMount } from '../ui/index.ts';
 import { missingOptions, sameOptions, splitOptions } from './options.ts';
@@ -13,6 +14,19 @@ const Base = (globalThis.HTMLElement ?? class {}) as typeof HTMLElement;
 // Attributes that decide who the inbox is for: changing one means a new inbox.
 const IDENTITY_ATTRIBUTES = { 'api-key': 'apiKey', 'user-id': 'userId', 'user-token': 'userToken', 'base-url': 'baseUrl' } as const;
 
+/**
+ * The DOM events `<belfry-inbox>` dispatches; all bubble and cross shadow boundaries (composed).
+ * Calling `preventDefault()` on a click or an action keeps the widget from following its url.
+ */
+export interface InboxElementEventMap {
+  /** The user opened a notification (cancelable). */
+  'belfry:notification-click': CustomEvent<Notification>;
+  /** The user pressed one of a notification's action buttons (cancelable). */
+  'belfry:action': CustomEvent<{ notification: Notification; action: NotificationAction }>;
+  /** A notification arrived live (over the event stream, not from a page load or the cache). */
+  'belfry:notification-received': CustomEvent<Notification>;
+}
+
 /** The `<belfry-inbox>` element: attributes and the `options` property configure it. */
 export class BelfryInboxElement extends Base {
   /** Attributes whose changes the element reacts to. */
@@ -23,6 +37,7 @@ export class BelfryInboxElement extends Base {
   #ownsInbox = false;
   #inboxOptions: Partial<InboxOptions> | null = null;
   #mount: InboxMount | null = null;
+  #unlisten: (() => void) | null = null;
   #problem: HTMLElement | null = null;
   #syncQueued = false;
 
@@ -92,6 +107,9 @@ export class BelfryInboxElement extends Base {
     if (!this.isConnected) return;
     const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     const { ui, inboxOptions, inbox: injected } = splitOptions({ ...this.#attributeOptions(), ...this.#options });
+    const { onNotificationClick, onAction } = ui;
+    ui.onNotificationClick = (notification) => this.#relay('notification-click', notification, onNotificationClick && (() => onNotificationClick(notification)));
+    ui.onAction = (notification, action) => this.#relay('action', { notification, action }, onAction && (() => onAction(notification, action)));
     try {
       let inbox = injected;
       if (!inbox) {
@@ -102,21 +120,35 @@ export class BelfryInboxElement extends Base {
         }
         inbox = this.#ownsInbox && this.#inboxOptions && sameOptions(this.#inboxOptions, inboxOptions) ? this.#inbox! : undefined;
       }
-      if (!inbox) {
+      if (inbox !== this.#inbox) {
         this.#releaseInbox();
-        inbox = createInbox(inboxOptions as InboxOptions);
-        this.#ownsInbox = true;
-        this.#inboxOptions = inboxOptions;
-      } else if (inbox !== this.#inbox) {
-        this.#releaseInbox();
+        if (!inbox) {
+          inbox = createInbox(inboxOptions as InboxOptions);
+          this.#ownsInbox = true;
+          this.#inboxOptions = inboxOptions;
+        }
+        this.#inbox = inbox;
+        this.#unlisten = inbox.on('notification.received', (notification) => this.#emit('notification-received', notification));
       }
-      this.#inbox = inbox;
       this.#clearProblem();
       if (this.#mount) this.#mount.update({ ...ui, inbox });
       else this.#mount = mountInbox(shadow, { ...ui, inbox });
     } catch (error) {
       this.#showProblem(shadow, `<belfry-inbox> could not start: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  // Returns false when a listener canceled the event.
+  #emit(type: string, detail: unknown, cancelable = false): boolean {
+    return this.dispatchEvent(new CustomEvent(`belfry:${type}`, { detail, bubbles: true, composed: true, cancelable }));
+  }
+
+  // A click or an action: dispatches the cancelable event, then calls the options' own handler.
+  // The UI follows the url only when this returns true: no listener canceled the event, and the
+  // handler (which replaces following the url, as in render()) is absent or returned true.
+  #relay(type: string, detail: unknown, handler: (() => boolean | void) | undefined): boolean {
+    const follow = this.#emit(type, detail, true);
+    return (!handler || handler() === true) && follow;
   }
 
   #showProblem(shadow: ShadowRoot, message: string): void {
@@ -135,6 +167,8 @@ export class BelfryInboxElement extends Base {
 
   // Destroys the inbox only if the element created it; an injected one belongs to its creator.
   #releaseInbox(): void {
+    this.#unlisten?.();
+    this.#unlisten = null;
     if (this.#ownsInbox) this.#inbox?.destroy();
     this.#inbox = null;
     this.#ownsInbox = false;
@@ -147,4 +181,11 @@ export class BelfryInboxElement extends Base {
     this.#releaseInbox();
     this.#clearProblem();
   }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'belfry-inbox': BelfryInboxElement;
+  }
+  interface HTMLElementEventMap extends InboxElementEventMap {}
 }

@@ -16,7 +16,7 @@ export interface NotificationItemProps {
   /** The clock the relative time is measured against (ms since the epoch). */
   now: number;
   locale?: string | undefined;
-  onNotificationClick?: ((notification: Notification) => void) | undefined;
+  onNotificationClick?: ((notification: Notification) => boolean | void) | undefined;
 }
 
 /** Renders a notification's title, message, relative time and unread marker; clicking opens it. */
@@ -33,10 +33,8 @@ export function NotificationItem({ notification, inbox, now, locale, onNotificat
   };
   const open = (event: MouseEvent) => {
     markRead();
-    if (onNotificationClick) {
-      event.preventDefault();
-      onNotificationClick(notification);
-    }
+    // The host's handler replaces following the url, unless it returns true.
+    if (onNotificationClick && onNotificationClick(notification) !== true) event.preventDefault();
   };
   const onItemClick = (event: MouseEvent) => {
     const control = (event.target as Element).closest('a,button');

@@ -1,6 +1,6 @@
 // Options and handle of `mountInbox`.
 import type { Inbox } from '../core/index.ts';
-import type { Notification } from '../protocol/index.ts';
+import type { Notification, NotificationAction } from '../protocol/index.ts';
 
 /** `popover`: a bell that opens the panel; `inline`: the panel only, always shown. */
 export type InboxMode = 'popover' | 'inline';
@@ -16,8 +16,10 @@ export interface InboxUIOptions {
   theme?: InboxTheme;
   /** BCP 47 locale for dates; defaults to the browser's. */
   locale?: string;
-  /** Called when the user opens a notification; replaces following its `url`. */
-  onNotificationClick?: (notification: Notification) => void;
+  /** Called when the user opens a notification; replaces following its `url` unless it returns `true`. */
+  onNotificationClick?: (notification: Notification) => boolean | void;
+  /** Called when the user presses one of a notification's action buttons; replaces following the action's `url` unless it returns `true`. */
+  onAction?: (notification: Notification, action: NotificationAction) => boolean | void;
 }
 
 /** Options of `mountInbox`. */

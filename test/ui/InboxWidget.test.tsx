@@ -177,7 +177,7 @@ describe('InboxWidget', () => {
     it('passes onNotificationClick to the items', () => {
       const n = createNotification({ title: 'Open me' });
       const clicked: string[] = [];
-      renderWidget({ notifications: [n] }, { onNotificationClick: (x) => clicked.push(x.id) });
+      renderWidget({ notifications: [n] }, { onNotificationClick: (x) => void clicked.push(x.id) });
       fireEvent.click(bell());
       fireEvent.click(screen.getByRole('button', { name: 'Open me' }));
       expect(clicked).toEqual([n.id]);
