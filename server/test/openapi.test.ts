@@ -191,11 +191,13 @@ describe('openapi', () => {
       expect(Object.keys(trigger['responses'] as JsonSchema)).toEqual(expect.arrayContaining(['202', '409', '413', '422']));
     });
 
-    it('describes the event stream with its cursor and every event type', () => {
+    it('describes the event stream and its long-poll fallback with their cursor and every event type', () => {
       const stream = resolvePointer(document, '#/paths/~1v1~1me~1events/get') as JsonSchema;
       const parameters = (stream['parameters'] as JsonSchema[]).map((p) => deref(document, p)).map((p) => `${String(p['in'])} ${String(p['name'])}`);
-      expect(parameters).toEqual(['header Last-Event-ID', 'query after']);
-      expect(Object.keys(resolvePointer(document, '#/paths/~1v1~1me~1events/get/responses/200/content') as JsonSchema)).toEqual(['text/event-stream']);
+      expect(parameters).toEqual(['header Last-Event-ID', 'query after', 'query wait']);
+      const content = resolvePointer(document, '#/paths/~1v1~1me~1events/get/responses/200/content') as JsonSchema;
+      expect(Object.keys(content)).toEqual(['text/event-stream', 'application/json']);
+      expect(deref(document, (content['application/json'] as JsonSchema)['schema'] as JsonSchema)['required']).toEqual(['events', 'seq']);
       const mapping = resolvePointer(document, '#/components/schemas/StreamEvent/discriminator/mapping') as JsonSchema;
       expect(Object.keys(mapping).sort()).toEqual([...EVENT_TYPES].sort());
     });

@@ -4,6 +4,7 @@ import { HEADER_API_KEY, HEADER_API_SECRET, HEADER_IDEMPOTENCY_KEY, HEADER_LAST_
 import { MAX_BODY_BYTES } from '../http/index.ts';
 import { HEADER_REQUEST_ID } from '../ops/index.ts';
 import { DEFAULT_DELIVERIES_LIMIT, MAX_DELIVERIES_LIMIT } from '../routes/deliveries.ts';
+import { MAX_POLL_WAIT_SECONDS } from '../routes/events.ts';
 import { HEADER_IDEMPOTENT_REPLAYED } from '../routes/notifications.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../validation/index.ts';
 import { enumOf, integer, ref, string } from './schema.ts';
@@ -58,6 +59,11 @@ export const PARAMETERS: Record<string, JsonSchema> = {
     schema: string({ pattern: '^\\d{1,15}$' }),
   },
   After: query('after', 'Resume after this `seq`, for clients that cannot set `Last-Event-ID`.', integer({ minimum: 0 })),
+  Wait: query(
+    'wait',
+    `Long-poll instead of streaming (with an \`Accept\` that does not include \`text/event-stream\`): wait up to this many seconds for an event (default ${MAX_POLL_WAIT_SECONDS}).`,
+    integer({ minimum: 0, maximum: MAX_POLL_WAIT_SECONDS, default: MAX_POLL_WAIT_SECONDS }),
+  ),
 };
 
 /** Response headers, by name. */

@@ -245,7 +245,7 @@ export const PATHS: JsonSchema = {
     }),
   },
   '/v1/me/events': {
-    get: operation({
+    get: withLongPollAnswer(operation({
       operationId: 'streamEvents',
       summary: 'The realtime event stream (Server-Sent Events)',
       description: [
@@ -253,16 +253,24 @@ export const PATHS: JsonSchema = {
         `A \`heartbeat\` comes every ${HEARTBEAT_INTERVAL_MS / 1000} s with the latest seq; \`resync\` means the gap is too large to replay (refetch page 1);`,
         '`reauth` means the token is about to expire: the stream closes at its expiry. On shutdown streams get a jittered `retry:` hint, then end.',
         'Read it with `fetch()` streaming to send the auth headers; the request counts once against the rate limit however long it runs.',
+        'Long-poll fallback (where a proxy holds the stream back): with `wait` and an `Accept` without `text/event-stream` it answers an `EventsPage` as JSON.',
       ].join(' '),
       tag: 'Inbox',
       auth: 'client',
-      parameters: ['LastEventId', 'After'],
+      parameters: ['LastEventId', 'After', 'Wait'],
       answer: {
         status: 200,
         description: 'The stream, open until the client leaves, the token expires or the service shuts down.',
         contentType: 'text/event-stream',
         schema: { ...string(), 'x-sse-data': ref('StreamEvent') },
       },
-    }),
+    })),
   },
 };
+
+/** Adds the long-poll's JSON answer beside the stream's content type. */
+function withLongPollAnswer(spec: JsonSchema): JsonSchema {
+  const responses = spec.responses as Record<string, { content: Record<string, JsonSchema> }>;
+  responses['200']!.content['application/json'] = { schema: ref('EventsPage') };
+  return spec;
+}

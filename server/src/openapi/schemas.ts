@@ -2,6 +2,7 @@
 // `#/components/schemas`. Limits come from the constants the validators use, so they cannot drift.
 import { CHANNEL_NAMES, ERROR_CODES, MAX_ATTRIBUTE_SIZE, MAX_ATTRIBUTES, MAX_IDENTIFIER_LENGTH } from 'belfry/protocol';
 import type { StreamEvent } from 'belfry/protocol';
+import { MAX_POLL_EVENTS } from '../realtime/index.ts';
 import { MAX_BULK_IDS } from '../routes/me.ts';
 import { MAX_ACTIONS, MAX_RECIPIENTS } from '../routes/trigger-body.ts';
 import { MAX_CATEGORY_LENGTH, MAX_PREFERENCE_CATEGORIES } from '../validation/index.ts';
@@ -204,6 +205,14 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   ...TRIGGER_SCHEMAS,
   ...WORKFLOW_SCHEMAS,
   ...EVENT_SCHEMAS,
+  EventsPage: object(
+    {
+      events: described('Change events after the cursor in seq order, or one `resync`; empty when the wait ran out.', array(ref('StreamEvent'), { maxItems: MAX_POLL_EVENTS })),
+      seq: described("The user's latest seq.", integer({ minimum: 0 })),
+    },
+    undefined,
+    { description: 'A long-poll answer (`GET /v1/me/events?wait=`): poll again at once when it held events.' },
+  ),
   StreamEvent: {
     oneOf: EVENTS.map(([name]) => ref(name)),
     // Explicit: the type values (`notification.created`) are not the schema names.
