@@ -18,7 +18,7 @@ export interface TransportOptions {
 /** Sends the inbox's requests with its credentials. */
 export interface Transport {
   /** Sends a request (a JSON body when `body` is given) and resolves with the parsed JSON answer. */
-  request(method: string, path: string, body: unknown, signal: AbortSignal): Promise<unknown>;
+  request(method: string, path: string, body: unknown, signal: AbortSignal, headers?: Record<string, string>): Promise<unknown>;
   /** Opens the event stream resuming after `seq`; resolves with the open response. */
   openStream(seq: number, signal: AbortSignal): Promise<Response>;
   /** The user token, asking `getUserToken` once and keeping the answer; undefined without one. */
@@ -113,8 +113,8 @@ export function createTransport(options: TransportOptions): Transport {
     dropToken() {
       kept = undefined;
     },
-    async request(method, path, body, signal) {
-      const response = await send(method, path, {}, body === undefined ? undefined : JSON.stringify(body), signal);
+    async request(method, path, body, signal, headers = {}) {
+      const response = await send(method, path, headers, body === undefined ? undefined : JSON.stringify(body), signal);
       try {
         return (await response.json()) as unknown;
       } catch (cause) {
