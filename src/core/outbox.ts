@@ -52,8 +52,6 @@ export const newIdempotencyKey = (): string => globalThis.crypto?.randomUUID?.()
 export function createOutbox(storage: OutboxStorage, send: (entry: OutboxEntry) => Promise<'done' | 'retry'>): Outbox {
   let entries: OutboxEntry[] = [];
   let flushing: Promise<void> | undefined;
-  // The list is replaced, never changed in place, so it can be handed over as it is.
-  const save = () => storage.write(entries);
 
   return {
     get entries() {
@@ -63,22 +61,18 @@ export function createOutbox(storage: OutboxStorage, send: (entry: OutboxEntry) 
       entries = [...parseOutbox(await storage.read()), ...entries];
     },
     async add(entry) {
-      entries = [...entries, entry];
-      await save();
+      // The list is replaced, never changed in place, so it can be handed over as it is.
+      await storage.write((entries = [...entries, entry]));
     },
     flush() {
-      flushing ??= (async () => {
-        try {
-          for (let entry = entries[0]; entry; entry = entries[0]) {
-            if ((await send(entry)) === 'retry') return;
-            entries = entries.filter((e) => e !== entry);
-            await save();
-          }
-        } finally {
-          flushing = undefined;
+      // `finally` runs after the assignment even when there is nothing to send (a `finally` inside
+      // the async function would run before it, and leave a settled promise here for good).
+      return (flushing ??= (async () => {
+        for (let entry = entries[0]; entry; entry = entries[0]) {
+          if ((await send(entry)) === 'retry') return;
+          await storage.write((entries = entries.filter((e) => e !== entry)));
         }
-      })();
-      return flushing;
+      })().finally(() => (flushing = undefined)));
     },
   };
 }
