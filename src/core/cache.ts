@@ -59,10 +59,7 @@ export function parseCachedInbox(value: unknown, userKey: string | undefined): C
 function withTimeout<T>(promise: Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(reject, IDB_TIMEOUT_MS); // caught by idb() below, like any failure
-    promise.then(
-      (value) => (clearTimeout(timer), resolve(value)),
-      (error: unknown) => (clearTimeout(timer), reject(error)),
-    );
+    promise.then(resolve, reject).finally(() => clearTimeout(timer));
   });
 }
 
