@@ -127,7 +127,9 @@ export function createInbox(options: InboxOptions): Inbox {
     if (action.type === 'cache.loaded' || (action.type === 'page.loaded' && !action.cursor)) {
       outbox.entries.forEach(apply);
     }
-    if (after.connection === 'online' && before.connection !== 'online') void outbox.flush();
+    // Online again, or online and something changed while actions wait (one failed on its own
+    // while the stream stayed up): send them. A running flush is reused, not doubled.
+    if (after.connection === 'online' && outbox.entries.length) void outbox.flush();
     return before;
   }
 

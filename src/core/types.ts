@@ -93,7 +93,7 @@ export interface Inbox {
     /** Merges `patch` into the user's preferences (per category and channel); `get()` reads the result. */
     set(patch: Preferences): Promise<void>;
   };
-  /** Destroys the inbox and deletes this user's cached inbox and outbox from this browser. */
+  /** Destroys the inbox and deletes this user's cached inbox and outbox (actions still waiting are dropped) from this browser. */
   logout(): Promise<void>;
   /** Renders a notification's title and message with the user's current attributes. */
   render(notification: Notification): RenderedNotification;

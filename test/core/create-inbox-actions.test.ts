@@ -188,6 +188,19 @@ describe('createInbox actions', () => {
       expect(service.requestsTo(path)).toHaveLength(2);
     });
 
+    it('sends a waiting action with the next change when only its own request failed', async () => {
+      const { inbox, service, stream, items } = await ready();
+      const path = `PATCH /v1/me/notifications/${items[0]!.id}`;
+      service.answer(path, networkDown());
+      await inbox.markRead(items[0]!.id);
+      service.answer(path, mutation({ ...items[0]!, readAt: AT }));
+      expect(inbox.connection.value).toBe('online');
+      stream.send({ type: 'notification.created', seq: 8, notification: createNotification({ createdAt: '2031-01-01T00:00:00.000Z' }), counts: createCounts(4, 4) });
+      await vi.waitFor(() => expect(service.requestsTo(path)).toHaveLength(2));
+      const [first, replay] = service.requestsTo(path);
+      expect(key(replay!)).toBe(key(first!));
+    });
+
     it('replays in order, and a refusal rolls that action back and emits error', async () => {
       const { inbox, service, stream, items } = await ready();
       const [a, b] = items;
