@@ -3,8 +3,9 @@
 // key again and gets the first answer back without the change being applied twice.
 //
 // Keys live in the same store as the trigger's, scoped to the app and prefixed with the user's
-// row id, so two users (or a user and the backend) choosing the same key never see each other's
-// answers. The fingerprint covers method and path as well as the body: one key names one request.
+// row id between tabs, so two users choosing the same key never see each other's answers, and no
+// backend key (printable ASCII only) can ever equal a user's. The fingerprint covers method and
+// path as well as the body: one key names one request.
 import type { Context } from 'hono';
 import { HEADER_IDEMPOTENCY_KEY } from 'belfry/protocol';
 import type { AuthEnv } from '../auth.ts';
@@ -26,7 +27,7 @@ export async function once(c: Context<AuthEnv>, deps: RouteDeps, userId: number,
   }
   const { idempotency } = deps.storage;
   const appId = c.get('app').id;
-  const key = `me:${userId}:${header}`;
+  const key = `me\t${userId}\t${header}`;
   const claim = await idempotency.begin(appId, key, bodyFingerprint({ method: c.req.method, path: c.req.path, body }));
   if (claim.state === 'done') {
     c.header(HEADER_IDEMPOTENT_REPLAYED, 'true');

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InboxChangeEvent } from 'belfry/protocol';
 import { MAX_BODY_BYTES } from '../../src/http/index.ts';
 import { MAX_BULK_IDS } from '../../src/routes/me.ts';
-import { clientHeaders, connect, createTestService, createTrigger, deliverMany, putUser, send, trigger } from '../fixtures.ts';
+import { backendHeaders, clientHeaders, connect, createTestService, createTrigger, deliverMany, putUser, send, trigger } from '../fixtures.ts';
 import type { TestService } from '../fixtures.ts';
 
 describe('meRoutes', () => {
@@ -407,6 +407,20 @@ describe('meRoutes', () => {
       await send(service, 'POST', '/v1/me/connect', other);
       const inOtherApp = await send(service, 'POST', '/v1/me/notifications/bulk', { headers: { ...other.headers, 'Idempotency-Key': 'same' }, body: { action: 'read' } });
       expect(inOtherApp.status).toBe(200);
+    });
+
+    it("keeps the users' keys apart from the backend's trigger keys", async () => {
+      const [id] = await deliverMany(service, 'ada', 1);
+      const user = (await service.storage.findUser((await service.storage.findAppByApiKey(service.apiKey))!.id, 'ada'))!;
+      // Whatever the client-side prefix is, a backend key in the same store never equals a user's.
+      for (const key of ['same', `me:${user.id}:same`, `me ${user.id} same`]) {
+        const triggered = await send(service, 'POST', '/v1/notifications', { headers: { ...backendHeaders(service), 'Idempotency-Key': key }, body: createTrigger({ recipients: ['bob'] }) });
+        expect(triggered.status).toBe(202);
+      }
+      const patched = await send(service, 'PATCH', `/v1/me/notifications/${id}`, withKey('ada', 'same', { read: true }));
+      expect(patched.status).toBe(200);
+      expect(patched.headers.get('Idempotent-Replayed')).toBeNull();
+      expect(patched.body.notification.readAt).toEqual(expect.any(String));
     });
 
     it('answers 422 when a key is reused for another request, and 400 for a malformed key', async () => {
