@@ -204,6 +204,9 @@ export function createInbox(options: InboxOptions): Inbox {
   const archived = new Map<string, Notification>();
 
   //#endregion
+
+  //#region the inbox object
+
   const renderCache = new WeakMap<Notification, { attributes: unknown; rendered: RenderedNotification }>();
 
   const inbox: Inbox = {
@@ -287,6 +290,9 @@ export function createInbox(options: InboxOptions): Inbox {
       emitter.clear();
     },
   };
+
+  //#endregion
+
   // start() catches what it expects; this only keeps a bug from becoming an unhandled rejection.
   start().catch((error: unknown) => dispatch({ type: 'failed', error: toInboxError(error), fatal: true }));
   return inbox;
