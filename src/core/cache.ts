@@ -15,18 +15,23 @@ export const CACHED_ITEMS = 200;
 // A blocked open never settles; waiting longer than this would delay the first paint for nothing.
 const IDB_TIMEOUT_MS = 1000;
 const KEY = 'inbox';
+const OUTBOX_KEY = 'outbox';
 
 // Per page, shared by the inboxes of that page (a remount finds its copy); never global state
 // across users, because the key names the user.
-const memory = new Map<string, CachedInbox>();
+const memory = new Map<string, unknown>();
 
-/** Reads and writes one user's cached inbox. */
+/** Reads and writes one user's cached inbox and outbox. */
 export interface InboxCache {
   /** The cached inbox, or null when none (or when what is stored is malformed). */
   read(): Promise<CachedInbox | null>;
   /** Stores the inbox; never rejects (a cache that cannot write is only slower). */
   write(cached: CachedInbox): Promise<void>;
-  /** Forgets the cached inbox. */
+  /** The stored outbox as read back, unchecked (outbox.ts checks it). */
+  readOutbox(): Promise<unknown>;
+  /** Stores the outbox; never rejects. */
+  writeOutbox(entries: unknown[]): Promise<void>;
+  /** Forgets the cached inbox and the outbox (logout). */
   clear(): Promise<void>;
 }
 
@@ -46,18 +51,15 @@ export function parseCachedInbox(value: unknown, userKey: string | undefined): C
   if (!isPlainObject(value) || value.version !== CACHE_SCHEMA_VERSION) return null;
   const { items, counts, seq, user } = value;
   if (!Array.isArray(items) || !isCounts(counts) || !isUser(user)) return null;
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) return null;
+  if (!Number.isSafeInteger(seq) || (seq as number) < 0) return null;
   if (userKey !== undefined && user.identifier !== userKey) return null;
-  return { items: validNotifications(items), counts, seq, user };
+  return { items: validNotifications(items), counts, seq: seq as number, user };
 }
 
 function withTimeout<T>(promise: Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('IndexedDB did not answer')), IDB_TIMEOUT_MS);
-    promise.then(
-      (value) => (clearTimeout(timer), resolve(value)),
-      (error: unknown) => (clearTimeout(timer), reject(error)),
-    );
+    const timer = setTimeout(reject, IDB_TIMEOUT_MS); // caught by idb() below, like any failure
+    promise.then(resolve, reject).finally(() => clearTimeout(timer));
   });
 }
 
@@ -70,7 +72,7 @@ export function createInboxCache(name: string, userKey: string | undefined): Inb
   async function idb<T>(run: (s: UseStore) => Promise<T>): Promise<T | undefined> {
     if (idbBroken) return undefined;
     try {
-      if (typeof indexedDB === 'undefined') throw new Error('no IndexedDB');
+      if (typeof indexedDB === 'undefined') throw 0; // caught just below: memory it is
       store ??= createStore(name, 'inbox');
       return await withTimeout(run(store));
     } catch {
@@ -79,21 +81,27 @@ export function createInboxCache(name: string, userKey: string | undefined): Inb
     }
   }
 
+  // Memory first, then IndexedDB: after a failure the memory copy is what this page still has.
+  const put = async (key: string, value: unknown) => {
+    memory.set(name + key, value);
+    await idb((s) => set(key, value, s));
+  };
+  const load = async (key: string) => (await idb((s) => get<unknown>(key, s))) ?? memory.get(name + key);
+  const drop = async (key: string) => {
+    memory.delete(name + key);
+    await idb((s) => del(key, s));
+  };
+
   return {
     async read() {
-      const stored = await idb((s) => get<unknown>(KEY, s));
-      const fromIdb = stored === undefined ? null : parseCachedInbox(stored, userKey);
-      if (fromIdb) return fromIdb;
-      if (stored !== undefined && !idbBroken) void idb((s) => del(KEY, s)); // malformed: drop it
-      return memory.get(name) ?? null;
+      const stored = await load(KEY);
+      const cached = stored === undefined ? null : parseCachedInbox(stored, userKey);
+      if (!cached && stored !== undefined) await drop(KEY); // malformed: drop it, never render it
+      return cached;
     },
-    async write(cached) {
-      memory.set(name, cached);
-      await idb((s) => set(KEY, { version: CACHE_SCHEMA_VERSION, ...cached }, s));
-    },
-    async clear() {
-      memory.delete(name);
-      await idb((s) => del(KEY, s));
-    },
+    write: (cached) => put(KEY, { version: CACHE_SCHEMA_VERSION, ...cached }),
+    readOutbox: () => load(OUTBOX_KEY),
+    writeOutbox: (entries) => put(OUTBOX_KEY, entries),
+    clear: async () => void (await Promise.all([drop(KEY), drop(OUTBOX_KEY)])),
   };
 }

@@ -1,7 +1,8 @@
 // The headless inbox (design §7): composes the store, the transport, the cache and the
 // connection loop, and offers the user's actions. Nothing here runs at import time, and every
 // global (fetch, setTimeout, indexedDB, addEventListener) is looked up when it is used.
-import type { Notification } from '../protocol/index.ts';
+import { HEADER_IDEMPOTENCY_KEY, isPlainObject } from '../protocol/index.ts';
+import type { Notification, PreferencesResponse } from '../protocol/index.ts';
 import { renderTemplate } from '../template/index.ts';
 import { cacheName, createInboxCache, toCached } from './cache.ts';
 import type { InboxCache } from './cache.ts';
@@ -9,8 +10,10 @@ import { createConnection, toInboxError } from './connection.ts';
 import { createEmitter } from './emitter.ts';
 import { InboxError } from './errors.ts';
 import { createTransport, tokenSubject } from './http.ts';
+import { createOutbox, newIdempotencyKey } from './outbox.ts';
+import type { OutboxEntry } from './outbox.ts';
 import { rollbackFor } from './reducer.ts';
-import type { FieldPatch, InboxAction, InboxState } from './reducer.ts';
+import type { InboxAction, InboxState } from './reducer.ts';
 import { createInboxStore } from './store.ts';
 import { createTabCoordinator } from './tabs.ts';
 import type { TabCoordinator } from './tabs.ts';
@@ -19,6 +22,9 @@ import { parseMutationResponse, parseNotificationPage } from './validate.ts';
 
 /** Delay between a change and its write to the cache; bursts of events share one write. */
 export const PERSIST_DELAY_MS = 300;
+const ITEM_PATH = '/v1/me/notifications/';
+const BULK_PATH = ITEM_PATH + 'bulk';
+const PREFERENCES_PATH = '/v1/me/preferences';
 
 /**
  * Creates a headless inbox for one user: shows the cached inbox at once, then syncs with the
@@ -37,21 +43,25 @@ export function createInbox(options: InboxOptions): Inbox {
   const store = createInboxStore();
   const emitter = createEmitter<InboxEventMap>();
   const lifetime = new AbortController();
-  const transport = createTransport({
-    baseUrl: options.baseUrl,
-    apiKey: options.apiKey,
-    userId: options.userId,
-    userToken: options.userToken,
-    getUserToken: options.getUserToken,
-    fetch: () => options.fetch ?? globalThis.fetch,
-    now,
-    signal: lifetime.signal,
-  });
-  let cache: InboxCache | undefined;
-  let cacheUser: string | undefined;
+  const transport = createTransport({ ...options, fetch: () => options.fetch ?? globalThis.fetch, now, signal: lifetime.signal });
   let persistTimer: ReturnType<typeof setTimeout> | undefined;
   let loadingMore: Promise<void> | undefined;
   let destroyed = false;
+
+  //#region cache and outbox
+
+  let cache: InboxCache | undefined;
+  let cacheUser: string | undefined;
+  // In secure mode the token names the user: its `sub` names the cache and the tabs' channel
+  // until connect confirms.
+  const named = (async () => options.userId ?? tokenSubject((await transport.token().catch(() => undefined)) ?? ''))();
+  // The user's cache, once its name is known.
+  const opened = (async () => {
+    if (options.cache === false) return;
+    cacheUser = await named;
+    if (cacheUser !== undefined) cache = createInboxCache(cacheName(options.apiKey, cacheUser), cacheUser);
+    return cache;
+  })();
 
   function persist(): void {
     persistTimer = undefined;
@@ -59,6 +69,57 @@ export function createInbox(options: InboxOptions): Inbox {
     // Only the user this cache is named for is written into it (another user's never shows).
     if (cache && cached && cached.user.identifier === cacheUser) void cache.write(cached);
   }
+
+  // Replays what the service could not be reached for. Still unreachable (or busy): keep it and
+  // stop until the next time we are online. Refused: undo it and say so.
+  const outbox = createOutbox(
+    {
+      read: async () => (await opened)?.readOutbox(),
+      write: async (entries) => void (destroyed || (await opened)?.writeOutbox(entries)),
+    },
+    async (entry) => {
+      try {
+        await send(entry);
+      } catch (error) {
+        const e = toInboxError(error);
+        // No status: the service was not reached (or we aborted). 409: the first attempt is still running.
+        if (!(e.status! < 500) || e.status === 409 || e.status === 429) return 'retry';
+        undo(entry);
+        emitter.emit('error', e);
+      }
+      return 'done';
+    },
+  );
+
+  /**
+   * What the request of `entry` changes in the feed, applied at once (and again over fresh pages).
+   * `to` is `share` when the action is new, so the other tabs show it too.
+   */
+  function apply(entry: OutboxEntry, to = dispatch): void {
+    const body = (entry.body ?? {}) as Record<string, unknown>;
+    const at = isoNow();
+    const restore = body.archived === false;
+    // Matched by path, so nothing read back from storage is decoded.
+    const item = restore ? archived.get(entry.path) : store.state.items.find((n) => itemPath(n.id) === entry.path);
+    if (item && body.archived) archived.set(entry.path, item);
+    const field = body.action === 'seen' ? 'seenAt' : 'readAt';
+    // Bulk: every item it applies to; one item: it, if we hold it (preferences: nothing).
+    const items = body.action ? store.state.items.filter((n) => n[field] === null) : item ? [item] : [];
+    // Archive and delete take the item out of the feed the way an event would: an archived item is not in it.
+    const change = (n: Notification): Notification =>
+      entry.method === 'DELETE' || body.archived !== undefined ? { ...n, archivedAt: restore ? null : at } : { ...n, [field]: body.read === false ? null : at };
+    const op = { items: items.map(change) };
+    // The undo is taken just before each (re)application, so it restores what was shown then.
+    entry.undo = rollbackFor(store.state, op);
+    to({ type: 'optimistic.applied', ...op });
+  }
+
+  // apply() ran before every send, so the undo is there.
+  const undo = (entry: OutboxEntry) => share({ type: 'optimistic.rolled-back', ...entry.undo! });
+
+  //#endregion
+
+  //#region state and sync
 
   function dispatch(action: InboxAction): InboxState {
     const before = store.dispatch(action);
@@ -68,17 +129,24 @@ export function createInbox(options: InboxOptions): Inbox {
     if (after.error && after.error !== before.error) emitter.emit('error', after.error);
     const changed = after.items !== before.items || after.counts !== before.counts || after.seq !== before.seq || after.user !== before.user;
     // A fixed delay from the first change (not restarted by later ones), so a busy stream still saves.
-    if (changed && cache && !persistTimer && action.type !== 'cache.loaded') persistTimer = setTimeout(persist, PERSIST_DELAY_MS);
+    if (changed && cache && !persistTimer && !destroyed && action.type !== 'cache.loaded') persistTimer = setTimeout(persist, PERSIST_DELAY_MS);
+    // What is still waiting in the outbox stays shown over a fresh page or an older cache copy.
+    if (action.type === 'cache.loaded' || (action.type === 'page.loaded' && !action.cursor)) {
+      outbox.entries.forEach((entry) => apply(entry));
+    }
+    // Online again, or online and something changed while actions wait (one failed on its own
+    // while the stream stayed up): send them. A running flush is reused, not doubled.
+    if (after.connection === 'online' && outbox.entries.length) void outbox.flush();
     return before;
   }
 
   //#region tabs: one connection per browser (tabs.ts). The leader tab runs the connection loop;
   // `share` dispatches an action and posts it to the other tabs, which apply it as it is.
   let tabs: TabCoordinator | undefined;
-  const share = (action: InboxAction): InboxState => {
+  function share(action: InboxAction): InboxState {
     tabs?.post(action);
     return dispatch(action);
-  };
+  }
   const syncDeps = {
     getState: () => store.state,
     onReceived: (notification: Notification) => emitter.emit('notification.received', notification),
@@ -104,35 +172,31 @@ export function createInbox(options: InboxOptions): Inbox {
   //#endregion
 
   async function start(): Promise<void> {
-    // In secure mode the token names the user; its `sub` names the cache and the tabs' channel
-    // until connect confirms.
-    const user = options.userId ?? tokenSubject((await transport.token().catch(() => undefined)) ?? '');
-    if (options.cache !== false) {
-      cacheUser = user;
-      if (cacheUser !== undefined) {
-        cache = createInboxCache(cacheName(options.apiKey, cacheUser), cacheUser);
-        const cached = await cache.read();
-        if (cached && !destroyed) dispatch({ type: 'cache.loaded', cached });
-      }
+    if (await opened) {
+      // The outbox first: the cached copy is shown with what is still waiting applied over it.
+      const [cached] = await Promise.all([cache!.read(), outbox.load()]);
+      if (cached && !destroyed) dispatch({ type: 'cache.loaded', cached });
     }
+    const user = await named;
     if (!destroyed) startSync(user);
   }
+
+  //#endregion
+
+  //#region actions
 
   function assertAlive(): void {
     if (destroyed) throw new InboxError('aborted', 'The inbox was destroyed.');
   }
 
-  /** Applies `patches` at once, sends the request, and undoes them if the service refuses. */
-  async function mutate(patches: FieldPatch[], method: string, path: string, body: unknown): Promise<void> {
-    assertAlive();
-    const rollback = rollbackFor(store.state, patches);
-    share({ type: 'optimistic.applied', patches });
+  /** Sends an action with its idempotency key and applies the answer; rejects with an InboxError. */
+  async function send(entry: OutboxEntry): Promise<void> {
     let answer: unknown;
     try {
-      answer = await transport.request(method, path, body, lifetime.signal);
+      answer = await transport.request(entry.method, entry.path, entry.body, lifetime.signal, { [HEADER_IDEMPOTENCY_KEY]: entry.key });
     } catch (error) {
-      share({ type: 'optimistic.rolled-back', patches: rollback });
-      throw toInboxError(error);
+      // Deleting what is already gone did what was asked.
+      if (entry.method !== 'DELETE' || (error as InboxError).status !== 404) throw toInboxError(error);
     }
     // A 2xx means the change happened; a malformed body only costs us its counts (the stream
     // brings them too), so the optimistic state stays.
@@ -140,44 +204,80 @@ export function createInbox(options: InboxOptions): Inbox {
     if (response && !destroyed) share({ type: 'mutation.succeeded', response });
   }
 
+  /**
+   * Applies the action at once and sends it. Refused: undone, and the call rejects. Service
+   * unreachable: kept in the outbox and the call resolves; it is sent when the inbox is online
+   * again. Behind waiting actions it waits too, so the service sees them in order.
+   */
+  async function mutate(method: string, path: string, body?: unknown): Promise<void> {
+    assertAlive();
+    const entry: OutboxEntry = { key: newIdempotencyKey(), method, path, body };
+    apply(entry, share);
+    if (outbox.entries.length) return void (await outbox.add(entry), outbox.flush());
+    try {
+      await send(entry);
+    } catch (error) {
+      const e = toInboxError(error);
+      if (e.code === 'network') return outbox.add(entry);
+      undo(entry);
+      throw e;
+    }
+  }
+
   const isoNow = () => new Date(now()).toISOString();
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const find = (id: string) => store.state.items.find((n) => n.id === id);
+  const itemPath = (id: string) => ITEM_PATH + encodeURIComponent(id);
+  const patchItem = (id: string, body?: object, method = 'PATCH') => mutate(method, itemPath(id), body);
+  // Items this inbox archived, so `unarchive` can put them back before the service answers.
+  const archived = new Map<string, Notification>();
+
+  //#endregion
+
+  //#region the inbox object
+
   const renderCache = new WeakMap<Notification, { attributes: unknown; rendered: RenderedNotification }>();
 
   const inbox: Inbox = {
     ...store.signals,
-    loadMore() {
-      if (destroyed) return Promise.reject(new InboxError('aborted', 'The inbox was destroyed.'));
+    async loadMore() {
+      assertAlive();
       const cursor = store.state.nextCursor;
-      if (cursor === null) return Promise.resolve();
-      loadingMore ??= (async () => {
-        try {
-          const path = `/v1/me/notifications?limit=${pageSize}&cursor=${encodeURIComponent(cursor)}`;
-          const page = parseNotificationPage(await transport.request('GET', path, undefined, lifetime.signal));
-          if (!page) throw new InboxError('protocol', 'The service answered a page in an unknown shape.');
-          dispatch({ type: 'page.loaded', page, cursor });
-        } catch (error) {
-          throw toInboxError(error);
-        } finally {
-          loadingMore = undefined;
-        }
-      })();
-      return loadingMore;
+      // The transport rejects with InboxErrors only; one request serves concurrent calls.
+      if (cursor !== null) {
+        await (loadingMore ??= (async () => {
+          try {
+            const path = `/v1/me/notifications?limit=${pageSize}&cursor=${encodeURIComponent(cursor)}`;
+            const page = parseNotificationPage(await transport.request('GET', path, undefined, lifetime.signal));
+            if (!page) throw new InboxError('protocol', 'The service answered a page in an unknown shape.');
+            dispatch({ type: 'page.loaded', page, cursor });
+          } finally {
+            loadingMore = undefined;
+          }
+        })());
+      }
     },
     async markRead(id) {
-      const item = store.state.items.find((n) => n.id === id);
-      if (item && item.readAt !== null) return;
-      await mutate([{ id, field: 'readAt', value: isoNow() }], 'PATCH', `/v1/me/notifications/${encodeURIComponent(id)}`, { read: true });
+      if (!find(id)?.readAt) await patchItem(id, { read: true });
     },
-    async markAllRead() {
-      const at = isoNow();
-      const patches = store.state.items.filter((n) => n.readAt === null).map((n): FieldPatch => ({ id: n.id, field: 'readAt', value: at }));
-      await mutate(patches, 'POST', '/v1/me/notifications/bulk', { action: 'read' });
+    async markUnread(id) {
+      if (find(id)?.readAt !== null) await patchItem(id, { read: false });
     },
+    markAllRead: () => mutate('POST', BULK_PATH, { action: 'read' }),
     async markAllSeen() {
-      if (store.state.counts.unseen === 0) return;
-      const at = isoNow();
-      const patches = store.state.items.filter((n) => n.seenAt === null).map((n): FieldPatch => ({ id: n.id, field: 'seenAt', value: at }));
-      await mutate(patches, 'POST', '/v1/me/notifications/bulk', { action: 'seen' });
+      if (store.state.counts.unseen) await mutate('POST', BULK_PATH, { action: 'seen' });
+    },
+    archive: (id) => patchItem(id, { archived: true }),
+    unarchive: (id) => patchItem(id, { archived: false }),
+    remove: (id) => patchItem(id, undefined, 'DELETE'),
+    preferences: {
+      async get() {
+        assertAlive();
+        const answer = await transport.request('GET', PREFERENCES_PATH, undefined, lifetime.signal);
+        if (isPlainObject(answer) && isPlainObject(answer.preferences) && Array.isArray(answer.categories)) return answer as unknown as PreferencesResponse;
+        throw new InboxError('protocol', 'The service answered in an unknown shape.');
+      },
+      set: (preferences) => mutate('PUT', PREFERENCES_PATH, { preferences }),
     },
     render(notification) {
       // Read through the signal: a component that renders with it then re-renders when the
@@ -189,8 +289,8 @@ export function createInbox(options: InboxOptions): Inbox {
         recipient: attributes,
         data: notification.data,
         now,
-        ...(typeof attributes.locale === 'string' ? { locale: attributes.locale } : {}),
-        ...(typeof attributes.timezone === 'string' ? { timeZone: attributes.timezone } : {}),
+        locale: text(attributes.locale),
+        timeZone: text(attributes.timezone),
       };
       const rendered = { title: renderTemplate(notification.title, context), message: renderTemplate(notification.message, context) };
       renderCache.set(notification, { attributes, rendered });
@@ -198,6 +298,12 @@ export function createInbox(options: InboxOptions): Inbox {
     },
     on(event, listener) {
       return emitter.on(event, listener);
+    },
+    async logout() {
+      // Reset first: the final write of destroy() then has no user to write, and what was written goes.
+      store.dispatch({ type: 'reset' });
+      inbox.destroy();
+      await (await opened)?.clear();
     },
     destroy() {
       if (destroyed) return;
@@ -213,6 +319,9 @@ export function createInbox(options: InboxOptions): Inbox {
       emitter.clear();
     },
   };
+
+  //#endregion
+
   // start() catches what it expects; this only keeps a bug from becoming an unhandled rejection.
   start().catch((error: unknown) => dispatch({ type: 'failed', error: toInboxError(error), fatal: true }));
   return inbox;

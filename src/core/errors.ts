@@ -6,12 +6,13 @@ export type InboxErrorCode = 'network' | 'unauthorized' | 'user_token_required' 
 
 /** An inbox failure with a machine-readable `code`. */
 export class InboxError extends Error {
-  readonly code: InboxErrorCode;
-  readonly status: number | undefined;
+  // Declared only: assigned below, so the build emits no field initialisers.
+  declare readonly code: InboxErrorCode;
+  declare readonly status: number | undefined;
   /** How long the service asked to wait before retrying (its `Retry-After`), in ms. */
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
   constructor(code: InboxErrorCode, message: string, options: { status?: number; cause?: unknown; retryAfterMs?: number } = {}) {
-    super(message, { cause: options.cause });
+    super(message, options); // Error takes `cause` from it and ignores the rest
     this.name = 'InboxError';
     this.code = code;
     this.status = options.status;

@@ -37,12 +37,14 @@ export interface CachedInbox {
   user: InboxUser;
 }
 
-/** One optimistic field change; `expected` (on rollbacks) is the value it replaces. */
-export interface FieldPatch {
-  id: string;
-  field: 'readAt' | 'seenAt';
-  value: string | null;
-  expected?: string | null;
+/**
+ * What an optimistic action changes: items put into the feed the way an update event would (with
+ * a field changed; archived, which takes an item out; unarchived, which puts it back). On a
+ * rollback `expected` holds what the action put there, so an item changed since is left alone.
+ */
+export interface Optimistic {
+  items: readonly Notification[];
+  expected?: readonly Notification[];
 }
 
 /** Everything that can change the inbox. */
@@ -53,9 +55,10 @@ export type InboxAction =
   | { type: 'page.loaded'; page: NotificationPage; cursor: string | null }
   | { type: 'event.received'; event: StreamEvent }
   | { type: 'mutation.succeeded'; response: MutationResponse }
-  | { type: 'optimistic.applied'; patches: readonly FieldPatch[] }
-  | { type: 'optimistic.rolled-back'; patches: readonly FieldPatch[] }
+  | ({ type: 'optimistic.applied' | 'optimistic.rolled-back' } & Optimistic)
   | { type: 'connection.changed'; connection: ConnectionState }
+  /** The user logged out: nothing of theirs stays in memory. */
+  | { type: 'reset' }
   /** A background failure; `fatal` ones (bad credentials) stop the connection for good. */
   | { type: 'failed'; error: InboxError; fatal: boolean };
 
@@ -74,10 +77,7 @@ export const initialState: InboxState = {
 
 //#region feed helpers
 
-const time = (n: Notification): number => {
-  const t = Date.parse(n.createdAt);
-  return Number.isNaN(t) ? 0 : t;
-};
+const time = (n: Notification): number => Date.parse(n.createdAt) || 0; // NaN (unparsable) -> 0
 
 /** Keeps server order, drops archived items and repeated ids (first occurrence wins). */
 function feedOf(list: readonly Notification[], seen = new Set<string>()): Notification[] {
@@ -110,30 +110,27 @@ function takeCounts(state: InboxState, counts: Counts, seq: number): Pick<InboxS
   return seq >= state.countsSeq ? { counts, countsSeq: seq } : { counts: state.counts, countsSeq: state.countsSeq };
 }
 
-function patchItems(items: readonly Notification[], patches: readonly FieldPatch[], isRollback: boolean): readonly Notification[] {
-  let changed = false;
-  const next = items.map((item) => {
-    let out = item;
-    for (const p of patches) {
-      if (p.id !== item.id) continue;
-      // A rollback restores only what is still the optimistic value: if the server changed the
-      // field meanwhile, its value is newer than both.
-      if (isRollback && out[p.field] !== p.expected) continue;
-      if (out[p.field] === p.value) continue;
-      out = { ...out, [p.field]: p.value };
-      changed = true;
-    }
-    return out;
-  });
-  return changed ? next : items;
+const sameItems = (a: readonly Notification[], b: readonly Notification[]) => a.length === b.length && a.every((n, i) => n === b[i]);
+
+/** What undoes `op` on `state` (computed before applying it). */
+export function rollbackFor(state: InboxState, op: Optimistic): Optimistic {
+  return {
+    // An item in the feed comes back as it is; one that was not there leaves again.
+    items: op.items.map((n) => state.items.find((shown) => shown.id === n.id) ?? { ...n, archivedAt: n.archivedAt ?? n.createdAt }),
+    expected: op.items,
+  };
 }
 
-/** The patches that undo `patches` on `state` (computed before applying them). */
-export function rollbackFor(state: InboxState, patches: readonly FieldPatch[]): FieldPatch[] {
-  return patches.flatMap((p) => {
-    const item = state.items.find((n) => n.id === p.id);
-    return item ? [{ id: p.id, field: p.field, value: item[p.field], expected: p.value }] : [];
+function applyOptimistic(state: InboxState, op: Optimistic): InboxState {
+  let items = state.items;
+  op.items.forEach((n, i) => {
+    const expected = op.expected?.[i];
+    // A rollback restores only what the action left there (the very object, or still no item
+    // for one it took out): if the service changed the item meanwhile, that is newer than both.
+    const shown = items.find((item) => item.id === n.id);
+    if (!expected || shown === (expected.archivedAt === null ? expected : undefined)) items = upsert(items, n, state.nextCursor !== null);
   });
+  return sameItems(items, state.items) ? state : { ...state, items };
 }
 
 //#endregion
@@ -165,8 +162,8 @@ function applyEvent(state: InboxState, event: StreamEvent): InboxState {
         return { ...base, items: state.items.filter((n) => !matches(n)) };
       }
       const field = event.action === 'read' ? 'readAt' : 'seenAt';
-      const patches = state.items.filter((n) => matches(n) && n[field] === null).map((n) => ({ id: n.id, field, value: event.at }) as const);
-      return { ...base, items: patchItems(state.items, patches, false) };
+      const items = state.items.map((n) => (matches(n) && n[field] === null ? { ...n, [field]: event.at } : n));
+      return { ...base, items: sameItems(items, state.items) ? state.items : items };
     }
   }
 }
@@ -238,10 +235,10 @@ export function reduce(state: InboxState, action: InboxAction): InboxState {
       return { ...state, ...counts, items };
     }
     case 'optimistic.applied':
-    case 'optimistic.rolled-back': {
-      const items = patchItems(state.items, action.patches, action.type === 'optimistic.rolled-back');
-      return items === state.items ? state : { ...state, items };
-    }
+    case 'optimistic.rolled-back':
+      return applyOptimistic(state, action);
+    case 'reset':
+      return { ...initialState, connection: 'closed' };
     case 'connection.changed': {
       if (action.connection === state.connection) return state;
       // An open stream proves the service is reachable: a past network error no longer holds.

@@ -1,7 +1,7 @@
 // Holds the reducer's state and projects it onto signals: every dispatch writes the signals in
 // one batch, so a UI never sees counts from one change and items from another.
 import { batch, signal } from '@preact/signals-core';
-import type { ReadonlySignal } from '@preact/signals-core';
+import type { ReadonlySignal, Signal } from '@preact/signals-core';
 import type { Counts, Notification } from '../protocol/index.ts';
 import type { InboxError } from './errors.ts';
 import { initialState, reduce } from './reducer.ts';
@@ -27,34 +27,34 @@ export interface InboxStore {
   dispatch(action: InboxAction): InboxState;
 }
 
+// The signals' values for a state; unchanged parts keep their identity, so writing them notifies nobody.
+const project = (state: InboxState) => ({
+  notifications: state.items,
+  counts: state.counts,
+  user: state.user,
+  status: state.status,
+  connection: state.connection,
+  error: state.error,
+  hasMore: state.nextCursor !== null,
+});
+
 /** Creates a store starting from the initial state. */
 export function createInboxStore(): InboxStore {
   let state = initialState;
-  const notifications = signal<readonly Notification[]>(state.items);
-  const counts = signal<Counts>(state.counts);
-  const user = signal<InboxUser | null>(state.user);
-  const status = signal<InboxStatus>(state.status);
-  const connection = signal<ConnectionState>(state.connection);
-  const error = signal<InboxError | null>(state.error);
-  const hasMore = signal(state.nextCursor !== null);
+  const signals = {} as Record<string, Signal<unknown>>;
+  for (const [name, value] of Object.entries(project(state))) signals[name] = signal(value);
   return {
     get state() {
       return state;
     },
-    signals: { notifications, counts, user, status, connection, error, hasMore },
+    signals: signals as unknown as InboxSignals,
     dispatch(action) {
       const previous = state;
       state = reduce(state, action);
       if (state !== previous) {
         // Signals skip writes of an identical value, so unchanged parts notify nobody.
         batch(() => {
-          notifications.value = state.items;
-          counts.value = state.counts;
-          user.value = state.user;
-          status.value = state.status;
-          connection.value = state.connection;
-          error.value = state.error;
-          hasMore.value = state.nextCursor !== null;
+          for (const [name, value] of Object.entries(project(state))) signals[name]!.value = value;
         });
       }
       return previous;

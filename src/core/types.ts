@@ -1,6 +1,6 @@
 // The public shape of the headless client (design §7). The UI and any framework code against this.
 import type { ReadonlySignal } from '@preact/signals-core';
-import type { Attributes, Counts, Notification } from '../protocol/index.ts';
+import type { Attributes, Counts, Notification, Preferences, PreferencesResponse } from '../protocol/index.ts';
 import type { TemplateNode } from '../template/index.ts';
 import type { InboxError } from './errors.ts';
 
@@ -59,9 +59,19 @@ export interface InboxEventMap {
   error: InboxError;
 }
 
-/** The headless inbox returned by `createInbox`. */
+/**
+ * The headless inbox returned by `createInbox`.
+ *
+ * Actions apply at once and undo themselves (rejecting with an InboxError) when the service
+ * refuses. When the service cannot be reached they resolve and wait in a durable outbox, which is
+ * sent in order, each request exactly once (idempotency keys), when the inbox is online again; a
+ * refusal then undoes the action and emits `error`.
+ */
 export interface Inbox {
-  /** The main feed (not archived), newest first. */
+  /**
+   * The main feed (not archived), newest first. Archived items are listed by the service
+   * (`GET /v1/me/notifications?status=archived`); `unarchive(id)` puts one back into this feed.
+   */
   readonly notifications: ReadonlySignal<readonly Notification[]>;
   readonly counts: ReadonlySignal<Counts>;
   readonly user: ReadonlySignal<InboxUser | null>;
@@ -73,8 +83,23 @@ export interface Inbox {
   /** Fetches the next older page. */
   loadMore(): Promise<void>;
   markRead(id: string): Promise<void>;
+  markUnread(id: string): Promise<void>;
   markAllRead(): Promise<void>;
   markAllSeen(): Promise<void>;
+  /** Moves a notification out of the main feed. */
+  archive(id: string): Promise<void>;
+  /** Moves a notification back into the main feed (at once when this inbox archived it). */
+  unarchive(id: string): Promise<void>;
+  /** Deletes a notification for good. */
+  remove(id: string): Promise<void>;
+  /** The user's per category × channel settings. */
+  readonly preferences: {
+    get(): Promise<PreferencesResponse>;
+    /** Merges `patch` into the user's preferences (per category and channel); `get()` reads the result. */
+    set(patch: Preferences): Promise<void>;
+  };
+  /** Destroys the inbox and deletes this user's cached inbox and outbox (actions still waiting are dropped) from this browser. */
+  logout(): Promise<void>;
   /** Renders a notification's title and message with the user's current attributes. */
   render(notification: Notification): RenderedNotification;
   /** Subscribes to an inbox event; returns the unsubscribe function. */

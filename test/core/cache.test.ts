@@ -55,12 +55,50 @@ describe('createInboxCache', () => {
     });
   });
 
-  describe('.clear()', () => {
-    it('forgets the cached inbox', async () => {
+  describe('.readOutbox() / .writeOutbox()', () => {
+    it('reads back the outbox from IndexedDB, apart from the inbox', async () => {
+      const name = freshName();
+      const entries = [{ key: 'k1', method: 'PATCH', path: '/v1/me/notifications/n1', body: { read: true } }];
+      await createInboxCache(name, 'ada').writeOutbox(entries);
+      vi.resetModules();
+      const fresh = await import('../../src/core/cache.ts');
+      const cache = fresh.createInboxCache(name, 'ada');
+      expect(await cache.readOutbox()).toEqual(entries);
+      expect(await cache.read()).toBeNull();
+    });
+
+    it('keeps the outbox in memory when IndexedDB is missing', async () => {
+      vi.stubGlobal('indexedDB', undefined);
       const cache = createInboxCache(freshName(), 'ada');
+      await cache.writeOutbox([{ key: 'k1' }]);
+      expect(await cache.readOutbox()).toEqual([{ key: 'k1' }]);
+    });
+  });
+
+  describe('.clear()', () => {
+    it('forgets the cached inbox and the outbox', async () => {
+      const name = freshName();
+      const cache = createInboxCache(name, 'ada');
       await cache.write(createCached());
+      await cache.writeOutbox([{ key: 'k1' }]);
       await cache.clear();
       expect(await cache.read()).toBeNull();
+      expect(await cache.readOutbox()).toBeUndefined();
+      vi.resetModules();
+      const fresh = await import('../../src/core/cache.ts');
+      expect(await fresh.createInboxCache(name, 'ada').readOutbox()).toBeUndefined();
+    });
+
+    it('leaves the outbox when only a malformed inbox is dropped', async () => {
+      const name = freshName();
+      const cache = createInboxCache(name, 'ada');
+      await cache.writeOutbox([{ key: 'k1' }]);
+      const { set, createStore } = await import('idb-keyval');
+      await set('inbox', { version: 1, items: 'nope' }, createStore(name, 'inbox'));
+      vi.resetModules();
+      const fresh = (await import('../../src/core/cache.ts')).createInboxCache(name, 'ada');
+      expect(await fresh.read()).toBeNull();
+      expect(await fresh.readOutbox()).toEqual([{ key: 'k1' }]);
     });
   });
 });

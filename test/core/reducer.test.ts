@@ -171,32 +171,75 @@ describe('reduce', () => {
   describe("'optimistic.applied' / 'optimistic.rolled-back'", () => {
     it('sets a field at once and the rollback restores the snapshot', () => {
       const start = readyState();
-      const patches = [{ id: start.items[0]!.id, field: 'readAt' as const, value: '2030-01-05T00:00:00.000Z' }];
-      const rollback = rollbackFor(start, patches);
-      const applied = reduce(start, { type: 'optimistic.applied', patches });
+      const op = { items: [{ ...start.items[0]!, readAt: '2030-01-05T00:00:00.000Z' }] };
+      const rollback = rollbackFor(start, op);
+      const applied = reduce(start, { type: 'optimistic.applied', ...op });
       expect(applied.items[0]!.readAt).toBe('2030-01-05T00:00:00.000Z');
-      expect(reduce(applied, { type: 'optimistic.rolled-back', patches: rollback }).items).toEqual(start.items);
+      expect(reduce(applied, { type: 'optimistic.rolled-back', ...rollback }).items).toEqual(start.items);
     });
 
-    it('does not roll back a field the server changed meanwhile', () => {
+    it('does not roll back an item the server changed meanwhile', () => {
       const start = readyState();
-      const id = start.items[0]!.id;
-      const patches = [{ id, field: 'readAt' as const, value: '2030-01-05T00:00:00.000Z' }];
-      const rollback = rollbackFor(start, patches);
+      const op = { items: [{ ...start.items[0]!, readAt: '2030-01-05T00:00:00.000Z' }] };
+      const rollback = rollbackFor(start, op);
       const fromServer = { ...start.items[0]!, readAt: '2030-01-06T00:00:00.000Z' };
       const state = run(
         start,
-        { type: 'optimistic.applied', patches },
+        { type: 'optimistic.applied', ...op },
         received({ type: 'notification.updated', seq: 11, notification: fromServer, counts: createCounts(2, 1) }),
-        { type: 'optimistic.rolled-back', patches: rollback },
+        { type: 'optimistic.rolled-back', ...rollback },
       );
-      expect(state.items[0]!.readAt).toBe('2030-01-06T00:00:00.000Z');
+      expect(state.items[0]).toEqual(fromServer);
+    });
+
+    it('does not bring back an item taken out optimistically that the server has put back since', () => {
+      const start = readyState();
+      const op = { items: [{ ...start.items[0]!, archivedAt: '2030-01-05T00:00:00.000Z' }] };
+      const rollback = rollbackFor(start, op);
+      const fromServer = { ...start.items[0]!, title: 'renamed' };
+      const state = run(
+        start,
+        { type: 'optimistic.applied', ...op },
+        received({ type: 'notification.updated', seq: 11, notification: fromServer, counts: createCounts(2, 2) }),
+        { type: 'optimistic.rolled-back', ...rollback },
+      );
+      expect(state.items).toEqual([fromServer, start.items[1]]);
+    });
+
+    it('takes an item archived optimistically out of the feed and the rollback puts it back in order', () => {
+      const start = readyState({ items: [createNotification(), createNotification(), createNotification()] });
+      const op = { items: [{ ...start.items[1]!, archivedAt: '2030-01-05T00:00:00.000Z' }] };
+      const rollback = rollbackFor(start, op);
+      const applied = reduce(start, { type: 'optimistic.applied', ...op });
+      expect(applied.items.map((n) => n.id)).toEqual([start.items[0]!.id, start.items[2]!.id]);
+      expect(reduce(applied, { type: 'optimistic.rolled-back', ...rollback }).items).toEqual(start.items);
+    });
+
+    it('restores an item into the feed by createdAt, once, and its rollback takes it out again', () => {
+      const [a, b, c] = [createNotification(), createNotification(), createNotification()];
+      const start = readyState({ items: [a!, c!] });
+      const op = { items: [b!] };
+      const applied = run(start, { type: 'optimistic.applied', ...op }, { type: 'optimistic.applied', ...op });
+      expect(applied.items).toEqual([a, b, c]);
+      expect(reduce(applied, { type: 'optimistic.rolled-back', ...rollbackFor(start, op) }).items).toEqual([a, c]);
+    });
+
+    it('answers the same state when nothing changes', () => {
+      const start = readyState();
+      expect(reduce(start, { type: 'optimistic.applied', items: [createNotification({ archivedAt: 'x' })] })).toBe(start);
+      expect(reduce(start, { type: 'optimistic.applied', items: [start.items[0]!] })).toBe(start);
     });
 
     it('leaves counts to the server', () => {
       const start = readyState();
-      const applied = reduce(start, { type: 'optimistic.applied', patches: [{ id: start.items[0]!.id, field: 'readAt', value: 'now' }] });
+      const applied = reduce(start, { type: 'optimistic.applied', items: [{ ...start.items[0]!, readAt: 'now' }] });
       expect(applied.counts).toBe(start.counts);
+    });
+  });
+
+  describe("'reset'", () => {
+    it('forgets everything of the user and stays closed', () => {
+      expect(reduce(readyState(), { type: 'reset' })).toEqual({ ...initialState, connection: 'closed' });
     });
   });
 

@@ -252,7 +252,7 @@ describe('createTabCoordinator', () => {
       const item = createNotification({ title: 'One' });
       syncLeader(tabs[0]!, [item]);
       await settle();
-      tabs[2]!.share({ type: 'optimistic.applied', patches: [{ id: item.id, field: 'readAt', value: '2030-01-01T00:00:00.000Z' }] });
+      tabs[2]!.share({ type: 'optimistic.applied', items: [{ ...item, readAt: '2030-01-01T00:00:00.000Z' }] });
       await settle();
       for (const tab of tabs) expect(tab.store.state.items[0]!.readAt).toBe('2030-01-01T00:00:00.000Z');
     });

@@ -2,7 +2,7 @@
 import { signal } from '@preact/signals';
 import { vi } from 'vitest';
 import type { ConnectionState, Inbox, InboxError, InboxStatus, InboxUser, RenderedNotification } from '../../src/core/index.ts';
-import type { Counts, Notification } from '../../src/protocol/index.ts';
+import type { Counts, Notification, Preferences } from '../../src/protocol/index.ts';
 
 let nextId = 1;
 
@@ -62,6 +62,15 @@ export function createFakeInbox(state: FakeInboxState = {}) {
     markRead: vi.fn<(id: string) => Promise<void>>(async () => {}),
     markAllRead: vi.fn<() => Promise<void>>(async () => {}),
     markAllSeen: vi.fn<() => Promise<void>>(async () => {}),
+    markUnread: vi.fn<(id: string) => Promise<void>>(async () => {}),
+    archive: vi.fn<(id: string) => Promise<void>>(async () => {}),
+    unarchive: vi.fn<(id: string) => Promise<void>>(async () => {}),
+    remove: vi.fn<(id: string) => Promise<void>>(async () => {}),
+    preferences: {
+      get: vi.fn(async () => ({ preferences: {}, categories: [] })),
+      set: vi.fn<(patch: Preferences) => Promise<void>>(async () => {}),
+    },
+    logout: vi.fn<() => Promise<void>>(async () => {}),
     render: vi.fn<(n: Notification) => RenderedNotification>(
       (n) => rendered[n.id] ?? { title: [{ type: 'text', value: n.title }], message: [{ type: 'text', value: n.message }] },
     ),

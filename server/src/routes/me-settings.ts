@@ -8,6 +8,7 @@ import { invalidField } from '../errors.ts';
 import { objectField, readJson } from '../http/index.ts';
 import { MAX_PREFERENCE_CATEGORIES, validAttributes, validPreferencesPatch } from '../validation/index.ts';
 import type { RouteDeps } from './deps.ts';
+import { once } from './me-idempotency.ts';
 import { saveUser } from './users.ts';
 
 /**
@@ -27,33 +28,39 @@ async function listCategories(deps: RouteDeps, appId: string): Promise<Preferenc
 export function registerMeSettings(routes: Hono<AuthEnv>, deps: RouteDeps): void {
   const { storage } = deps;
 
-  const answerPreferences = async (c: Context<AuthEnv>, preferences: Preferences) => {
-    const body: PreferencesResponse = { preferences, categories: await listCategories(deps, c.get('app').id) };
-    return c.json(body);
-  };
+  const withCategories = async (c: Context<AuthEnv>, preferences: Preferences): Promise<PreferencesResponse> => ({
+    preferences,
+    categories: await listCategories(deps, c.get('app').id),
+  });
 
   routes.get('/preferences', async (c) => {
     const user = await requireUser(c, storage);
-    return answerPreferences(c, await storage.preferences.get(user.id));
+    return c.json(await withCategories(c, await storage.preferences.get(user.id)));
   });
 
   routes.put('/preferences', async (c) => {
-    const patch = validPreferencesPatch(await readJson(c));
+    const body = await readJson(c);
+    const patch = validPreferencesPatch(body);
     const user = await requireUser(c, storage);
-    // Rows are per category × channel and never removed, so the total is what needs a bound.
-    const current = await storage.preferences.get(user.id);
-    const total = new Set([...Object.keys(current), ...Object.keys(patch)]).size;
-    if (total > MAX_PREFERENCE_CATEGORIES) throw invalidField('preferences', `would exceed ${MAX_PREFERENCE_CATEGORIES} categories`);
-    return answerPreferences(c, await storage.preferences.set(user.id, patch));
+    return once(c, deps, user.id, body, async () => {
+      // Rows are per category × channel and never removed, so the total is what needs a bound.
+      const current = await storage.preferences.get(user.id);
+      const total = new Set([...Object.keys(current), ...Object.keys(patch)]).size;
+      if (total > MAX_PREFERENCE_CATEGORIES) throw invalidField('preferences', `would exceed ${MAX_PREFERENCE_CATEGORIES} categories`);
+      return withCategories(c, await storage.preferences.set(user.id, patch));
+    });
   });
 
   routes.patch('/profile', async (c) => {
-    const body = objectField(await readJson(c), 'body');
+    const raw = await readJson(c);
+    const body = objectField(raw, 'body');
     if (Object.hasOwn(body, 'identifier')) throw invalidField('identifier', 'cannot be changed: it identifies the user for good');
     const patch = validAttributes(body);
     const user = await requireUser(c, storage);
     // saveUser pokes the user's streams when it wrote `user.updated`, so open widgets re-render.
-    const saved = await saveUser(deps, user.appId, user.identifier, patch);
-    return c.json({ identifier: saved.identifier, attributes: saved.attributes });
+    return once(c, deps, user.id, raw, async () => {
+      const saved = await saveUser(deps, user.appId, user.identifier, patch);
+      return { identifier: saved.identifier, attributes: saved.attributes };
+    });
   });
 }

@@ -11,6 +11,7 @@ import { parseNotificationQuery, toNotificationPage } from '../validation/index.
 import { poke } from './deps.ts';
 import type { RouteDeps } from './deps.ts';
 import { eventRoutes } from './events.ts';
+import { once } from './me-idempotency.ts';
 import { registerMeSettings } from './me-settings.ts';
 
 const BULK_ACTIONS: readonly BulkAction[] = ['read', 'seen', 'archive', 'delete'];
@@ -27,11 +28,15 @@ export function meRoutes(deps: RouteDeps): Hono<AuthEnv> {
   const routes = new Hono<AuthEnv>();
   routes.use('*', clientAuth(storage, { log: deps.log }));
 
-  // Pokes the user's streams when the change wrote an event (a no-op change writes none).
-  const answer = async (c: Context<AuthEnv>, userId: number, result: MutationResult) => {
-    if (result.event) await poke(deps, [{ userId, seq: result.event.seq }]);
-    return c.json(toResponse(result));
-  };
+  // Pokes the user's streams when the change wrote an event (a no-op change writes none). Runs
+  // once per Idempotency-Key: a repeat answers the first answer and applies nothing.
+  const answer = (c: Context<AuthEnv>, userId: number, body: unknown, apply: () => Promise<MutationResult | null>) =>
+    once(c, deps, userId, body, async () => {
+      const result = await apply();
+      if (!result) throw new HttpError(404, 'notification_not_found', 'this user has no notification with this id');
+      if (result.event) await poke(deps, [{ userId, seq: result.event.seq }]);
+      return toResponse(result);
+    });
 
   routes.post('/connect', async (c) => {
     const user = await connectUser(c, storage);
@@ -63,7 +68,7 @@ export function meRoutes(deps: RouteDeps): Hono<AuthEnv> {
     }
     const category = optionalString(body['category'], 'category');
     const user = await requireUser(c, storage);
-    return answer(c, user.id, await storage.applyBulk(user.id, { action, ids, category }));
+    return answer(c, user.id, body, () => storage.applyBulk(user.id, { action, ids, category }));
   });
 
   routes.patch('/notifications/:id', async (c) => {
@@ -74,16 +79,12 @@ export function meRoutes(deps: RouteDeps): Hono<AuthEnv> {
       archived: optionalBoolean(body['archived'], 'archived'),
     };
     const user = await requireUser(c, storage);
-    const result = await storage.updateNotification(user.id, c.req.param('id'), patch);
-    if (!result) throw new HttpError(404, 'notification_not_found', 'this user has no notification with this id');
-    return answer(c, user.id, result);
+    return answer(c, user.id, body, () => storage.updateNotification(user.id, c.req.param('id'), patch));
   });
 
   routes.delete('/notifications/:id', async (c) => {
     const user = await requireUser(c, storage);
-    const result = await storage.deleteNotification(user.id, c.req.param('id'));
-    if (!result) throw new HttpError(404, 'notification_not_found', 'this user has no notification with this id');
-    return answer(c, user.id, result);
+    return answer(c, user.id, null, () => storage.deleteNotification(user.id, c.req.param('id')));
   });
 
   registerMeSettings(routes, deps);

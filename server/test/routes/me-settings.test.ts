@@ -194,6 +194,31 @@ describe('registerMeSettings', () => {
     });
   });
 
+  describe('Idempotency-Key', () => {
+    const withKey = (userId: string, key: string, body: unknown) => ({ headers: { ...clientHeaders(service, userId), 'Idempotency-Key': key }, body });
+
+    it('answers a repeated PUT /preferences with the first answer without applying it again', async () => {
+      await connect(service, 'ada');
+      const first = await send(service, 'PUT', '/v1/me/preferences', withKey('ada', 'p-1', { preferences: { billing: { email: false } } }));
+      await putPreferences('ada', { preferences: { billing: { email: true } } });
+      const repeat = await send(service, 'PUT', '/v1/me/preferences', withKey('ada', 'p-1', { preferences: { billing: { email: false } } }));
+      expect(repeat.status).toBe(200);
+      expect(repeat.headers.get('Idempotent-Replayed')).toBe('true');
+      expect(repeat.body).toEqual(first.body);
+      expect((await send(service, 'GET', '/v1/me/preferences', as('ada'))).body.preferences).toEqual({ billing: { email: true } });
+    });
+
+    it('answers a repeated PATCH /profile with the first answer and writes one user.updated', async () => {
+      await connect(service, 'ada');
+      const first = await send(service, 'PATCH', '/v1/me/profile', withKey('ada', 'u-1', { firstName: 'Ada' }));
+      const repeat = await send(service, 'PATCH', '/v1/me/profile', withKey('ada', 'u-1', { firstName: 'Ada' }));
+      expect(repeat.body).toEqual(first.body);
+      expect(repeat.headers.get('Idempotent-Replayed')).toBe('true');
+      const user = (await service.storage.findUser(await appId(), 'ada'))!;
+      expect((await service.storage.listEvents(user.id, 0, 10)).map((e) => e.type)).toEqual(['user.updated']);
+    });
+  });
+
   describe('before connect', () => {
     it('every route answers 404 user_not_found and creates no user', async () => {
       const requests: [string, string, unknown?][] = [

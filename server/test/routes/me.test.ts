@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InboxChangeEvent } from 'belfry/protocol';
 import { MAX_BODY_BYTES } from '../../src/http/index.ts';
 import { MAX_BULK_IDS } from '../../src/routes/me.ts';
-import { clientHeaders, connect, createTestService, createTrigger, deliverMany, putUser, send, trigger } from '../fixtures.ts';
+import { backendHeaders, clientHeaders, connect, createTestService, createTrigger, deliverMany, putUser, send, trigger } from '../fixtures.ts';
 import type { TestService } from '../fixtures.ts';
 
 describe('meRoutes', () => {
@@ -355,6 +355,94 @@ describe('meRoutes', () => {
       for (const [i, seq] of [[0, 3], [1, 4], [3, 6]] as const) {
         expect(answers[i]!.body).toMatchObject({ seq, counts: log[seq - 1]!.counts });
       }
+    });
+  });
+
+  describe('Idempotency-Key on client mutations', () => {
+    const withKey = (userId: string, key: string, body?: unknown) => ({ headers: { ...clientHeaders(service, userId), 'Idempotency-Key': key }, body });
+
+    it('answers a repeated PATCH with the first answer and does not apply it again', async () => {
+      const [id] = await deliverMany(service, 'ada', 1);
+      const first = await send(service, 'PATCH', `/v1/me/notifications/${id}`, withKey('ada', 'k-1', { read: true }));
+      expect(first.status).toBe(200);
+      expect(first.headers.get('Idempotent-Replayed')).toBeNull();
+      // Undone by another request, so a second application would show.
+      await send(service, 'PATCH', `/v1/me/notifications/${id}`, { ...as('ada'), body: { read: false } });
+      const repeat = await send(service, 'PATCH', `/v1/me/notifications/${id}`, withKey('ada', 'k-1', { read: true }));
+      expect(repeat.status).toBe(200);
+      expect(repeat.headers.get('Idempotent-Replayed')).toBe('true');
+      expect(repeat.body).toEqual(first.body);
+      expect((await page('ada')).items[0]).toMatchObject({ id, readAt: null });
+      expect((await events('ada')).map((e) => e.type)).toEqual(['notification.created', 'notification.updated', 'notification.updated']);
+    });
+
+    it('answers a repeated DELETE with its first 200, not a 404', async () => {
+      const [id] = await deliverMany(service, 'ada', 1);
+      const first = await send(service, 'DELETE', `/v1/me/notifications/${id}`, withKey('ada', 'k-del'));
+      const repeat = await send(service, 'DELETE', `/v1/me/notifications/${id}`, withKey('ada', 'k-del'));
+      expect([first.status, repeat.status]).toEqual([200, 200]);
+      expect(repeat.body).toEqual(first.body);
+      expect((await events('ada')).map((e) => e.type)).toEqual(['notification.created', 'notification.deleted']);
+    });
+
+    it('does not apply a repeated bulk action to notifications that arrived since', async () => {
+      await deliverMany(service, 'ada', 2);
+      const first = await send(service, 'POST', '/v1/me/notifications/bulk', withKey('ada', 'k-bulk', { action: 'read' }));
+      expect(first.body.counts).toEqual({ unseen: 2, unread: 0 });
+      await deliverMany(service, 'ada', 1);
+      const repeat = await send(service, 'POST', '/v1/me/notifications/bulk', withKey('ada', 'k-bulk', { action: 'read' }));
+      expect(repeat.body).toEqual(first.body);
+      expect((await page('ada')).counts).toEqual({ unseen: 3, unread: 1 });
+    });
+
+    it('keeps the keys of different users and apps apart', async () => {
+      const [adas] = await deliverMany(service, 'ada', 1);
+      const [bobs] = await deliverMany(service, 'bob', 1);
+      const ada = await send(service, 'PATCH', `/v1/me/notifications/${adas}`, withKey('ada', 'same', { read: true }));
+      const bob = await send(service, 'PATCH', `/v1/me/notifications/${bobs}`, withKey('bob', 'same', { read: true }));
+      expect(bob.headers.get('Idempotent-Replayed')).toBeNull();
+      expect(bob.body.notification.id).toBe(bobs);
+      expect(ada.body.notification.id).toBe(adas);
+      const other = await asInOtherApp('ada');
+      await send(service, 'POST', '/v1/me/connect', other);
+      const inOtherApp = await send(service, 'POST', '/v1/me/notifications/bulk', { headers: { ...other.headers, 'Idempotency-Key': 'same' }, body: { action: 'read' } });
+      expect(inOtherApp.status).toBe(200);
+    });
+
+    it("keeps the users' keys apart from the backend's trigger keys", async () => {
+      const [id] = await deliverMany(service, 'ada', 1);
+      const user = (await service.storage.findUser((await service.storage.findAppByApiKey(service.apiKey))!.id, 'ada'))!;
+      // Whatever the client-side prefix is, a backend key in the same store never equals a user's.
+      for (const key of ['same', `me:${user.id}:same`, `me ${user.id} same`]) {
+        const triggered = await send(service, 'POST', '/v1/notifications', { headers: { ...backendHeaders(service), 'Idempotency-Key': key }, body: createTrigger({ recipients: ['bob'] }) });
+        expect(triggered.status).toBe(202);
+      }
+      const patched = await send(service, 'PATCH', `/v1/me/notifications/${id}`, withKey('ada', 'same', { read: true }));
+      expect(patched.status).toBe(200);
+      expect(patched.headers.get('Idempotent-Replayed')).toBeNull();
+      expect(patched.body.notification.readAt).toEqual(expect.any(String));
+    });
+
+    it('answers 422 when a key is reused for another request, and 400 for a malformed key', async () => {
+      const [a, b] = await deliverMany(service, 'ada', 2);
+      await send(service, 'PATCH', `/v1/me/notifications/${a}`, withKey('ada', 'k-2', { read: true }));
+      const otherPath = await send(service, 'PATCH', `/v1/me/notifications/${b}`, withKey('ada', 'k-2', { read: true }));
+      const otherBody = await send(service, 'PATCH', `/v1/me/notifications/${a}`, withKey('ada', 'k-2', { read: false }));
+      expect([otherPath.status, otherBody.status]).toEqual([422, 422]);
+      expect(otherPath.body.error.code).toBe('idempotency_mismatch');
+      expect((await page('ada')).items.find((n: { id: string }) => n.id === b).readAt).toBeNull();
+      const bad = await send(service, 'PATCH', `/v1/me/notifications/${a}`, withKey('ada', 'x'.repeat(256), { read: true }));
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.code).toBe('invalid_request');
+    });
+
+    it('does not remember a refusal: a retry with the same key runs again', async () => {
+      await connect(service, 'ada');
+      const refused = await send(service, 'DELETE', '/v1/me/notifications/ntf_missing', withKey('ada', 'k-404'));
+      expect(refused.status).toBe(404);
+      const retried = await send(service, 'DELETE', '/v1/me/notifications/ntf_missing', withKey('ada', 'k-404'));
+      expect(retried.status).toBe(404);
+      expect(retried.headers.get('Idempotent-Replayed')).toBeNull();
     });
   });
 
