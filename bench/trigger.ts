@@ -28,6 +28,8 @@ export interface BenchRow {
   p50: number;
   p99: number;
   serverCpu: number;
+  /** Server CPU time per answered request, in ms: steadier than req/s when other work shares the cores. */
+  serverCpuMsPerRequest: number;
   clientCpu: number;
   errors: number;
 }
@@ -37,6 +39,8 @@ export interface TriggerBenchResult {
   options: TriggerBenchOptions;
   rows: BenchRow[];
   targets: { name: string; value: string; met: boolean }[];
+  /** Server CPU per single-recipient trigger as a multiple of the empty route's, or NaN. */
+  cpuRatio: number;
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -101,6 +105,7 @@ function row(scenario: string, load: string, measured: { result: LoadResult; ser
     notificationsPerSecond: perRequest === null ? null : requestsPerSecond * perRequest,
     ...latencySummary(result),
     serverCpu: measured.serverCpuSeconds / result.seconds,
+    serverCpuMsPerRequest: result.requests > 0 ? (measured.serverCpuSeconds * 1000) / result.requests : NaN,
     clientCpu: result.clientCpuSeconds / result.seconds,
     errors: result.errors,
   };
@@ -185,5 +190,5 @@ export async function runTriggerBench(options: TriggerBenchOptions, progress: (l
     { name: 'p99 at half that load < 50 ms', value: `${half.p99.toFixed(1)} ms`, met: half.p99 < 50 },
     { name: 'no failed requests', value: String(rows.reduce((n, r) => n + r.errors, 0)), met: rows.every((r) => r.errors === 0) },
   ];
-  return { options, rows, targets };
+  return { options, rows, targets, cpuRatio: single.serverCpuMsPerRequest / ceiling.serverCpuMsPerRequest };
 }

@@ -1,6 +1,6 @@
 // Ids and credentials. Secrets are high-entropy random strings, so a plain SHA-256 is enough to
 // store them (no password-hashing work factor is needed), and comparisons are constant-time.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 // Ids are drawn from a pool of random bytes refilled 4 KB at a time: one `randomBytes` call per
 // id cost more than the rest of making it. Bytes are never handed out twice.
@@ -47,9 +47,10 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
-/** The SHA-256 digest of a secret as bytes (`hashSecret` is its hex form). */
+/** The SHA-256 digest of a secret as bytes (`hashSecret` is its hex form); run on every backend request. */
 export function secretDigest(secret: string): Buffer {
-  return createHash('sha256').update(secret, 'utf8').digest();
+  // One-shot `hash` (Node 20.12+) skips the Hash object `createHash` builds: about half the time.
+  return hash('sha256', secret, 'buffer');
 }
 
 /** True when two digests are equal, compared in constant time. */

@@ -32,11 +32,27 @@ function toJsonValue(key: string, value: unknown): unknown {
  * log('info', 'request', { method: 'GET', status: 200 });
  */
 export function createJsonLog(write: (line: string) => void, now: () => Date = () => new Date()): Log {
+  // Field names already checked against SECRET_FIELD; they come from code, so the set stays small.
+  const safeNames = new Set<string>();
+  // True when no field needs the replacer: every value a string, number, boolean or null under a
+  // name that is not secret-like. The request log's line is always such a line, and
+  // JSON.stringify without a replacer function takes half the time.
+  const plain = (fields: Record<string, unknown> | undefined): boolean => {
+    for (const name in fields) {
+      const value = fields[name];
+      const type = typeof value;
+      if (value !== null && type !== 'string' && type !== 'number' && type !== 'boolean') return false;
+      if (safeNames.has(name)) continue;
+      if (SECRET_FIELD.test(name)) return false;
+      if (safeNames.size < 1024) safeNames.add(name);
+    }
+    return true;
+  };
   return (level, message, fields) => {
     const entry = { time: now().toISOString(), level, msg: message, ...fields };
     let line: string;
     try {
-      line = JSON.stringify(entry, toJsonValue);
+      line = plain(fields) ? JSON.stringify(entry) : JSON.stringify(entry, toJsonValue);
     } catch {
       // A circular field must not cost the line: keep what is certainly serialisable.
       line = JSON.stringify({ time: entry.time, level, msg: message, logError: 'fields could not be serialised' });

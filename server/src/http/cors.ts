@@ -19,7 +19,8 @@ export function cors(options: CorsOptions): MiddlewareHandler {
   const allowMethods = options.allowMethods.join(',');
   const exposeHeaders = options.exposeHeaders.join(',');
   const maxAge = String(options.maxAge);
-  return async (c, next) => {
+  // Not `async`: the common path hands back `next()`'s promise instead of wrapping it in another.
+  return (c, next) => {
     setResponseHeader(c, 'Access-Control-Allow-Origin', '*');
     setResponseHeader(c, 'Access-Control-Expose-Headers', exposeHeaders);
     if (c.req.method !== 'OPTIONS') return next();
@@ -27,6 +28,6 @@ export function cors(options: CorsOptions): MiddlewareHandler {
     c.header('Access-Control-Allow-Methods', allowMethods);
     c.header('Access-Control-Allow-Headers', allowHeaders);
     c.header('Vary', 'Access-Control-Request-Headers', { append: true });
-    return c.body(null, 204);
+    return Promise.resolve(c.body(null, 204));
   };
 }

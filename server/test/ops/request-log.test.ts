@@ -85,6 +85,14 @@ describe('createJsonLog', () => {
     expect(JSON.parse(lines[0]!).nested.ok).toBe('visible');
   });
 
+  it('redacts a secret-like field among plain string and number fields, on every line', () => {
+    const { lines, log } = capture();
+    log('info', 'request', { method: 'GET', apiSecret: 's1', status: 200 });
+    log('info', 'request', { method: 'GET', apiSecret: 's2', status: 200 });
+    expect(lines.map((line) => JSON.parse(line).apiSecret)).toEqual(['[redacted]', '[redacted]']);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ method: 'GET', status: 200 });
+  });
+
   it('still writes a line when a field cannot be serialised', () => {
     const { lines, log } = capture();
     const loop: Record<string, unknown> = {};
