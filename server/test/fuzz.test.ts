@@ -199,6 +199,8 @@ const QUERY_VALUES: Record<string, string[]> = {
   channel: ['email', 'sms', 'webhook', 'inApp', 'EMAIL'],
   recipient: ['ada', 'grace', 'x'.repeat(300)],
   after: ['0', '1', '3', '999999', '-1', '1.0'],
+  // A valid wait above 0 holds a long-poll open for that long: only 0 answers at once.
+  wait: ['0', '26', '-1', '1.5', 'abc', '99', '0x1'],
 };
 
 /** A value as a URL component: usually encoded, sometimes raw so percent junk reaches the router. */
@@ -355,7 +357,10 @@ describe('createApp', () => {
 
   const request = async (req: FuzzRequest) => {
     const controller = new AbortController();
+    // A long-poll may wait up to its `wait`: leave after a moment, as a client closing its tab would.
+    const leave = setTimeout(() => controller.abort(), 200);
     const response = await app.request(new Request(req.url, { method: req.method, headers: req.headers, body: req.body, signal: controller.signal }));
+    clearTimeout(leave);
     const contentType = response.headers.get('Content-Type') ?? '';
     // An open event stream never ends by itself: leave right after the headers, as a client would.
     if (contentType.startsWith('text/event-stream')) {

@@ -78,7 +78,7 @@ export interface Hub {
    * Answers the events after `after` (null: from now on) at once if there are any, else waits up
    * to `waitMs` for a change of the user's inbox and answers what arrived.
    */
-  poll(user: UserRecord, after: number | null, waitMs: number): Promise<PollAnswer>;
+  poll(user: UserRecord, after: number | null, waitMs: number, signal?: AbortSignal): Promise<PollAnswer>;
   /** Answers every waiting long-poll and ends every open stream (clients reconnect), e.g. on shutdown. */
   closeAll(options?: CloseOptions): Promise<void>;
 }
@@ -363,7 +363,7 @@ export function createHub(options: HubOptions): Hub {
     return response;
   }
 
-  async function poll(user: UserRecord, after: number | null, waitMs: number): Promise<PollAnswer> {
+  async function poll(user: UserRecord, after: number | null, waitMs: number, signal?: AbortSignal): Promise<PollAnswer> {
     const from = after ?? user.seq;
     if (from > user.seq || user.seq - from > maxReplay) return { events: [{ type: 'resync', seq: user.seq }], seq: user.seq };
     const { member, fresh } = join(user.id);
@@ -374,14 +374,18 @@ export function createHub(options: HubOptions): Hub {
       // Subscribed first, then read: a change committed in between pokes `waiter`. (A fresh
       // subscription may have missed one committed since `user.seq` was read: read then too.)
       let events: InboxChangeEvent[] = from < user.seq || fresh || member.seq > from ? await storage.listEvents(user.id, from, MAX_POLL_EVENTS) : [];
-      if (events.length === 0 && waitMs > 0 && !closing) {
+      // A client that left (its request aborted) stops the wait: nobody reads the answer.
+      if (events.length === 0 && waitMs > 0 && !closing && !signal?.aborted) {
         let timer: ReturnType<typeof setTimeout> | undefined;
+        let stop = () => {};
         await new Promise<void>((resolve) => {
           waiter.wake = resolve;
           timer = setTimeout(resolve, waitMs);
+          signal?.addEventListener('abort', (stop = () => resolve()));
           if (waiter.seq > from) resolve();
         });
         clearTimeout(timer);
+        signal?.removeEventListener('abort', stop);
         waiter.wake = null;
         if (waiter.seq > from) events = await storage.listEvents(user.id, from, MAX_POLL_EVENTS);
       }

@@ -33,7 +33,7 @@ export function eventRoutes({ storage, hub }: RouteDeps): Hono<AuthEnv> {
     const waitMs = longPoll ? parseWait(wait) : 0;
     const user = await requireUser(c, storage);
     if (longPoll) {
-      const answer = await hub.poll(user, after, waitMs);
+      const answer = await hub.poll(user, after, waitMs, c.req.raw.signal);
       return c.json(answer, 200, { 'Cache-Control': 'no-store' });
     }
     return hub.open(c, user, after, { expiresAt: c.get('tokenExpiresAt') });

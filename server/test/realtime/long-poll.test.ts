@@ -17,14 +17,17 @@ describe('GET /v1/me/events?wait= (long-poll)', () => {
   let appId: string;
   let ada: UserRecord;
 
+  let log: ReturnType<typeof createRecordingLog>;
+
   async function start(options: { secureMode?: boolean } = {}): Promise<void> {
+    log = createRecordingLog();
     storage = await openStorage(`sqlite:${join(temp.dir, 'belfry.db')}`);
     bus = createMemoryBus();
     server = await createServer({
       port: 0,
       storage,
       bus,
-      log: createRecordingLog(),
+      log,
       rateLimits: false,
       ...(options.secureMode ? { secureMode: true, signingSecret: SECRET } : {}),
     });
@@ -109,6 +112,20 @@ describe('GET /v1/me/events?wait= (long-poll)', () => {
     const body = await (await poll('?after=1&wait=1')).json();
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(body).toEqual({ events: [], seq: 1 });
+  });
+
+  it('stops waiting when its client leaves', async () => {
+    await start();
+    const leaving = new AbortController();
+    const request = fetch(`${server.url}/v1/me/events?wait=25`, { headers: { Accept: 'application/json', 'X-API-Key': server.app.apiKey, 'X-User-Id': 'ada' }, signal: leaving.signal });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    leaving.abort();
+    await expect(request).rejects.toThrow();
+    // The handler finished (its request line is logged) long before the 25 s wait ran out.
+    const deadline = Date.now() + 3000;
+    const finished = () => log.entries.some((e) => e.message === 'request' && e.fields?.['route'] === '/v1/me/events');
+    while (!finished() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(finished()).toBe(true);
   });
 
   it('never answers another user\'s events, nor wakes for them', async () => {
