@@ -64,11 +64,21 @@ export const POLL_WAIT_S = 25;
 /** Turns anything thrown into an InboxError. */
 export const toInboxError = (error: unknown): InboxError => (error instanceof InboxError ? error : fail('network', error));
 
+/**
+ * Dispatches an action and announces the notifications it brought. The reducer ignores events at
+ * or below the seq it holds, so a created event above the seq before the dispatch is new.
+ */
+export function receive({ dispatch, onReceived }: Pick<ConnectionDeps, 'dispatch' | 'onReceived'>, action: InboxAction): void {
+  const { seq } = dispatch(action);
+  if (action.type === 'event.received' && action.event.type === 'notification.created' && action.event.seq > seq) onReceived(action.event.notification);
+}
+
 /** Creates the connection loop; nothing happens until `start()`. */
 export function createConnection(deps: ConnectionDeps): Connection {
   const { transport, dispatch, getState, now } = deps;
   const backoff = createBackoff({ random: deps.random });
   const lifetime = new AbortController();
+  const ended = lifetime.signal;
   let attemptAbort: AbortController | undefined; // the current connect/page/stream attempt
   let restartError: InboxError | undefined; // why we aborted the attempt ourselves
   let wake: (() => void) | undefined;
@@ -109,16 +119,8 @@ export function createConnection(deps: ConnectionDeps): Connection {
     refetching ??= fetchFirstPage(signal).then(() => settle(), (error: unknown) => settle(error ?? fail('network')));
   }
 
-  /**
-   * Applies change events in order and announces the new notifications among them. The reducer
-   * ignores events at or below the seq it holds, so an event is new when the seq before it was
-   * lower. Today one action per event; a batch action would make this one dispatch per chunk.
-   */
-  function apply(events: InboxChangeEvent[]): void {
-    for (const event of events) {
-      if (dispatch({ type: 'event.received', event }).seq < event.seq && event.type === 'notification.created') deps.onReceived(event.notification);
-    }
-  }
+  /** Applies change events in order: one action per event (a batch action would make it one per chunk). */
+  const apply = (events: InboxChangeEvent[]) => events.forEach((event) => receive(deps, { type: 'event.received', event }));
 
   /** Handles the events of one stream chunk or long-poll answer, in order. */
   function handle(events: StreamEvent[], signal: AbortSignal): void {
@@ -249,25 +251,25 @@ export function createConnection(deps: ConnectionDeps): Connection {
       const done = () => {
         clearTimeout(timer);
         wake = undefined;
-        lifetime.signal.removeEventListener('abort', done);
+        ended.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout((wake = done), ms);
-      lifetime.signal.addEventListener('abort', done);
+      ended.addEventListener('abort', done);
     });
 
   async function loop(): Promise<void> {
-    while (!lifetime.signal.aborted) {
+    while (!ended.aborted) {
       let delay: number;
       try {
         const result = await attempt();
         if (result === 'done') return void setConnection('online');
         // The service ended the stream (a deploy, a drain): come back after a jittered pause.
-        if (lifetime.signal.aborted) return;
+        if (ended.aborted) return;
         setConnection('connecting');
         delay = backoff.next(result);
       } catch (caught) {
-        if (lifetime.signal.aborted) return;
+        if (ended.aborted) return;
         const error = restartError ?? toInboxError(caught);
         const { code } = error;
         restartError = undefined;
@@ -292,18 +294,20 @@ export function createConnection(deps: ConnectionDeps): Connection {
       // Back online: retry now, and drop a connection made before the network went away. Visible
       // again: retry now, and drop a connection silent for longer than the watchdog allows (its
       // timer may have been frozen while the computer slept).
+      const g = globalThis;
+      const doc = g.document;
       const onOnline = () => (wake ? wake() : restart());
       const onVisibility = () => {
-        if (globalThis.document?.visibilityState !== 'visible') return;
+        if (doc.visibilityState !== 'visible') return;
         if (wake) wake();
         else if (now() - heardAt > STREAM_STALL_MS) restart();
       };
-      if (typeof globalThis.addEventListener === 'function') {
-        globalThis.addEventListener('online', onOnline);
-        globalThis.document?.addEventListener('visibilitychange', onVisibility);
+      if (typeof g.addEventListener === 'function') {
+        g.addEventListener('online', onOnline);
+        doc?.addEventListener('visibilitychange', onVisibility);
         removeListeners = () => {
-          globalThis.removeEventListener('online', onOnline);
-          globalThis.document?.removeEventListener('visibilitychange', onVisibility);
+          g.removeEventListener('online', onOnline);
+          doc?.removeEventListener('visibilitychange', onVisibility);
         };
       }
       // loop() handles its own failures; the catch only keeps a bug from becoming an unhandled rejection.

@@ -55,8 +55,7 @@ export async function errorFromResponse(response: Response, now: number): Promis
     return new InboxError('user_token_required', hint, { status });
   }
   if (status === 401 || status === 403) return new InboxError('unauthorized', message, { status });
-  const retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'), now);
-  return new InboxError('http', message, retryAfterMs === undefined ? { status } : { status, retryAfterMs });
+  return new InboxError('http', message, { status, retryAfterMs: parseRetryAfter(response.headers.get('Retry-After'), now)! });
 }
 
 /**

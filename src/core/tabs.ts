@@ -16,6 +16,7 @@
 //   period spares a reconnect for a quick look at another tab.
 // - Without Web Locks or BroadcastChannel (or without a name) the tab leads alone: its own stream,
 //   the same visibility rule.
+import { receive } from './connection.ts';
 import { InboxError } from './errors.ts';
 import type { InboxAction, InboxState } from './reducer.ts';
 import type { Notification } from '../protocol/index.ts';
@@ -64,10 +65,11 @@ const fromWire = (a: InboxAction): InboxAction =>
 
 /** Joins the election of `options.name`; this tab leads at once when it is alone or cannot coordinate. */
 export function createTabCoordinator(options: TabOptions): TabCoordinator {
-  const { name, dispatch } = options;
-  const locks = options.locks ?? globalThis.navigator?.locks;
-  const Channel = options.BroadcastChannel ?? globalThis.BroadcastChannel;
-  const doc = options.document ?? globalThis.document;
+  const { name } = options;
+  const g = globalThis;
+  const locks = options.locks ?? g.navigator?.locks;
+  const Channel = options.BroadcastChannel ?? g.BroadcastChannel;
+  const doc = options.document ?? g.document;
   let channel = name && locks && Channel ? new Channel(name) : undefined;
   const self = Math.random();
   let candidacy: AbortController | undefined; // queued for the lock, or holding it
@@ -120,12 +122,7 @@ export function createTabCoordinator(options: TabOptions): TabCoordinator {
           send({ to: data.hello, actions: [connected, { type: 'page.loaded', page, cursor: null }, { type: 'connection.changed', connection: state.connection }] });
         }
       } else if (data.to === undefined || data.to === self) {
-        for (const action of data.actions) {
-          const before = dispatch(fromWire(action));
-          if (action.type === 'event.received' && action.event.type === 'notification.created' && options.getState().seq !== before.seq) {
-            options.onReceived(action.event.notification);
-          }
-        }
+        for (const action of data.actions) receive(options, fromWire(action));
       }
     };
   }
