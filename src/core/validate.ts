@@ -65,34 +65,28 @@ const EVENTS: Record<StreamEvent['type'], Check> = {
 /** Keeps the well-formed notifications of a list; one bad item does not cost the others. */
 export const validNotifications = (value: unknown): Notification[] => (Array.isArray(value) ? value.filter(isNotification) : []);
 
+// Service answers: only what the client reads is checked, and lists are filtered item by item.
+const isConnect = shape<ConnectResponse>({ user: isUser, counts: isCounts, seq: isSeq });
+const isPage = shape<NotificationPage>({ items: Array.isArray, nextCursor: isNullableString, counts: isCounts, seq: isSeq });
+const isMutation = shape<MutationResponse>({ counts: isCounts, seq: isSeq });
+const isEventsPage = shape<EventsPage>({ events: Array.isArray, seq: isSeq });
+
 /** Checks a `POST /v1/me/connect` answer; null when malformed. */
-export function parseConnectResponse(value: unknown): ConnectResponse | null {
-  if (!isPlainObject(value) || !isUser(value.user) || !isCounts(value.counts) || !isSeq(value.seq)) return null;
-  return { user: value.user, app: { secureMode: isPlainObject(value.app) && value.app.secureMode === true }, counts: value.counts, seq: value.seq };
-}
+export const parseConnectResponse = (v: unknown): ConnectResponse | null =>
+  isConnect(v) ? { user: v.user, app: { secureMode: isPlainObject(v.app) && v.app.secureMode === true }, counts: v.counts, seq: v.seq } : null;
 
 /** Checks a `GET /v1/me/notifications` answer; null when malformed. */
-export function parseNotificationPage(value: unknown): NotificationPage | null {
-  if (!isPlainObject(value) || !Array.isArray(value.items) || !isCounts(value.counts) || !isSeq(value.seq) || !isNullableString(value.nextCursor)) return null;
-  return { items: validNotifications(value.items), nextCursor: value.nextCursor as string | null, counts: value.counts, seq: value.seq };
-}
+export const parseNotificationPage = (v: unknown): NotificationPage | null =>
+  isPage(v) ? { items: validNotifications(v.items), nextCursor: v.nextCursor, counts: v.counts, seq: v.seq } : null;
 
 /** Checks a `PATCH` or bulk answer; null when malformed. */
-export function parseMutationResponse(value: unknown): MutationResponse | null {
-  if (!isPlainObject(value) || !isCounts(value.counts) || !isSeq(value.seq)) return null;
-  const { counts, seq, notification } = value;
-  return isNotification(notification) ? { notification, counts, seq } : { counts, seq };
-}
+export const parseMutationResponse = (v: unknown): MutationResponse | null =>
+  isMutation(v) ? (isNotification(v.notification) ? { notification: v.notification, counts: v.counts, seq: v.seq } : { counts: v.counts, seq: v.seq }) : null;
 
 /** Checks one stream event's JSON; null for malformed or unknown events (newer servers may add types). */
-export function parseStreamEvent(value: unknown): StreamEvent | null {
-  return isPlainObject(value) && isSeq(value.seq) && isString(value.type) && Object.hasOwn(EVENTS, value.type) && EVENTS[value.type as StreamEvent['type']](value)
-    ? (value as unknown as StreamEvent)
-    : null;
-}
+export const parseStreamEvent = (v: unknown): StreamEvent | null =>
+  isPlainObject(v) && isSeq(v.seq) && isString(v.type) && Object.hasOwn(EVENTS, v.type) && EVENTS[v.type as StreamEvent['type']](v) ? (v as unknown as StreamEvent) : null;
 
 /** Checks a long-poll answer; null when malformed. Malformed or unknown events are skipped, as on the stream. */
-export function parseEventsPage(value: unknown): EventsPage | null {
-  if (!isPlainObject(value) || !Array.isArray(value.events) || !isSeq(value.seq)) return null;
-  return { events: value.events.map(parseStreamEvent).filter((e) => e !== null), seq: value.seq };
-}
+export const parseEventsPage = (v: unknown): EventsPage | null =>
+  isEventsPage(v) ? { events: v.events.map(parseStreamEvent).filter((e) => e !== null), seq: v.seq } : null;
