@@ -70,7 +70,10 @@ export const toInboxError = (error: unknown): InboxError => (error instanceof In
  */
 export function receive({ dispatch, onReceived }: Pick<ConnectionDeps, 'dispatch' | 'onReceived'>, action: InboxAction): void {
   const { seq } = dispatch(action);
-  if (action.type === 'event.received' && action.event.type === 'notification.created' && action.event.seq > seq) onReceived(action.event.notification);
+  // A batch action (`events.received` with `events`) would add its list here.
+  for (const event of action.type === 'event.received' ? [action.event] : []) {
+    if (event.type === 'notification.created' && event.seq > seq) onReceived(event.notification);
+  }
 }
 
 /** Creates the connection loop; nothing happens until `start()`. */
@@ -119,7 +122,11 @@ export function createConnection(deps: ConnectionDeps): Connection {
     refetching ??= fetchFirstPage(signal).then(() => settle(), (error: unknown) => settle(error ?? fail('network')));
   }
 
-  /** Applies change events in order: one action per event (a batch action would make it one per chunk). */
+  /**
+   * Applies the change events of one chunk (or long-poll answer) in order. One action per event
+   * for now; with the reducer's batch action this becomes one dispatch per chunk:
+   * `if (events.length) receive(deps, { type: 'events.received', events })`.
+   */
   const apply = (events: InboxChangeEvent[]) => events.forEach((event) => receive(deps, { type: 'event.received', event }));
 
   /** Handles the events of one stream chunk or long-poll answer, in order. */
