@@ -79,7 +79,14 @@ export function createTabCoordinator(options: TabOptions): TabCoordinator {
   let connected: InboxAction | undefined; // the leader's last connect answer, for snapshots
 
   const visible = () => doc?.visibilityState !== 'hidden';
-  const send = (message: Message) => channel?.postMessage(message);
+  // Actions are posted once per task, together: a stream chunk of many events costs one
+  // structured clone and one message, not one per event. Anything else sent goes after them.
+  let pending: InboxAction[] = [];
+  const send = (message?: Message) => {
+    if (pending.length) channel?.postMessage({ actions: pending });
+    pending = [];
+    if (message) channel?.postMessage(message);
+  };
 
   function run(): void {
     if (candidacy || !visible()) return;
@@ -132,11 +139,13 @@ export function createTabCoordinator(options: TabOptions): TabCoordinator {
   return {
     post(action) {
       if (action.type === 'connected') connected = action;
-      send({ actions: [toWire(action)] });
+      if (!pending.length) queueMicrotask(send);
+      pending.push(toWire(action));
     },
     stop() {
       doc?.removeEventListener('visibilitychange', onVisibility);
       withdraw();
+      send();
       channel?.close();
       // Late actions (a rollback after destroy) are not posted on the closed channel.
       channel = undefined;
