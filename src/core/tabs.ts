@@ -79,8 +79,9 @@ export function createTabCoordinator(options: TabOptions): TabCoordinator {
   let connected: InboxAction | undefined; // the leader's last connect answer, for snapshots
 
   const visible = () => doc?.visibilityState !== 'hidden';
-  // Actions are posted once per task, together: a stream chunk of many events costs one
-  // structured clone and one message, not one per event. Anything else sent goes after them.
+  // Actions are posted together from a task of their own: a burst of stream chunks (read one
+  // after another in microtasks) costs one structured clone and one message, not one per event.
+  // Anything else sent goes after them, so a snapshot never overtakes what it already holds.
   let pending: InboxAction[] = [];
   const send = (message?: Message) => {
     if (pending.length) channel?.postMessage({ actions: pending });
@@ -139,7 +140,7 @@ export function createTabCoordinator(options: TabOptions): TabCoordinator {
   return {
     post(action) {
       if (action.type === 'connected') connected = action;
-      if (!pending.length) queueMicrotask(send);
+      if (!pending.length) setTimeout(send);
       pending.push(toWire(action));
     },
     stop() {

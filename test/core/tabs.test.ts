@@ -233,7 +233,7 @@ describe('createTabCoordinator', () => {
       }
     });
 
-    it('posts the actions of one task as one message, in order, and the rest before a tab leaves', async () => {
+    it('posts the actions of a burst as one message, in order, and the rest before a tab leaves', async () => {
       const browser = createBrowser();
       const [leader, follower] = [browser.openTab(), browser.openTab()];
       await settle();
