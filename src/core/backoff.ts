@@ -6,10 +6,6 @@
 export interface BackoffOptions {
   /** Random source in [0, 1). */
   random: () => number;
-  /** Delay window of the first retry, in ms. Default 1 s. */
-  baseMs?: number;
-  /** Largest delay window, in ms. Default 30 s. */
-  capMs?: number;
 }
 
 /** A retry-delay sequence that grows until `reset()`. */
@@ -18,26 +14,19 @@ export interface Backoff {
   next(retryAfterMs?: number): number;
   /** Starts over after a successful attempt. */
   reset(): void;
-  /** How many delays were handed out since the last reset. */
-  readonly attempt: number;
 }
 
 /** The longest `Retry-After` honoured, so one bad header cannot park the inbox for hours. */
 export const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
-/** Creates a full-jitter backoff: delay = random() * min(cap, base * 2^attempt). */
-export function createBackoff({ random, baseMs = 1000, capMs = 30_000 }: BackoffOptions): Backoff {
+/** Creates a full-jitter backoff: delay = random() * min(30 s, 1 s * 2^attempt). */
+export function createBackoff({ random }: BackoffOptions): Backoff {
   let attempt = 0;
   return {
-    get attempt() {
-      return attempt;
-    },
     next(retryAfterMs) {
       // 2^attempt overflows to Infinity long after the cap applies; min() keeps it finite.
-      const windowMs = Math.min(capMs, baseMs * 2 ** attempt);
-      attempt++;
-      if (retryAfterMs !== undefined) return Math.min(Math.max(0, retryAfterMs), MAX_RETRY_AFTER_MS);
-      return Math.floor(random() * windowMs);
+      const windowMs = Math.min(30_000, 1000 * 2 ** attempt++);
+      return retryAfterMs === undefined ? Math.floor(random() * windowMs) : Math.min(Math.max(0, retryAfterMs), MAX_RETRY_AFTER_MS);
     },
     reset() {
       attempt = 0;
@@ -47,9 +36,9 @@ export function createBackoff({ random, baseMs = 1000, capMs = 30_000 }: Backoff
 
 /** Reads a `Retry-After` header (delta seconds or an HTTP date) as milliseconds from `now`. */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null) return undefined;
+  if (value === null) return;
   const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  if (/^\d+$/.test(trimmed)) return +trimmed * 1000;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -18,10 +18,11 @@
 // empty attempts the inbox long-polls with the same cursor; while it does, a stream is tried
 // alongside every STREAM_PROBE_MS, and the first byte it brings switches back.
 import { HEARTBEAT_INTERVAL_MS } from '../protocol/index.ts';
-import type { Notification, StreamEvent } from '../protocol/index.ts';
+import type { InboxChangeEvent, Notification, StreamEvent } from '../protocol/index.ts';
 import { createBackoff } from './backoff.ts';
 import { InboxError } from './errors.ts';
 import { readEventStream } from './event-stream.ts';
+import { fail } from './http.ts';
 import type { Transport } from './http.ts';
 import type { InboxAction, InboxState } from './reducer.ts';
 import { parseConnectResponse, parseEventsPage, parseNotificationPage } from './validate.ts';
@@ -61,19 +62,18 @@ export const STABLE_MS = 60_000;
 export const POLL_WAIT_S = 25;
 
 /** Turns anything thrown into an InboxError. */
-export function toInboxError(error: unknown): InboxError {
-  return error instanceof InboxError ? error : new InboxError('network', 'Unexpected failure.', { cause: error });
-}
+export const toInboxError = (error: unknown): InboxError => (error instanceof InboxError ? error : fail('network', error));
 
-/** Answers whether retrying cannot help: the credentials are wrong and stay wrong. */
-export const isFatal = (error: InboxError): boolean => error.code === 'unauthorized' || error.code === 'user_token_required';
-
-/** Fetches page 1 of the feed and dispatches it. */
-export async function fetchFirstPage(deps: Pick<ConnectionDeps, 'transport' | 'dispatch' | 'pageSize'>, signal: AbortSignal): Promise<void> {
-  const answer = await deps.transport.request('GET', `/v1/me/notifications?limit=${deps.pageSize}`, undefined, signal);
-  const page = parseNotificationPage(answer);
-  if (!page) throw new InboxError('protocol', 'The service answered a page in an unknown shape.');
-  deps.dispatch({ type: 'page.loaded', page, cursor: null });
+/**
+ * Dispatches an action and announces the notifications it brought. The reducer ignores events at
+ * or below the seq it holds, so a created event above the seq before the dispatch is new.
+ */
+export function receive({ dispatch, onReceived }: Pick<ConnectionDeps, 'dispatch' | 'onReceived'>, action: InboxAction): void {
+  const { seq } = dispatch(action);
+  // A batch action (`events.received` with `events`) would add its list here.
+  for (const event of action.type === 'event.received' ? [action.event] : []) {
+    if (event.type === 'notification.created' && event.seq > seq) onReceived(event.notification);
+  }
 }
 
 /** Creates the connection loop; nothing happens until `start()`. */
@@ -81,6 +81,7 @@ export function createConnection(deps: ConnectionDeps): Connection {
   const { transport, dispatch, getState, now } = deps;
   const backoff = createBackoff({ random: deps.random });
   const lifetime = new AbortController();
+  const ended = lifetime.signal;
   let attemptAbort: AbortController | undefined; // the current connect/page/stream attempt
   let restartError: InboxError | undefined; // why we aborted the attempt ourselves
   let wake: (() => void) | undefined;
@@ -100,50 +101,54 @@ export function createConnection(deps: ConnectionDeps): Connection {
     attemptAbort?.abort();
   }
 
-  function refetch(signal: AbortSignal): void {
-    // A page that lands after its attempt ended belongs to a stream that is gone: drop it.
-    const isCurrent = () => attemptAbort?.signal === signal && !signal.aborted;
-    refetching ??= fetchFirstPage(deps, signal).then(
-      () => {
-        if (!isCurrent()) return;
-        refetching = undefined;
-        const events = queued;
-        queued = [];
-        for (const event of events) handleEvent(event, signal);
-      },
-      (error: unknown) => {
-        if (!isCurrent()) return;
-        refetching = undefined;
-        queued = [];
-        // We cannot tell what the queued events missed: start over with connect + page 1.
-        synced = false;
-        restart(toInboxError(error));
-      },
-    );
+  async function fetchFirstPage(signal: AbortSignal): Promise<void> {
+    const page = parseNotificationPage(await transport.request('GET', `/v1/me/notifications?limit=${deps.pageSize}`, undefined, signal));
+    if (!page) throw fail('protocol');
+    dispatch({ type: 'page.loaded', page, cursor: null });
   }
 
-  function handleEvent(event: StreamEvent, signal: AbortSignal): void {
-    if (refetching) {
-      queued.push(event);
-      return;
-    }
-    switch (event.type) {
-      case 'heartbeat':
-        // The server's latest seq is ahead: an event was lost on the way (a dropped pub/sub poke).
-        if (event.seq > getState().seq) refetch(signal);
-        return;
-      case 'resync':
-        refetch(signal);
-        return;
-      case 'reauth':
-        transport.dropToken();
-        restart();
-        return;
-      default: {
-        const before = dispatch({ type: 'event.received', event });
-        if (event.type === 'notification.created' && getState().seq !== before.seq) deps.onReceived(event.notification);
+  function refetch(signal: AbortSignal): void {
+    // A page that lands after its attempt ended belongs to a stream that is gone: drop it.
+    const settle = (error?: unknown) => {
+      if (attemptAbort?.signal !== signal || signal.aborted) return;
+      const events = queued;
+      refetching = undefined;
+      queued = [];
+      if (!error) return handle(events, signal);
+      // We cannot tell what the queued events missed: start over with connect + page 1.
+      synced = false;
+      restart(toInboxError(error));
+    };
+    refetching ??= fetchFirstPage(signal).then(() => settle(), (error: unknown) => settle(error ?? fail('network')));
+  }
+
+  /**
+   * Applies the change events of one chunk (or long-poll answer) in order. One action per event
+   * for now; with the reducer's batch action this becomes one dispatch per chunk:
+   * `if (events.length) receive(deps, { type: 'events.received', events })`.
+   */
+  const apply = (events: InboxChangeEvent[]) => events.forEach((event) => receive(deps, { type: 'event.received', event }));
+
+  /** Handles the events of one stream chunk or long-poll answer, in order. */
+  function handle(events: StreamEvent[], signal: AbortSignal): void {
+    let changes: InboxChangeEvent[] = [];
+    for (const event of events) {
+      const { type } = event;
+      if (refetching) queued.push(event);
+      else if (type !== 'heartbeat' && type !== 'resync' && type !== 'reauth') changes.push(event);
+      else {
+        // Control events act on the state the changes before them made.
+        apply(changes);
+        changes = [];
+        if (type === 'reauth') {
+          transport.dropToken();
+          restart();
+        }
+        // A heartbeat's seq ahead of ours: an event was lost on the way (a dropped pub/sub poke).
+        else if (type === 'resync' || event.seq > getState().seq) refetch(signal);
       }
     }
+    apply(changes);
   }
 
   /** One attempt; resolves with the server's retry hint when the stream ends cleanly, or 'done'. */
@@ -155,45 +160,47 @@ export function createConnection(deps: ConnectionDeps): Connection {
     queued = [];
     let watchdog: ReturnType<typeof setTimeout> | undefined;
     let stable: ReturnType<typeof setTimeout> | undefined;
-    // Fed by every byte and every answer; silence ends the attempt even where TCP notices
-    // nothing (a sleeping laptop, a proxy that dropped the connection, headers that never come).
-    const feed = () => {
-      heardAt = now();
-      clearTimeout(watchdog);
-      watchdog = setTimeout(() => restart(new InboxError('network', 'The service went silent.')), STREAM_STALL_MS);
+    // Every byte and every answer notes the time; one timer, re-armed only when it fires, ends the
+    // attempt after silence, even where TCP notices nothing (a sleeping laptop, a proxy that
+    // dropped the connection, headers that never come).
+    const watch = (ms: number) => {
+      watchdog = setTimeout(() => {
+        const left = heardAt + STREAM_STALL_MS - now();
+        if (left > 0) watch(left);
+        else restart(fail('network'));
+      }, ms);
     };
     const live = () => {
       setConnection('online');
       stable ??= setTimeout(backoff.reset, STABLE_MS);
     };
     try {
-      feed();
+      heardAt = now();
+      watch(STREAM_STALL_MS);
       // After a network failure the state stays 'offline' through the retries, so an offline
       // banner does not flicker with every attempt; it turns 'online' once events flow.
       if (getState().connection !== 'offline') setConnection('connecting');
       if (!synced) {
         const response = parseConnectResponse(await transport.request('POST', '/v1/me/connect', {}, signal));
-        if (!response) throw new InboxError('protocol', 'The service answered connect in an unknown shape.');
+        if (!response) throw fail('protocol');
         dispatch({ type: 'connected', response });
-        await fetchFirstPage(deps, signal);
+        await fetchFirstPage(signal);
         synced = true;
       }
       if (!deps.realtime) return 'done';
       if (polling) {
-        let probeAt = now();
-        for (;;) {
-          feed();
-          if (now() >= probeAt) {
-            probeAt = now() + STREAM_PROBE_MS;
+        for (let probeAt = now(); ; ) {
+          heardAt = now();
+          if (heardAt >= probeAt) {
+            probeAt = heardAt + STREAM_PROBE_MS;
             probe(signal);
           }
           const path = `/v1/me/events?after=${getState().seq}&wait=${POLL_WAIT_S}`;
           const page = parseEventsPage(await transport.request('GET', path, undefined, signal, { Accept: 'application/json' }));
-          if (!page) throw new InboxError('protocol', 'The service answered a long-poll in an unknown shape.');
+          if (!page) throw fail('protocol');
           live();
-          for (const event of page.events) handleEvent(event, signal);
           // An empty answer carries the latest seq, as a heartbeat does; a full one is followed at once.
-          if (!page.events.length) handleEvent({ type: 'heartbeat', seq: page.seq }, signal);
+          handle(page.events.length ? page.events : [{ type: 'heartbeat', seq: page.seq }], signal);
           await refetching;
         }
       }
@@ -201,15 +208,14 @@ export function createConnection(deps: ConnectionDeps): Connection {
       let heard = false;
       try {
         const response = await transport.openStream(getState().seq, signal);
-        if (!response.body) throw new InboxError('protocol', 'The event stream has no body.');
+        if (!response.body) throw fail('protocol');
         live();
-        const onChunk = () => {
+        return await readEventStream(response.body, signal, (events) => {
           heard = true;
           emptyStreams = 0;
-          feed();
-        };
-        const end = await readEventStream(response.body, (event) => handleEvent(event, signal), signal, onChunk);
-        return end.retryMs;
+          heardAt = now();
+          handle(events, signal);
+        });
       } finally {
         if (!heard && now() - sentAt >= EMPTY_STREAM_MS && ++emptyStreams >= EMPTY_STREAMS_BEFORE_POLLING) {
           polling = true;
@@ -233,13 +239,13 @@ export function createConnection(deps: ConnectionDeps): Connection {
     transport
       .openStream(getState().seq, controller.signal)
       .then((response) =>
-        readEventStream(response.body!, () => {}, controller.signal, () => {
+        readEventStream(response.body!, controller.signal, () => {
           if (signal.aborted) return;
           polling = false;
           restart(); // reconnect at once, over the stream
         }),
       )
-      .catch(() => undefined)
+      .catch(() => {})
       .finally(() => {
         clearTimeout(timer);
         signal.removeEventListener('abort', stop);
@@ -247,46 +253,42 @@ export function createConnection(deps: ConnectionDeps): Connection {
       });
   }
 
-  function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
         wake = undefined;
-        lifetime.signal.removeEventListener('abort', done);
+        ended.removeEventListener('abort', done);
         resolve();
       };
-      const timer = setTimeout(done, ms);
-      wake = done;
-      lifetime.signal.addEventListener('abort', done);
+      const timer = setTimeout((wake = done), ms);
+      ended.addEventListener('abort', done);
     });
-  }
 
   async function loop(): Promise<void> {
-    while (!lifetime.signal.aborted) {
+    while (!ended.aborted) {
       let delay: number;
       try {
         const result = await attempt();
-        if (result === 'done') {
-          setConnection('online');
-          return;
-        }
+        if (result === 'done') return void setConnection('online');
         // The service ended the stream (a deploy, a drain): come back after a jittered pause.
-        if (lifetime.signal.aborted) return;
+        if (ended.aborted) return;
         setConnection('connecting');
         delay = backoff.next(result);
       } catch (caught) {
-        if (lifetime.signal.aborted) return;
+        if (ended.aborted) return;
         const error = restartError ?? toInboxError(caught);
+        const { code } = error;
         restartError = undefined;
-        if (error.code === 'aborted') {
-          delay = 0; // we restarted it ourselves (reauth): reconnect at once
-        } else if (isFatal(error)) {
-          dispatch({ type: 'failed', error, fatal: true });
-          return;
-        } else {
+        // We restarted it ourselves (reauth): reconnect at once.
+        delay = 0;
+        if (code !== 'aborted') {
+          // Retrying cannot help when the credentials are wrong: they stay wrong.
+          const fatal = code === 'unauthorized' || code === 'user_token_required';
           // A service that does not long-poll answers 4xx there: go back to the stream.
-          if (polling && error.code === 'http' && error.status! < 500) polling = false;
-          dispatch({ type: 'failed', error, fatal: false });
+          if (polling && code === 'http' && error.status! < 500) polling = false;
+          dispatch({ type: 'failed', error, fatal });
+          if (fatal) return;
           delay = backoff.next(error.retryAfterMs);
         }
       }
@@ -299,18 +301,20 @@ export function createConnection(deps: ConnectionDeps): Connection {
       // Back online: retry now, and drop a connection made before the network went away. Visible
       // again: retry now, and drop a connection silent for longer than the watchdog allows (its
       // timer may have been frozen while the computer slept).
+      const g = globalThis;
+      const doc = g.document;
       const onOnline = () => (wake ? wake() : restart());
       const onVisibility = () => {
-        if (globalThis.document?.visibilityState !== 'visible') return;
+        if (doc.visibilityState !== 'visible') return;
         if (wake) wake();
         else if (now() - heardAt > STREAM_STALL_MS) restart();
       };
-      if (typeof globalThis.addEventListener === 'function') {
-        globalThis.addEventListener('online', onOnline);
-        globalThis.document?.addEventListener('visibilitychange', onVisibility);
+      if (typeof g.addEventListener === 'function') {
+        g.addEventListener('online', onOnline);
+        doc?.addEventListener('visibilitychange', onVisibility);
         removeListeners = () => {
-          globalThis.removeEventListener('online', onOnline);
-          globalThis.document?.removeEventListener('visibilitychange', onVisibility);
+          g.removeEventListener('online', onOnline);
+          doc?.removeEventListener('visibilitychange', onVisibility);
         };
       }
       // loop() handles its own failures; the catch only keeps a bug from becoming an unhandled rejection.

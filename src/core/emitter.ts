@@ -14,37 +14,35 @@ export interface Emitter<Events> {
 
 /** Creates an emitter. */
 export function createEmitter<Events>(): Emitter<Events> {
-  const listeners = new Map<keyof Events, Set<(payload: never) => void>>();
+  // Lists are replaced, never changed in place, so a listener that unsubscribes (or subscribes)
+  // during the fan-out changes the next one only.
+  let listeners: { [K in keyof Events]?: ((payload: Events[K]) => void)[] } = {};
   return {
     on(event, listener) {
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
       // Wrapped so adding the same function twice gives two subscriptions with separate unsubscribes.
-      const entry = (payload: never) => listener(payload);
-      set.add(entry);
-      return () => void set.delete(entry);
+      const entry = (payload: Events[typeof event]) => listener(payload);
+      listeners[event] = [...(listeners[event] ?? []), entry];
+      return () => void (listeners[event] = listeners[event]?.filter((l) => l !== entry));
     },
     emit(event, payload) {
-      const set = listeners.get(event);
-      if (!set) return;
-      let first: { error: unknown } | undefined;
-      // A copy, so a listener that unsubscribes (or subscribes) during the fan-out changes the next one only.
-      for (const listener of [...set]) {
+      let failed = false;
+      let first: unknown;
+      for (const listener of listeners[event] ?? []) {
         try {
-          (listener as (p: typeof payload) => void)(payload);
+          listener(payload);
         } catch (error) {
-          first ??= { error };
+          if (!failed) first = error;
+          failed = true;
         }
       }
-      if (first) {
-        const { error } = first;
+      if (failed) {
         setTimeout(() => {
-          throw error;
-        }, 0);
+          throw first;
+        });
       }
     },
     clear() {
-      listeners.clear();
+      listeners = {};
     },
   };
 }

@@ -3,31 +3,26 @@
 // send the auth headers and gives up for good on a 503. The silence watchdog lives in the
 // connection, which also times the wait for the stream's headers; `onChunk` feeds it.
 import type { StreamEvent } from '../protocol/index.ts';
-import { InboxError } from './errors.ts';
+import { fail } from './http.ts';
 import { createSseParser } from './sse-parser.ts';
 import { parseStreamEvent } from './validate.ts';
 
-/** How a stream ended cleanly: the server's `retry:` hint, if any. */
-export interface StreamEnd {
-  retryMs: number | undefined;
-}
-
 /**
- * Reads `body` until the server closes it, calling `onChunk` for every chunk of bytes (comments
- * included) and `onEvent` for each well-formed event in order. Malformed frames and unknown event
- * types are skipped (a newer server may send more). Rejects with InboxError `aborted` when
- * `signal` aborts and `network` when the stream breaks.
+ * Reads `body` until the server closes it, calling `onChunk` once for every chunk of bytes
+ * (comments included) with the well-formed events it completed, in order (often none), so a
+ * burst is handed over, and applied, together. Malformed frames and unknown event types are
+ * skipped (a newer server may send more). Resolves with the server's `retry:` hint; rejects with
+ * InboxError `aborted` when `signal` aborts and `network` when the stream breaks.
  */
 export async function readEventStream(
   body: ReadableStream<Uint8Array>,
-  onEvent: (event: StreamEvent) => void,
   signal: AbortSignal,
-  onChunk: () => void = () => {},
-): Promise<StreamEnd> {
+  onChunk: (events: StreamEvent[]) => void,
+): Promise<number | undefined> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const parser = createSseParser();
-  const cancel = () => void reader.cancel().catch(() => undefined);
+  const cancel = () => void reader.cancel().catch(() => {});
   signal.addEventListener('abort', cancel);
   try {
     for (;;) {
@@ -35,25 +30,22 @@ export async function readEventStream(
       try {
         chunk = await reader.read();
       } catch (cause) {
-        if (signal.aborted) throw new InboxError('aborted', 'The stream was closed.', { cause });
-        throw new InboxError('network', 'The event stream broke.', { cause });
+        throw fail(signal.aborted ? 'aborted' : 'network', cause);
       }
       if (chunk.done) break;
-      onChunk();
+      const events: StreamEvent[] = [];
       for (const message of parser.push(decoder.decode(chunk.value, { stream: true }))) {
-        let json: unknown;
+        let event;
         try {
-          json = JSON.parse(message.data);
-        } catch {
-          continue;
-        }
-        const event = parseStreamEvent(json);
-        if (event) onEvent(event);
+          event = parseStreamEvent(JSON.parse(message.data));
+        } catch {}
+        if (event) events.push(event);
       }
+      onChunk(events);
     }
     // A cancelled reader reports a normal end; say why it really ended.
-    if (signal.aborted) throw new InboxError('aborted', 'The stream was closed.');
-    return { retryMs: parser.retry };
+    if (signal.aborted) throw fail('aborted');
+    return parser.retry;
   } finally {
     signal.removeEventListener('abort', cancel);
   }

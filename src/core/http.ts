@@ -29,27 +29,33 @@ export interface Transport {
   dropToken(): void;
 }
 
-const USER_TOKEN_REQUIRED_MESSAGE =
-  'This app runs in secure mode: pass `userToken` or `getUserToken` to createInbox() (a token signed by your server, see generateUserToken).';
+// Failures on our side of the wire: the code tells them apart, so they share short messages.
+const MESSAGES = {
+  network: 'The service cannot be reached.',
+  aborted: 'Aborted.',
+  protocol: 'The service answered in an unknown shape.',
+};
+
+/** An InboxError for a failure the service did not answer with. */
+export const fail = (code: keyof typeof MESSAGES, cause?: unknown): InboxError => new InboxError(code, MESSAGES[code], { cause });
 
 /** Turns an error answer into an InboxError: 401/403 are final, anything else is retryable. */
 export async function errorFromResponse(response: Response, now: number): Promise<InboxError> {
-  let code = '';
-  let message = `The service answered ${response.status}.`;
+  const status = response.status;
+  let error: unknown;
   try {
-    const body: unknown = await response.json();
-    if (isPlainObject(body) && isPlainObject(body.error)) {
-      if (typeof body.error.code === 'string') code = body.error.code;
-      if (typeof body.error.message === 'string') message = body.error.message;
-    }
+    ({ error } = await response.json());
   } catch {
     // Not JSON (a proxy's HTML error page, say): the status says enough.
   }
-  const status = response.status;
-  if (status === 401 && code === 'user_token_required') return new InboxError('user_token_required', USER_TOKEN_REQUIRED_MESSAGE, { status });
+  const body = isPlainObject(error) ? error : {};
+  const message = typeof body.message === 'string' ? body.message : `The service answered ${status}.`;
+  if (status === 401 && body.code === 'user_token_required') {
+    const hint = 'This app runs in secure mode: pass `userToken` or `getUserToken` to createInbox() (a token signed by your server, see generateUserToken).';
+    return new InboxError('user_token_required', hint, { status });
+  }
   if (status === 401 || status === 403) return new InboxError('unauthorized', message, { status });
-  const retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'), now);
-  return new InboxError('http', message, retryAfterMs === undefined ? { status } : { status, retryAfterMs });
+  return new InboxError('http', message, { status, retryAfterMs: parseRetryAfter(response.headers.get('Retry-After'), now)! });
 }
 
 /**
@@ -57,31 +63,26 @@ export async function errorFromResponse(response: Response, now: number): Promis
  * request goes out with a token about to expire.
  */
 export const TOKEN_REFRESH_LEAD_MS = 60_000;
-// setTimeout fires at once for delays above 2^31 - 1 ms (~24.8 days).
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Reads the claims of a JWT without verifying them (the service verifies; we only plan with them). */
 export function tokenClaims(token: string): Record<string, unknown> | undefined {
   try {
-    const base64 = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
-    const claims: unknown = JSON.parse(atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), '=')));
+    const base64 = token.split('.')[1]!.replace(/[-_]/g, (c) => (c === '-' ? '+' : '/'));
+    const claims: unknown = JSON.parse(atob(base64 + '==='.slice((base64.length + 3) % 4)));
     return isPlainObject(claims) ? claims : undefined;
-  } catch {
-    return undefined;
-  }
+  } catch {}
 }
 
 /** Reads the `sub` claim of a JWT without verifying it (only to name the cache; the service verifies). */
 export function tokenSubject(token: string): string | undefined {
   const sub = tokenClaims(token)?.sub;
-  if (typeof sub !== 'string') return undefined;
-  return sub.startsWith('user:') ? sub.slice(5) : sub;
+  if (typeof sub === 'string') return sub.startsWith('user:') ? sub.slice(5) : sub;
 }
 
 /** Creates the transport for one inbox. */
 export function createTransport(options: TransportOptions): Transport {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const { now, getUserToken } = options;
+  const { now, getUserToken, signal: lifetime } = options;
   let kept: Promise<string> | undefined;
   // When the kept token is due for replacement on our clock; undefined while unknown (no exp).
   let refreshAt: number | undefined;
@@ -90,30 +91,28 @@ export function createTransport(options: TransportOptions): Transport {
     kept = refreshAt = undefined;
     clearTimeout(refreshTimer);
   };
-  options.signal?.addEventListener('abort', forget);
-
-  /** Plans the replacement of `value` shortly before it expires. */
-  function plan(value: string): void {
-    const { exp, iat } = tokenClaims(value) ?? {};
-    // The lifetime `exp - iat` counted from receipt, so a client clock that is off cannot make
-    // every token look expired (the service checks against its own clock anyway).
-    const lifeMs = typeof exp === 'number' ? (exp - (typeof iat === 'number' ? iat : now() / 1000)) * 1000 : 0;
-    if (!(lifeMs > 0) || options.signal?.aborted) return; // an expired token meets its 401 and one retry
-    const delay = Math.max(lifeMs / 2, lifeMs - TOKEN_REFRESH_LEAD_MS);
-    refreshAt = now() + delay;
-    refreshTimer = setTimeout(() => {
-      refreshAt = 0;
-      token().catch(() => undefined); // a failure is met again by the next request
-    }, Math.min(MAX_TIMER_MS, delay));
-  }
+  lifetime?.addEventListener('abort', forget);
 
   function token(): Promise<string | undefined> {
     if (!getUserToken) return Promise.resolve(options.userToken);
     if (!kept || (refreshAt !== undefined && now() >= refreshAt)) {
       forget();
-      const fetching = (async () => getUserToken())();
-      kept = fetching;
-      fetching.then((value) => kept === fetching && plan(value), () => undefined);
+      const fetching = (kept = (async () => getUserToken())());
+      fetching.then((value) => {
+        if (kept !== fetching || lifetime?.aborted) return;
+        // Plan the replacement from the lifetime `exp - iat` counted from receipt, so a client
+        // clock that is off cannot make every token look expired (the service checks anyway).
+        const { exp, iat } = tokenClaims(value) ?? {};
+        const lifeMs = typeof exp === 'number' ? (exp - (typeof iat === 'number' ? iat : now() / 1000)) * 1000 : 0;
+        if (!(lifeMs > 0)) return; // an expired token meets its 401 and one retry
+        const delay = Math.max(lifeMs / 2, lifeMs - TOKEN_REFRESH_LEAD_MS);
+        refreshAt = now() + delay;
+        // setTimeout fires at once for delays above 2^31 - 1 ms (~24.8 days).
+        refreshTimer = setTimeout(() => {
+          refreshAt = 0;
+          token().catch(() => {}); // a failure is met again by the next request
+        }, Math.min(2 ** 31 - 1, delay));
+      }, () => {});
     }
     const current = kept;
     // A failed fetch of the token must not be kept, or every retry would reuse the failure.
@@ -123,8 +122,8 @@ export function createTransport(options: TransportOptions): Transport {
     });
   }
 
-  async function send(method: string, path: string, extra: Record<string, string>, body: string | undefined, signal: AbortSignal) {
-    for (let attempt = 0; ; attempt++) {
+  async function send(method: string, path: string, body: string | undefined, signal: AbortSignal, extra?: Record<string, string>): Promise<Response> {
+    for (let retried = false; ; retried = true) {
       const userToken = await token();
       const headers: Record<string, string> = { [HEADER_API_KEY]: options.apiKey, ...extra };
       // In secure mode the token names the user; the header would only be ignored (design §5).
@@ -133,36 +132,29 @@ export function createTransport(options: TransportOptions): Transport {
       if (body !== undefined) headers['Content-Type'] = 'application/json';
       let response: Response;
       try {
-        response = await options.fetch()(`${baseUrl}${path}`, { method, headers, body, signal });
+        response = await options.fetch()(baseUrl + path, { method, headers, body, signal });
       } catch (cause) {
-        if (signal.aborted) throw new InboxError('aborted', 'The request was aborted.', { cause });
-        throw new InboxError('network', 'The service cannot be reached.', { cause });
+        throw fail(signal.aborted ? 'aborted' : 'network', cause);
       }
       if (response.ok) return response;
-      const error = await errorFromResponse(response, options.now());
+      const error = await errorFromResponse(response, now());
       // An expired token is the likely cause of a 401: ask the app for a fresh one, once.
-      if (error.code === 'unauthorized' && error.status === 401 && getUserToken && attempt === 0) {
-        forget();
-        continue;
-      }
-      throw error;
+      if (error.code !== 'unauthorized' || error.status !== 401 || !getUserToken || retried) throw error;
+      forget();
     }
   }
 
   return {
     token,
     dropToken: forget,
-    async request(method, path, body, signal, headers = {}) {
-      const response = await send(method, path, headers, body === undefined ? undefined : JSON.stringify(body), signal);
+    async request(method, path, body, signal, headers) {
+      const response = await send(method, path, body === undefined ? undefined : JSON.stringify(body), signal, headers);
       try {
         return (await response.json()) as unknown;
       } catch (cause) {
-        if (signal.aborted) throw new InboxError('aborted', 'The request was aborted.', { cause });
-        throw new InboxError('protocol', 'The service answered with malformed JSON.', { cause });
+        throw fail(signal.aborted ? 'aborted' : 'protocol', cause);
       }
     },
-    openStream(seq, signal) {
-      return send('GET', '/v1/me/events', { Accept: 'text/event-stream', [HEADER_LAST_EVENT_ID]: String(seq) }, undefined, signal);
-    },
+    openStream: (seq, signal) => send('GET', '/v1/me/events', undefined, signal, { Accept: 'text/event-stream', [HEADER_LAST_EVENT_ID]: '' + seq }),
   };
 }

@@ -1,6 +1,9 @@
 // A Server-Sent Events parser (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation).
 // Pure: text in, messages out. It does no I/O, so the stream reader can hand it chunks split
 // anywhere — mid-line, mid-field, or between the CR and LF of one line ending.
+//
+// Speed: line ends are found with indexOf (native, no per-character loop). CR and CRLF endings
+// are first rewritten to LF — only in chunks that hold a CR, which our service never sends.
 
 /** One dispatched SSE message. */
 export interface SseMessage {
@@ -28,42 +31,44 @@ export function createSseParser(): SseParser {
   let skipLf = false;
   let lastEventId = '';
   let eventType = '';
-  let data: string[] | undefined;
+  let data: string | undefined;
   let retry: number | undefined;
 
   return {
     get retry() {
       return retry;
     },
-    push(chunk) {
-      if (!chunk) return [];
-      let text = started ? chunk : chunk.replace(/^\uFEFF/, '');
+    push(text) {
+      const out: SseMessage[] = [];
+      if (!text) return out;
+      if (!started && text[0] === '\uFEFF') text = text.slice(1);
       started = true;
       if (skipLf && text[0] === '\n') text = text.slice(1);
+      skipLf = text.endsWith('\r');
+      if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
       buffer += text;
-      skipLf = buffer.endsWith('\r');
-      const lines = buffer.split(/\r\n?|\n/);
-      buffer = lines.pop()!;
-      const out: SseMessage[] = [];
-      for (const line of lines) {
+      let start = 0;
+      for (let end; (end = buffer.indexOf('\n', start)) >= 0; start = end + 1) {
+        const line = buffer.slice(start, end);
         if (!line) {
           // A blank line dispatches; a frame without data lines dispatches nothing (spec).
-          if (data) out.push({ id: lastEventId, event: eventType || 'message', data: data.join('\n') });
+          if (data !== undefined) out.push({ id: lastEventId, event: eventType || 'message', data });
           eventType = '';
           data = undefined;
           continue;
         }
         const colon = line.indexOf(':');
-        if (colon === 0) continue; // a comment, e.g. a keep-alive
+        if (!colon) continue; // a comment, e.g. a keep-alive
         const field = colon < 0 ? line : line.slice(0, colon);
         const value = colon < 0 ? '' : line.slice(colon + (line[colon + 1] === ' ' ? 2 : 1));
-        if (field === 'data') (data ??= []).push(value);
+        if (field === 'data') data = data === undefined ? value : data + '\n' + value;
         else if (field === 'event') eventType = value;
         // An id containing NUL is ignored (spec), so a broken frame cannot move the cursor.
-        else if (field === 'id') lastEventId = value.includes('\u0000') ? lastEventId : value;
-        else if (field === 'retry' && /^\d+$/.test(value)) retry = Number(value);
+        else if (field === 'id') lastEventId = value.includes('\0') ? lastEventId : value;
+        else if (field === 'retry' && /^\d+$/.test(value)) retry = +value;
         // Unknown fields are ignored.
       }
+      buffer = buffer.slice(start);
       return out;
     },
   };

@@ -16,6 +16,7 @@
 //   period spares a reconnect for a quick look at another tab.
 // - Without Web Locks or BroadcastChannel (or without a name) the tab leads alone: its own stream,
 //   the same visibility rule.
+import { receive } from './connection.ts';
 import { InboxError } from './errors.ts';
 import type { InboxAction, InboxState } from './reducer.ts';
 import type { Notification } from '../protocol/index.ts';
@@ -64,10 +65,11 @@ const fromWire = (a: InboxAction): InboxAction =>
 
 /** Joins the election of `options.name`; this tab leads at once when it is alone or cannot coordinate. */
 export function createTabCoordinator(options: TabOptions): TabCoordinator {
-  const { name, dispatch } = options;
-  const locks = options.locks ?? globalThis.navigator?.locks;
-  const Channel = options.BroadcastChannel ?? globalThis.BroadcastChannel;
-  const doc = options.document ?? globalThis.document;
+  const { name } = options;
+  const g = globalThis;
+  const locks = options.locks ?? g.navigator?.locks;
+  const Channel = options.BroadcastChannel ?? g.BroadcastChannel;
+  const doc = options.document ?? g.document;
   let channel = name && locks && Channel ? new Channel(name) : undefined;
   const self = Math.random();
   let candidacy: AbortController | undefined; // queued for the lock, or holding it
@@ -77,7 +79,15 @@ export function createTabCoordinator(options: TabOptions): TabCoordinator {
   let connected: InboxAction | undefined; // the leader's last connect answer, for snapshots
 
   const visible = () => doc?.visibilityState !== 'hidden';
-  const send = (message: Message) => channel?.postMessage(message);
+  // Actions are posted together from a task of their own: a burst of stream chunks (read one
+  // after another in microtasks) costs one structured clone and one message, not one per event.
+  // Anything else sent goes after them, so a snapshot never overtakes what it already holds.
+  let pending: InboxAction[] = [];
+  const send = (message?: Message) => {
+    if (pending.length) channel?.postMessage({ actions: pending });
+    pending = [];
+    if (message) channel?.postMessage(message);
+  };
 
   function run(): void {
     if (candidacy || !visible()) return;
@@ -120,12 +130,7 @@ export function createTabCoordinator(options: TabOptions): TabCoordinator {
           send({ to: data.hello, actions: [connected, { type: 'page.loaded', page, cursor: null }, { type: 'connection.changed', connection: state.connection }] });
         }
       } else if (data.to === undefined || data.to === self) {
-        for (const action of data.actions) {
-          const before = dispatch(fromWire(action));
-          if (action.type === 'event.received' && action.event.type === 'notification.created' && options.getState().seq !== before.seq) {
-            options.onReceived(action.event.notification);
-          }
-        }
+        for (const action of data.actions) receive(options, fromWire(action));
       }
     };
   }
@@ -135,11 +140,13 @@ export function createTabCoordinator(options: TabOptions): TabCoordinator {
   return {
     post(action) {
       if (action.type === 'connected') connected = action;
-      send({ actions: [toWire(action)] });
+      if (!pending.length) setTimeout(send);
+      pending.push(toWire(action));
     },
     stop() {
       doc?.removeEventListener('visibilitychange', onVisibility);
       withdraw();
+      send();
       channel?.close();
       // Late actions (a rollback after destroy) are not posted on the closed channel.
       channel = undefined;

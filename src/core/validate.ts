@@ -1,100 +1,92 @@
 // Shape checks for everything the client reads from outside its own memory: service answers,
 // stream events and the IndexedDB cache (which another version of this code, an extension or a
 // full disk may have left in any state). What fails a check is dropped, never rendered.
-import { EVENT_TYPES, isPlainObject } from '../protocol/index.ts';
+// Shapes are tables of field checks, so each wire type costs one short line.
+import { isPlainObject } from '../protocol/index.ts';
 import type { ConnectResponse, Counts, EventsPage, MutationResponse, Notification, NotificationPage, StreamEvent } from '../protocol/index.ts';
 import type { InboxUser } from './types.ts';
 
-const isString = (v: unknown): v is string => typeof v === 'string';
-const isNullableString = (v: unknown): v is string | null => v === null || typeof v === 'string';
-const isSeq = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-const isCount = isSeq;
-const EVENT_TYPE_SET: ReadonlySet<string> = new Set(EVENT_TYPES);
-const BULK_ACTIONS: ReadonlySet<string> = new Set(['read', 'seen', 'archive', 'delete']);
+type Check = (v: unknown) => boolean;
 
-/** True for a well-formed notification. */
-export function isNotification(value: unknown): value is Notification {
-  if (!isPlainObject(value)) return false;
-  const v = value;
-  return (
-    isString(v.id) &&
-    v.id.length > 0 &&
-    isString(v.createdAt) &&
-    isNullableString(v.seenAt) &&
-    isNullableString(v.readAt) &&
-    isNullableString(v.archivedAt) &&
-    isNullableString(v.category) &&
-    isNullableString(v.workflow) &&
-    isString(v.title) &&
-    isString(v.message) &&
-    isNullableString(v.url) &&
-    isNullableString(v.icon) &&
-    Array.isArray(v.actions) &&
-    v.actions.every((a) => isPlainObject(a) && isString(a.id) && isString(a.label)) &&
-    isPlainObject(v.data)
-  );
-}
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNullableString: Check = (v) => v === null || isString(v);
+const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const arrayOf = (check: Check): Check => (v) => Array.isArray(v) && v.every(check);
+
+/** A check for an object whose listed fields pass their checks (other fields are let through). */
+const shape = <T,>(fields: Record<string, Check>) => {
+  const entries = Object.entries(fields);
+  return (v: unknown): v is T => isPlainObject(v) && entries.every(([key, check]) => check(v[key]));
+};
 
 /** True for well-formed counts. */
-export function isCounts(value: unknown): value is Counts {
-  return isPlainObject(value) && isCount(value.unseen) && isCount(value.unread);
-}
+export const isCounts = shape<Counts>({ unseen: isSeq, unread: isSeq });
 
 /** True for a well-formed user. */
-export function isUser(value: unknown): value is InboxUser {
-  return isPlainObject(value) && isString(value.identifier) && isPlainObject(value.attributes);
-}
+export const isUser = shape<InboxUser>({ identifier: isString, attributes: isPlainObject });
+
+/** True for a well-formed notification. */
+export const isNotification = shape<Notification>({
+  id: (v) => isString(v) && v.length > 0,
+  createdAt: isString,
+  seenAt: isNullableString,
+  readAt: isNullableString,
+  archivedAt: isNullableString,
+  category: isNullableString,
+  workflow: isNullableString,
+  title: isString,
+  message: isString,
+  url: isNullableString,
+  icon: isNullableString,
+  actions: arrayOf(shape({ id: isString, label: isString })),
+  data: isPlainObject,
+});
+
+const withCounts = (fields: Record<string, Check>) => shape({ ...fields, counts: isCounts });
+const notificationEvent = withCounts({ notification: isNotification });
+const typeAndSeq = () => true;
+// Every stream event type with the checks of its fields beyond `type` and `seq`.
+const EVENTS: Record<StreamEvent['type'], Check> = {
+  'notification.created': notificationEvent,
+  'notification.updated': notificationEvent,
+  'notification.deleted': withCounts({ id: isString }),
+  'notifications.bulk': withCounts({
+    action: (v) => ['read', 'seen', 'archive', 'delete'].includes(v as string),
+    ids: (v) => v === null || arrayOf(isString)(v),
+    category: isNullableString,
+    at: isString,
+  }),
+  'user.updated': withCounts({ user: isUser }),
+  heartbeat: typeAndSeq,
+  resync: typeAndSeq,
+  reauth: typeAndSeq,
+};
 
 /** Keeps the well-formed notifications of a list; one bad item does not cost the others. */
-export function validNotifications(value: unknown): Notification[] {
-  return Array.isArray(value) ? value.filter(isNotification) : [];
-}
+export const validNotifications = (value: unknown): Notification[] => (Array.isArray(value) ? value.filter(isNotification) : []);
+
+// Service answers: only what the client reads is checked, and lists are filtered item by item.
+const isConnect = shape<ConnectResponse>({ user: isUser, counts: isCounts, seq: isSeq });
+const isPage = shape<NotificationPage>({ items: Array.isArray, nextCursor: isNullableString, counts: isCounts, seq: isSeq });
+const isMutation = shape<MutationResponse>({ counts: isCounts, seq: isSeq });
+const isEventsPage = shape<EventsPage>({ events: Array.isArray, seq: isSeq });
 
 /** Checks a `POST /v1/me/connect` answer; null when malformed. */
-export function parseConnectResponse(value: unknown): ConnectResponse | null {
-  if (!isPlainObject(value) || !isUser(value.user) || !isCounts(value.counts) || !isSeq(value.seq)) return null;
-  const secureMode = isPlainObject(value.app) && value.app.secureMode === true;
-  return { user: value.user, app: { secureMode }, counts: value.counts, seq: value.seq };
-}
+export const parseConnectResponse = (v: unknown): ConnectResponse | null =>
+  isConnect(v) ? { user: v.user, app: { secureMode: isPlainObject(v.app) && v.app.secureMode === true }, counts: v.counts, seq: v.seq } : null;
 
 /** Checks a `GET /v1/me/notifications` answer; null when malformed. */
-export function parseNotificationPage(value: unknown): NotificationPage | null {
-  if (!isPlainObject(value) || !Array.isArray(value.items) || !isCounts(value.counts) || !isSeq(value.seq)) return null;
-  if (!isNullableString(value.nextCursor)) return null;
-  return { items: validNotifications(value.items), nextCursor: value.nextCursor, counts: value.counts, seq: value.seq };
-}
+export const parseNotificationPage = (v: unknown): NotificationPage | null =>
+  isPage(v) ? { items: validNotifications(v.items), nextCursor: v.nextCursor, counts: v.counts, seq: v.seq } : null;
 
 /** Checks a `PATCH` or bulk answer; null when malformed. */
-export function parseMutationResponse(value: unknown): MutationResponse | null {
-  if (!isPlainObject(value) || !isCounts(value.counts) || !isSeq(value.seq)) return null;
-  const notification = isNotification(value.notification) ? value.notification : undefined;
-  return notification ? { notification, counts: value.counts, seq: value.seq } : { counts: value.counts, seq: value.seq };
-}
+export const parseMutationResponse = (v: unknown): MutationResponse | null =>
+  isMutation(v) ? (isNotification(v.notification) ? { notification: v.notification, counts: v.counts, seq: v.seq } : { counts: v.counts, seq: v.seq }) : null;
 
 /** Checks one stream event's JSON; null for malformed or unknown events (newer servers may add types). */
-export function parseStreamEvent(value: unknown): StreamEvent | null {
-  if (!isPlainObject(value) || !isString(value.type) || !EVENT_TYPE_SET.has(value.type) || !isSeq(value.seq)) return null;
-  const v = value;
-  switch (v.type) {
-    case 'notification.created':
-    case 'notification.updated':
-      return isNotification(v.notification) && isCounts(v.counts) ? (v as unknown as StreamEvent) : null;
-    case 'notification.deleted':
-      return isString(v.id) && isCounts(v.counts) ? (v as unknown as StreamEvent) : null;
-    case 'notifications.bulk': {
-      const idsOk = v.ids === null || (Array.isArray(v.ids) && v.ids.every(isString));
-      const ok = isString(v.action) && BULK_ACTIONS.has(v.action) && idsOk && isNullableString(v.category) && isString(v.at);
-      return ok && isCounts(v.counts) ? (v as unknown as StreamEvent) : null;
-    }
-    case 'user.updated':
-      return isUser(v.user) && isCounts(v.counts) ? (v as unknown as StreamEvent) : null;
-    default:
-      return v as unknown as StreamEvent; // heartbeat, resync, reauth: type and seq suffice
-  }
-}
+export const parseStreamEvent = (v: unknown): StreamEvent | null =>
+  isPlainObject(v) && isSeq(v.seq) && isString(v.type) && Object.hasOwn(EVENTS, v.type) && EVENTS[v.type as StreamEvent['type']](v) ? (v as unknown as StreamEvent) : null;
 
 /** Checks a long-poll answer; null when malformed. Malformed or unknown events are skipped, as on the stream. */
-export function parseEventsPage(value: unknown): EventsPage | null {
-  if (!isPlainObject(value) || !Array.isArray(value.events) || !isSeq(value.seq)) return null;
-  return { events: value.events.map(parseStreamEvent).filter((e) => e !== null), seq: value.seq };
-}
+export const parseEventsPage = (v: unknown): EventsPage | null =>
+  isEventsPage(v) ? { events: v.events.map(parseStreamEvent).filter((e) => e !== null), seq: v.seq } : null;

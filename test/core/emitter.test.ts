@@ -45,6 +45,21 @@ describe('createEmitter', () => {
     });
   });
 
+  describe('during .emit()', () => {
+    it('lets an (un)subscription made by a listener take effect from the next emit on', () => {
+      const emitter = createEmitter<{ a: number }>();
+      const calls: string[] = [];
+      emitter.on('a', (n) => {
+        calls.push(`first ${n}`);
+        offSecond();
+        emitter.on('a', (m) => calls.push(`late ${m}`));
+      });
+      const offSecond = emitter.on('a', (n) => calls.push(`second ${n}`));
+      emitter.emit('a', 1);
+      expect(calls).toEqual(['first 1', 'second 1']);
+    });
+  });
+
   describe('.clear()', () => {
     it('removes every listener', () => {
       const emitter = createEmitter<{ a: number }>();

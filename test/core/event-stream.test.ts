@@ -13,8 +13,12 @@ async function readChunks(chunks: Uint8Array[]) {
       controller.close();
     },
   });
-  const end = await readEventStream(body, (e) => events.push(e), new AbortController().signal);
-  return { events, end };
+  const batches: number[] = [];
+  const end = await readEventStream(body, new AbortController().signal, (batch) => {
+    batches.push(batch.length);
+    events.push(...batch);
+  });
+  return { events, end, batches };
 }
 
 describe('readEventStream()', () => {
@@ -24,7 +28,7 @@ describe('readEventStream()', () => {
     const chunks = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.slice(i * 7, i * 7 + 7));
     const { events, end } = await readChunks(chunks);
     expect(events).toEqual([first, { type: 'heartbeat', seq: 1 }]);
-    expect(end).toEqual({ retryMs: 3000 });
+    expect(end).toBe(3000);
   });
 
   it('skips malformed JSON, unknown types and events of the wrong shape', async () => {
@@ -33,26 +37,33 @@ describe('readEventStream()', () => {
     expect((await readChunks([new TextEncoder().encode(text)])).events).toEqual([good]);
   });
 
-  it('calls onChunk for every chunk of bytes, comments included, before its events', async () => {
+  it('calls onChunk once for every chunk of bytes, comments included, with the events it completed', async () => {
     const stream = createFakeStream();
-    const log: string[] = [];
-    const reading = readEventStream(stream.response.body!, (e) => log.push(e.type), new AbortController().signal, () => log.push('chunk'));
+    const log: string[][] = [];
+    const reading = readEventStream(stream.response.body!, new AbortController().signal, (events) => log.push(events.map((e) => e.type)));
     stream.write(': keep-alive\n\n');
     stream.send({ type: 'heartbeat', seq: 1 });
     stream.close();
     await reading;
-    expect(log).toEqual(['chunk', 'chunk', 'heartbeat']);
+    expect(log).toEqual([[], ['heartbeat']]);
+  });
+
+  it('hands over the events of one chunk together, in order', async () => {
+    const frames = [createCreatedEvent(1), { type: 'heartbeat', seq: 1 } as const, createCreatedEvent(2)].map(encodeSseFrame).join('');
+    const { events, batches } = await readChunks([new TextEncoder().encode(frames + 'data: {"type":"heartbeat"'), new TextEncoder().encode(',"seq":2}\n\n')]);
+    expect(events.map((e) => e.seq)).toEqual([1, 1, 2, 2]);
+    expect(batches).toEqual([3, 1]);
   });
 
   it('rejects with network when the stream breaks and aborted when the signal aborts', async () => {
     const broken = createFakeStream();
-    const reading = readEventStream(broken.response.body!, () => {}, new AbortController().signal);
+    const reading = readEventStream(broken.response.body!, new AbortController().signal, () => {});
     broken.fail();
     await expect(reading).rejects.toMatchObject({ code: 'network' });
 
     const open = createFakeStream();
     const controller = new AbortController();
-    const aborted = readEventStream(open.response.body!, () => {}, controller.signal);
+    const aborted = readEventStream(open.response.body!, controller.signal, () => {});
     controller.abort();
     await expect(aborted).rejects.toMatchObject({ code: 'aborted' });
     expect(open.cancelled).toBe(true);

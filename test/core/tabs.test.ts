@@ -233,6 +233,28 @@ describe('createTabCoordinator', () => {
       }
     });
 
+    it('posts the actions of a burst as one message, in order, and the rest before a tab leaves', async () => {
+      const browser = createBrowser();
+      const [leader, follower] = [browser.openTab(), browser.openTab()];
+      await settle();
+      syncLeader(leader!);
+      const events = [createCreatedEvent(4), createCreatedEvent(5), createCreatedEvent(6)];
+      for (const event of events) leader!.share({ type: 'event.received', event });
+      await settle();
+      const relays = browser.broadcast.posted.filter((m) => 'actions' in (m as object));
+      expect(relays).toHaveLength(1);
+      expect((relays[0] as { actions: InboxAction[] }).actions.map((a) => a.type)).toEqual([
+        'connection.changed', 'connected', 'page.loaded', 'connection.changed', 'event.received', 'event.received', 'event.received',
+      ]);
+      expect(follower!.store.state.seq).toBe(6);
+      expect(follower!.received).toHaveLength(3);
+
+      leader!.share({ type: 'connection.changed', connection: 'connecting' });
+      leader!.coordinator.stop();
+      await settle();
+      expect(follower!.store.state.connection).toBe('connecting');
+    });
+
     it('announces a relayed notification once, even when the event arrives twice', async () => {
       const browser = createBrowser();
       const [leader, follower] = [browser.openTab(), browser.openTab()];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseEventsPage } from '../../src/core/validate.ts';
-import { createCreatedEvent } from './fixtures.ts';
+import { parseEventsPage, parseStreamEvent } from '../../src/core/validate.ts';
+import { createCounts, createCreatedEvent, createNotification } from './fixtures.ts';
 
 describe('parseEventsPage()', () => {
   it('keeps well-formed events in order with the latest seq', () => {
@@ -18,5 +18,44 @@ describe('parseEventsPage()', () => {
     for (const value of [null, [], { events: [] }, { events: {}, seq: 1 }, { events: [], seq: -1 }, { events: [], seq: '1' }]) {
       expect(parseEventsPage(value)).toBeNull();
     }
+  });
+});
+
+describe('parseStreamEvent()', () => {
+  const counts = createCounts(1, 2);
+
+  it('accepts every event type in its shape', () => {
+    const events = [
+      createCreatedEvent(1),
+      { type: 'notification.updated', seq: 2, notification: createNotification(), counts },
+      { type: 'notification.deleted', seq: 3, id: 'n1', counts },
+      { type: 'notifications.bulk', seq: 4, action: 'read', ids: ['a', 'b'], category: null, at: '2030-01-01T00:00:00.000Z', counts },
+      { type: 'notifications.bulk', seq: 5, action: 'archive', ids: null, category: 'billing', at: '2030-01-01T00:00:00.000Z', counts },
+      { type: 'user.updated', seq: 6, user: { identifier: 'ada', attributes: {} }, counts },
+      { type: 'heartbeat', seq: 7 },
+      { type: 'resync', seq: 8 },
+      { type: 'reauth', seq: 9 },
+    ];
+    for (const event of events) expect(parseStreamEvent(event)).toBe(event);
+  });
+
+  it('answers null for wrong shapes, unknown types and names inherited from Object', () => {
+    const bad = [
+      { type: 'notification.created', seq: 1, notification: createNotification({ id: '' }), counts },
+      { type: 'notification.created', seq: 1, notification: { ...createNotification(), actions: [{ id: 'a' }] }, counts },
+      { type: 'notification.updated', seq: 1, notification: createNotification() },
+      { type: 'notification.deleted', seq: 1, id: 7, counts },
+      { type: 'notifications.bulk', seq: 1, action: 'explode', ids: null, category: null, at: 'x', counts },
+      { type: 'notifications.bulk', seq: 1, action: 'read', ids: [1], category: null, at: 'x', counts },
+      { type: 'user.updated', seq: 1, user: { identifier: 'ada' }, counts },
+      { type: 'heartbeat', seq: 1.5 },
+      { type: 'heartbeat', seq: -1 },
+      { type: 'constructor', seq: 1 },
+      { type: 'toString', seq: 1 },
+      { seq: 1 },
+      [],
+      null,
+    ];
+    for (const value of bad) expect(parseStreamEvent(value)).toBeNull();
   });
 });
