@@ -84,7 +84,7 @@ export function NotificationList({ inbox, now, locale, onNotificationClick }: No
           )}
         />
       )}
-      {items.length > 0 && hasMore && more > 0 && (
+      {hasMore && more > 0 && (
         <p class="more" role={more > 1 ? 'alert' : 'status'}>
           {more > 1 ? (
             <button type="button" onClick={loadMore}>

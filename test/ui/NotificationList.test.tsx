@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { cleanup, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InboxError } from '../../src/core/index.ts';
 import { LOADING_MORE_TEXT, NotificationList, OFFLINE_TEXT } from '../../src/ui/NotificationList.tsx';

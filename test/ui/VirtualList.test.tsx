@@ -18,8 +18,8 @@ function renderList(count: number, hasMore = false) {
   return { inbox, scroller, ...view };
 }
 
-const rendered = (root: HTMLElement) => [...root.querySelectorAll('li')];
-const positions = (root: HTMLElement) => rendered(root).map((li) => Number(li.getAttribute('aria-posinset')));
+const rendered = (root: ParentNode) => [...root.querySelectorAll('li')];
+const positions = (root: ParentNode) => rendered(root).map((li) => Number(li.getAttribute('aria-posinset')));
 const titleOf = (inbox: FakeInbox, index: number) => `Title of ${inbox.notifications.value[index]!.id}`;
 
 async function scrollTo(scroller: HTMLElement, top: number) {
