@@ -94,9 +94,9 @@ export function VirtualList<T extends { id: string }>({ items, renderItem, onEnd
 
   const onKeyDown = (event: KeyboardEvent) => {
     const ul = list.current!;
-    const li = (event.target as Element).closest('li')!;
+    const li = (event.target as Element).closest('li');
     const step = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : 0;
-    if (!step || li?.parentElement !== ul) return;
+    if (!step || !li || li.parentElement !== ul) return;
     event.preventDefault();
     const next = start + [...ul.children].indexOf(li) + step;
     if (next < 0 || next >= items.length) return;
