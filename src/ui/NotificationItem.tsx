@@ -17,10 +17,13 @@ export interface NotificationItemProps {
   now: number;
   locale?: string | undefined;
   onNotificationClick?: ((notification: Notification) => boolean | void) | undefined;
+  /** Position in the whole list (1-based) and its size, -1 while unknown: only part is in the DOM. */
+  position?: number;
+  setSize?: number;
 }
 
 /** Renders a notification's title, message, relative time and unread marker; clicking opens it. */
-export function NotificationItem({ notification, inbox, now, locale, onNotificationClick }: NotificationItemProps) {
+export function NotificationItem({ notification, inbox, now, locale, onNotificationClick, position, setSize }: NotificationItemProps) {
   const primary = useRef<HTMLAnchorElement | HTMLButtonElement>(null);
   const { title, message } = inbox.render(notification);
   const unread = notification.readAt === null;
@@ -48,7 +51,7 @@ export function NotificationItem({ notification, inbox, now, locale, onNotificat
 
   const titleContent = <RichText nodes={title} links={false} />;
   return (
-    <li class={unread ? 'item unread' : 'item'} part="item" onClick={onItemClick}>
+    <li class={unread ? 'item unread' : 'item'} part="item" aria-posinset={position} aria-setsize={setSize} onClick={onItemClick}>
       {icon && <img class="icon" src={icon} alt="" loading="lazy" />}
       <div class="content">
         {href ? (

@@ -1,19 +1,27 @@
-// The panel's body: status notes, then the feed or its empty/loading state.
+// The panel's body: status notes, then the feed or its empty/loading state. The body is the
+// scroller of the virtualized list; older pages load as the user nears the end of what is loaded.
+import { useState } from 'preact/hooks';
 import type { Inbox } from '../core/index.ts';
 import type { Notification } from '../protocol/index.ts';
-import { fireAndForget } from './fire-and-forget.ts';
 import { NotificationItem } from './NotificationItem.tsx';
+import { VirtualList } from './VirtualList.tsx';
 
 /** Props of `NotificationList`. */
 export interface NotificationListProps {
   inbox: Inbox;
   now: number;
   locale?: string | undefined;
-  onNotificationClick?: ((notification: Notification) => void) | undefined;
+  onNotificationClick?: ((notification: Notification) => boolean | void) | undefined;
 }
 
 /** The text shown when the service is unreachable and the list comes from the cache. */
 export const OFFLINE_TEXT = 'Offline — showing saved notifications';
+
+/** The row shown while an older page loads. */
+export const LOADING_MORE_TEXT = 'Loading more…';
+
+/** The retry button shown when an older page failed to load. */
+export const LOAD_MORE_FAILED_TEXT = 'Loading failed — retry';
 
 /** Shows the offline note, the error, and the list (or its loading/empty state). */
 export function NotificationList({ inbox, now, locale, onNotificationClick }: NotificationListProps) {
@@ -21,6 +29,17 @@ export function NotificationList({ inbox, now, locale, onNotificationClick }: No
   const status = inbox.status.value;
   const error = inbox.error.value;
   const offline = inbox.connection.value === 'offline';
+  const hasMore = inbox.hasMore.value;
+  // 0: idle, 1: loading an older page, 2: that failed (shown with a retry button). The inbox
+  // itself makes concurrent calls share one request.
+  const [more, setMore] = useState(0);
+  const loadMore = () => {
+    setMore(1);
+    inbox.loadMore().then(
+      () => setMore(0),
+      () => setMore(2),
+    );
+  };
   // A network error while offline is what the offline note already says; anything else (a bad
   // token, a failing service) is shown so the user and the developer can tell what is wrong.
   const errorText = status === 'error' || (error && !(offline && error.code === 'network'))
@@ -48,16 +67,33 @@ export function NotificationList({ inbox, now, locale, onNotificationClick }: No
           <p class="state">No notifications yet</p>
         ) : null
       ) : (
-        <ul class="list" role="list">
-          {items.map((n) => (
-            <NotificationItem key={n.id} notification={n} inbox={inbox} now={now} locale={locale} onNotificationClick={onNotificationClick} />
-          ))}
-        </ul>
+        <VirtualList
+          items={items}
+          onEndReached={hasMore && !more ? loadMore : undefined}
+          renderItem={(n, index) => (
+            <NotificationItem
+              key={n.id}
+              notification={n}
+              inbox={inbox}
+              now={now}
+              locale={locale}
+              onNotificationClick={onNotificationClick}
+              position={index + 1}
+              setSize={hasMore ? -1 : items.length}
+            />
+          )}
+        />
       )}
-      {items.length > 0 && inbox.hasMore.value && (
-        <button type="button" class="more" onClick={() => fireAndForget(() => inbox.loadMore())}>
-          Load more
-        </button>
+      {hasMore && more > 0 && (
+        <p class="more" role={more > 1 ? 'alert' : 'status'}>
+          {more > 1 ? (
+            <button type="button" onClick={loadMore}>
+              {LOAD_MORE_FAILED_TEXT}
+            </button>
+          ) : (
+            LOADING_MORE_TEXT
+          )}
+        </p>
       )}
     </div>
   );

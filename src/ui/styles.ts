@@ -40,7 +40,8 @@ button:focus-visible,a:focus-visible,.panel:focus-visible{outline:2px solid var(
 .mark-all:hover{background:var(--hover)}
 .mark-all:disabled{color:var(--muted);cursor:default;background:none}
 .mark-all svg{width:16px;height:16px}
-.body{overflow-y:auto;overscroll-behavior:contain;flex:1}
+.body{position:relative;overflow-y:auto;overscroll-behavior:contain;overflow-anchor:none;flex:1}
+.belfry[data-mode=inline] .body{max-height:var(--belfry-list-max-height,70vh)}
 .note{margin:0;padding:8px 16px;font-size:13px;border-bottom:1px solid var(--border);color:var(--muted)}
 .note.error{color:var(--badge)}
 .state{margin:0;padding:40px 16px;text-align:center;color:var(--muted)}
@@ -56,8 +57,8 @@ button:focus-visible,a:focus-visible,.panel:focus-visible{outline:2px solid var(
 code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:var(--hover);padding:1px 4px;border-radius:4px}
 .time{display:block;margin-top:4px;font-size:12px;color:var(--muted)}
 .dot{flex:none;width:8px;height:8px;margin-top:6px;border-radius:50%;background:var(--accent)}
-.more{display:block;width:100%;padding:12px;color:var(--accent)}
-.more:hover{background:var(--hover)}
+.more{margin:0;padding:12px 16px;text-align:center;color:var(--muted)}
+.more button{color:var(--accent)}
 @media (prefers-reduced-motion:no-preference){.bell,.item,.mark-all{transition:background-color .15s}}
 `;
 

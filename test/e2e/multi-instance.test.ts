@@ -59,8 +59,21 @@ async function panelTitles(page: Page, bellName: string): Promise<string[]> {
   await bell(page, bellName).click();
   const panel = page.getByRole('dialog', { name: 'Notifications' });
   await panel.getByRole('list').waitFor();
-  const items = panel.getByRole('list').getByRole('listitem');
-  return items.evaluateAll((elements) => elements.map((element) => element.querySelector('.primary')?.textContent ?? ''));
+  // The list renders only the items near its viewport: walk it from the top to the end.
+  const titles = new Map<number, string>();
+  for (let done = false; !done; ) {
+    const seen = await panel.getByRole('list').evaluate(async (list) => {
+      const scroller = list.parentElement!;
+      const items = [...list.children].map((li) => [Number(li.getAttribute('aria-posinset')), li.querySelector('.primary')?.textContent ?? ''] as const);
+      const atEnd = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1 && !scroller.querySelector('.more');
+      scroller.scrollTop += scroller.clientHeight / 2;
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      return { items, atEnd };
+    });
+    for (const [position, title] of seen.items) titles.set(position, title);
+    done = seen.atEnd;
+  }
+  return [...titles.values()];
 }
 
 /** Every notification of `userId` through the client API of `service`, page by page. */

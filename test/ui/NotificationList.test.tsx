@@ -1,7 +1,7 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { cleanup, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InboxError } from '../../src/core/index.ts';
-import { NotificationList, OFFLINE_TEXT } from '../../src/ui/NotificationList.tsx';
+import { LOADING_MORE_TEXT, NotificationList, OFFLINE_TEXT } from '../../src/ui/NotificationList.tsx';
 import { createFakeInbox, createNotification } from './fixtures.ts';
 import type { FakeInboxState } from './fixtures.ts';
 
@@ -55,10 +55,10 @@ describe('NotificationList', () => {
       expect(screen.queryByText('No notifications yet')).toBeNull();
     });
 
-    it('shows a load-more button while older pages remain', () => {
+    it('loads older pages by itself as the end comes into view, saying so', async () => {
       const { inbox } = renderList({ notifications: [createNotification()], hasMore: true });
-      fireEvent.click(screen.getByRole('button', { name: 'Load more' }));
       expect(inbox.loadMore).toHaveBeenCalledOnce();
+      expect(screen.getByRole('status').textContent).toBe(LOADING_MORE_TEXT);
     });
   });
 });
