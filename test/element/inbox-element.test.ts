@@ -70,7 +70,7 @@ describe('BelfryInboxElement', () => {
       const root = element.shadowRoot!.querySelector('.belfry')!;
       expect(root.getAttribute('data-theme')).toBe('light');
       expect(root.getAttribute('lang')).toBe('de');
-      expect(view(element).getByRole('region', { name: 'Notifications' })).toBeTruthy();
+      expect(view(element).getByRole('region', { name: 'Benachrichtigungen' })).toBeTruthy();
     });
 
     it('shows a developer-facing error naming what is missing instead of throwing', () => {
