@@ -20,7 +20,7 @@ describe('i18n', () => {
       expect(strings.bellUnread).toContain('{n}');
       expect(strings.newOther).toContain('{n}');
       expect(strings.title).not.toContain('{n}');
-      expect(strings.actions).not.toContain('{n}');
+      expect(strings.loadMore).not.toContain('{n}');
       if (language !== 'en') expect(strings.markAllRead).not.toBe(stringsFor('en').markAllRead);
     });
   });
