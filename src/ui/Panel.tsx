@@ -20,14 +20,16 @@ export interface PanelProps {
   panelRef?: Ref<HTMLDivElement>;
 }
 
-const FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]),select,textarea,[tabindex]:not([tabindex="-1"])';
 
 // Keeps Tab inside `panel`: from its last control to its first, and back with Shift.
 function trapTab(event: KeyboardEvent, panel: HTMLElement): void {
   if (event.key !== 'Tab') return;
-  const controls = [...panel.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => !el.closest('[inert],[hidden]'));
+  // In the tab order: enabled controls and links, minus what a roving-focus list took out of it.
+  const controls = [...panel.querySelectorAll<HTMLElement>('a[href],button,input,select,textarea,[tabindex]')].filter(
+    (el) => el.tabIndex >= 0 && !(el as HTMLButtonElement).disabled,
+  );
   const first = controls[0];
-  const last = controls.at(-1);
+  const last = controls[controls.length - 1];
   // Inside a shadow root, the document's activeElement is the host; the root knows the real one.
   const active = (panel.getRootNode() as Document | ShadowRoot).activeElement;
   const target = !first ? panel : event.shiftKey ? (active === first || active === panel ? last : null) : active === last ? first : null;

@@ -41,20 +41,6 @@ const TABLES: Record<string, string> = {
 /** The base languages the widget ships strings for. */
 export const SHIPPED_LANGUAGES = Object.keys(TABLES);
 
-const parsed = new Map<string, InboxStrings>();
-
-function table(language: string): InboxStrings | undefined {
-  const source = TABLES[language];
-  if (source === undefined) return undefined;
-  let strings = parsed.get(language);
-  if (!strings) {
-    const values = source.split('|');
-    strings = Object.fromEntries(KEYS.map((key, i) => [key, values[i]!])) as InboxStrings;
-    parsed.set(language, strings);
-  }
-  return strings;
-}
-
 const baseLanguage = (locale: string) => locale.split('-')[0]!.toLowerCase();
 
 // A tag Intl accepts, canonicalised ("pt-br" -> "pt-BR"); undefined for anything else, since the
@@ -79,13 +65,13 @@ export function resolveLocale(option?: string): string {
 
 /** The strings for `locale` (by its base language: pt-BR -> pt -> en) with `overrides` on top. */
 export function stringsFor(locale: string, overrides?: Partial<InboxStrings>): InboxStrings {
-  const strings = table(baseLanguage(locale)) ?? table('en')!;
-  return overrides ? { ...strings, ...overrides } : strings;
+  const values = (TABLES[baseLanguage(locale)] ?? TABLES['en']!).split('|');
+  return { ...(Object.fromEntries(KEYS.map((key, i) => [key, values[i]])) as InboxStrings), ...overrides };
 }
 
 /** True for languages written right to left. */
 export function isRtl(locale: string): boolean {
-  return /^(ar|fa|he|ur|ps|yi|ckb|dv)$/.test(baseLanguage(locale));
+  return /^(ar|fa|he|ur)$/.test(baseLanguage(locale));
 }
 
 /** What components read from the i18n context. */

@@ -230,6 +230,16 @@ describe('InboxWidget', () => {
       expect(document.activeElement).toBe(screen.getByRole('button', { name: 'One' }));
     });
 
+    it('skips controls taken out of the tab order (a roving-focus list)', () => {
+      renderWidget({ counts: { unseen: 0, unread: 2 }, notifications: [createNotification({ title: 'One' }), createNotification({ title: 'Two' })] });
+      fireEvent.click(bell());
+      screen.getByRole('button', { name: 'Two' }).tabIndex = -1;
+      const one = screen.getByRole('button', { name: 'One' });
+      one.focus();
+      expect(fireEvent.keyDown(one, { key: 'Tab' })).toBe(false);
+      expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Mark all as read' }));
+    });
+
     it('leaves Tab between inner controls to the browser', () => {
       renderWidget({ counts: { unseen: 0, unread: 2 }, notifications: [createNotification({ title: 'One' })] });
       fireEvent.click(bell());
