@@ -74,7 +74,9 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, t
     };
   }, [inbox]);
 
-  useEffect(() => {
+  // A layout effect, so focus is inside and outside presses close it from the frame the panel
+  // first shows in: a key or a click straight after opening must not slip past.
+  useLayoutEffect(() => {
     if (!popoverOpen) return;
     panelRef.current?.focus();
     const root = rootRef.current;

@@ -122,19 +122,24 @@ afterAll(async () => {
 });
 
 describe('accessibility in Chromium', () => {
-  it.each(['light', 'dark'] as const)('has no WCAG 2.2 A/AA violation with the panel open, %s', async (colorScheme) => {
+  it.each([
+    ['light', 'en'],
+    ['dark', 'en'],
+    ['dark', 'ar'],
+  ] as const)('has no WCAG 2.2 A/AA violation with the panel open, %s, %s', async (colorScheme, locale) => {
     const userId = await createUserWith(['Build passed', 'Deploy finished']);
-    const page = await openPage({ userId });
+    const page = await openPage({ userId, locale });
     await page.emulateMedia({ colorScheme });
-    const bell = page.getByRole('button', { name: 'Notifications, 2 unread' });
+    const i18n = locale === 'ar' ? { bell: `الإشعارات، غير المقروءة: ${new Intl.NumberFormat('ar').format(2)}`, title: 'الإشعارات' } : { bell: 'Notifications, 2 unread', title: 'Notifications' };
+    const bell = page.getByRole('button', { name: i18n.bell });
     await bell.waitFor({ timeout: 10_000 });
     // Closed, with the unseen badge showing (opening marks everything seen and the badge goes).
-    expect(await page.locator('belfry-inbox').locator('.badge').textContent()).toBe('2');
+    expect(await page.locator('belfry-inbox').locator('.badge').textContent()).toBe(new Intl.NumberFormat(locale).format(2));
     const closed = await runAxe(page);
     expect(summary(closed)).toEqual([]);
 
     await bell.click();
-    const panel = page.getByRole('dialog', { name: 'Notifications' });
+    const panel = page.getByRole('dialog', { name: i18n.title });
     await panel.getByText('Deploy finished', { exact: true }).waitFor();
     // The theme follows the colour scheme: the checks below ran against the scheme named.
     const background = await page.evaluate(() => getComputedStyle(document.querySelector('belfry-inbox')!.shadowRoot!.querySelector('.panel')!).backgroundColor);
