@@ -4,7 +4,7 @@ import type { Inbox, InboxOptions } from '../core/index.ts';
 import type { Notification, NotificationAction } from '../protocol/index.ts';
 import { mountInbox } from '../ui/index.ts';
 import type { InboxMount } from '../ui/index.ts';
-import { missingOptions, sameOptions, splitOptions } from './options.ts';
+import { missingOptions, parseTranslations, sameOptions, splitOptions } from './options.ts';
 import type { InboxElementOptions } from './options.ts';
 
 // Reading the global (not calling anything) keeps the module importable where there is no DOM,
@@ -30,7 +30,7 @@ export interface InboxElementEventMap {
 /** The `<belfry-inbox>` element: attributes and the `options` property configure it. */
 export class BelfryInboxElement extends Base {
   /** Attributes whose changes the element reacts to. */
-  static observedAttributes = [...Object.keys(IDENTITY_ATTRIBUTES), 'mode', 'theme', 'locale'];
+  static observedAttributes = [...Object.keys(IDENTITY_ATTRIBUTES), 'mode', 'theme', 'locale', 'translations'];
 
   #options: InboxElementOptions = {};
   #inbox: Inbox | null = null;
@@ -98,6 +98,8 @@ export class BelfryInboxElement extends Base {
     if (theme === 'light' || theme === 'dark' || theme === 'auto') result.theme = theme;
     const locale = this.getAttribute('locale');
     if (locale) result.locale = locale;
+    const translations = this.getAttribute('translations');
+    if (translations) result.translations = parseTranslations(translations);
     return result;
   }
 
@@ -106,11 +108,11 @@ export class BelfryInboxElement extends Base {
   #sync(): void {
     if (!this.isConnected) return;
     const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
-    const { ui, inboxOptions, inbox: injected } = splitOptions({ ...this.#attributeOptions(), ...this.#options });
-    const { onNotificationClick, onAction } = ui;
-    ui.onNotificationClick = (notification) => this.#relay('notification-click', notification, onNotificationClick && (() => onNotificationClick(notification)));
-    ui.onAction = (notification, action) => this.#relay('action', { notification, action }, onAction && (() => onAction(notification, action)));
     try {
+      const { ui, inboxOptions, inbox: injected } = splitOptions({ ...this.#attributeOptions(), ...this.#options });
+      const { onNotificationClick, onAction } = ui;
+      ui.onNotificationClick = (notification) => this.#relay('notification-click', notification, onNotificationClick && (() => onNotificationClick(notification)));
+      ui.onAction = (notification, action) => this.#relay('action', { notification, action }, onAction && (() => onAction(notification, action)));
       let inbox = injected;
       if (!inbox) {
         const missing = missingOptions(inboxOptions);

@@ -1,6 +1,6 @@
 // Splitting one options object into what createInbox takes and what the UI takes.
 import type { Inbox, InboxOptions } from '../core/index.ts';
-import type { InboxUIOptions } from '../ui/index.ts';
+import type { InboxStrings, InboxUIOptions } from '../ui/index.ts';
 
 /** Options of `render()` and the element's `options` property: the inbox's and the UI's. */
 export type RenderOptions = InboxOptions & InboxUIOptions;
@@ -17,8 +17,8 @@ export function splitOptions(options: InboxElementOptions): {
   inboxOptions: Partial<InboxOptions>;
   inbox: Inbox | undefined;
 } {
-  const { mode, theme, locale, onNotificationClick, onAction, inbox, ...inboxOptions } = options;
-  return { ui: { mode, theme, locale, onNotificationClick, onAction }, inboxOptions, inbox };
+  const { mode, theme, locale, translations, onNotificationClick, onAction, inbox, ...inboxOptions } = options;
+  return { ui: { mode, theme, locale, translations, onNotificationClick, onAction }, inboxOptions, inbox };
 }
 
 /** Names what createInbox still needs, or returns an empty list when the options are complete. */
@@ -37,4 +37,21 @@ export function sameOptions(a: object, b: object): boolean {
   const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
   for (const key of keys) if (left[key] !== right[key]) return false;
   return true;
+}
+
+/**
+ * Reads the `translations` attribute: a JSON object of strings, e.g. `{"title":"Alerts"}`.
+ * Throws a TypeError naming the problem otherwise (the element shows it).
+ */
+export function parseTranslations(json: string): Partial<InboxStrings> {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    value = undefined;
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((s) => typeof s !== 'string')) {
+    throw new TypeError('the translations attribute must be a JSON object of strings');
+  }
+  return value as Partial<InboxStrings>;
 }

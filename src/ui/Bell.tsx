@@ -1,6 +1,7 @@
 // The bell button: opens the popover and shows the unseen badge.
 import type { Ref } from 'preact';
 import { BellIcon } from './icons.tsx';
+import { useI18n } from './i18n.ts';
 
 /** Props of `Bell`. */
 export interface BellProps {
@@ -13,25 +14,19 @@ export interface BellProps {
   buttonRef: Ref<HTMLButtonElement>;
 }
 
-/** The accessible name of the bell: "Notifications", plus ", N unread" when N > 0. */
-export function bellLabel(unread: number): string {
-  return unread > 0 ? `Notifications, ${unread} unread` : 'Notifications';
-}
-
-/** The badge text for an unseen count: the number, "99+" above 99. */
-export function badgeText(unseen: number): string {
-  return unseen > 99 ? '99+' : String(unseen);
-}
-
-/** A button named for the unread count, with an aria-hidden badge of the unseen count. */
+/**
+ * A button named "Notifications" (", N unread" appended when N > 0, in the widget's language),
+ * with an aria-hidden badge of the unseen count: the number in the locale's digits, "99+" above 99.
+ */
 export function Bell({ unseen, unread, expanded, controls, onClick, buttonRef }: BellProps) {
+  const { t, n, count } = useI18n();
   return (
     <button
       ref={buttonRef}
       type="button"
       class="bell"
       part="bell"
-      aria-label={bellLabel(unread)}
+      aria-label={unread > 0 ? count('bellUnread', unread) : t.title}
       aria-haspopup="dialog"
       aria-expanded={expanded ? 'true' : 'false'}
       aria-controls={controls}
@@ -41,7 +36,7 @@ export function Bell({ unseen, unread, expanded, controls, onClick, buttonRef }:
       {unseen > 0 && (
         // The name already says how many are unread; the badge would only repeat a number.
         <span class="badge" part="badge" aria-hidden="true">
-          {badgeText(unseen)}
+          {unseen > 99 ? `${n(99)}+` : n(unseen)}
         </span>
       )}
     </button>

@@ -2,6 +2,7 @@
 import type { Inbox } from '../core/index.ts';
 import { CheckIcon } from './icons.tsx';
 import { fireAndForget } from './fire-and-forget.ts';
+import { useI18n } from './i18n.ts';
 
 /** Props of `Header`. */
 export interface HeaderProps {
@@ -10,13 +11,14 @@ export interface HeaderProps {
 
 /** The title and a "Mark all as read" button, disabled when nothing is unread. */
 export function Header({ inbox }: HeaderProps) {
+  const { t } = useI18n();
   const unread = inbox.counts.value.unread;
   return (
     <div class="header" part="header">
-      <h2 class="title">Notifications</h2>
+      <h2 class="title">{t.title}</h2>
       <button type="button" class="mark-all" disabled={unread === 0} onClick={() => fireAndForget(() => inbox.markAllRead())}>
         <CheckIcon />
-        Mark all as read
+        {t.markAllRead}
       </button>
     </div>
   );

@@ -1,26 +1,38 @@
 // The root component: the bell and its popover panel, or the panel alone in inline mode.
-// Owns the open state, focus return, outside clicks and "seen" bookkeeping.
+// Owns the open state, focus return, outside clicks, placement, "seen" bookkeeping, the widget's
+// language and the live region that announces new notifications.
 // Installs the Preact integration: components that read a signal's .value re-render when it changes.
 import '@preact/signals';
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Bell } from './Bell.tsx';
 import { fireAndForget } from './fire-and-forget.ts';
+import { createI18n, I18nContext, isRtl, resolveLocale } from './i18n.ts';
 import { Panel } from './Panel.tsx';
 import type { MountInboxOptions } from './types.ts';
 
 const TICK_MS = 60_000;
+/** At most one announcement per this many ms; arrivals in between are summed into the next one. */
+export const ANNOUNCE_INTERVAL_MS = 5_000;
+// The least distance the popover keeps from the viewport's edges.
+const MARGIN = 8;
 
 /** The whole widget for one inbox. */
-export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, onNotificationClick }: MountInboxOptions) {
+export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, translations, onNotificationClick }: MountInboxOptions) {
   const panelId = useId();
   const [open, setOpen] = useState(false);
   const [now, setNow] = useState(Date.now);
+  const [announcement, setAnnouncement] = useState({ text: '', times: 0 });
   const rootRef = useRef<HTMLDivElement>(null);
   const bellRef = useRef<HTMLButtonElement>(null);
   const panelRef = useRef<HTMLDivElement>(null);
   const wasVisible = useRef(false);
+  const lang = resolveLocale(locale);
+  const i18n = useMemo(() => createI18n(lang, translations), [lang, translations]);
+  const i18nRef = useRef(i18n);
+  i18nRef.current = i18n;
   const counts = inbox.counts.value;
   const visible = mode === 'inline' || open;
+  const popoverOpen = open && mode === 'popover';
 
   // Seen = shown in an open panel. Mark on opening, and again when new ones arrive while open;
   // not on every count change, or a failing call would be retried in a loop.
@@ -38,8 +50,34 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, o
     return () => clearInterval(timer);
   }, [visible]);
 
+  // New arrivals are announced politely, throttled: the first at once, then at most one summary
+  // ("3 new notifications") per interval, so a burst does not drown out what the user is doing.
   useEffect(() => {
-    if (!open || mode !== 'popover') return;
+    let pending = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      timer = undefined;
+      if (pending === 0) return;
+      const text = i18nRef.current.newCount(pending);
+      pending = 0;
+      // `times` changes the text's trailing space, so an identical message is announced again.
+      setAnnouncement((was) => ({ text, times: was.times + 1 }));
+      timer = setTimeout(flush, ANNOUNCE_INTERVAL_MS);
+    };
+    const unsubscribe = inbox.on('notification.received', () => {
+      pending++;
+      if (!timer) flush();
+    });
+    return () => {
+      unsubscribe();
+      clearTimeout(timer);
+    };
+  }, [inbox]);
+
+  // A layout effect, so focus is inside and outside presses close it from the frame the panel
+  // first shows in: a key or a click straight after opening must not slip past.
+  useLayoutEffect(() => {
+    if (!popoverOpen) return;
     panelRef.current?.focus();
     const root = rootRef.current;
     const doc = root?.ownerDocument;
@@ -51,35 +89,66 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, o
     };
     doc.addEventListener('pointerdown', onPointerDown, true);
     return () => doc.removeEventListener('pointerdown', onPointerDown, true);
-  }, [open, mode]);
+  }, [popoverOpen]);
+
+  // The stylesheet anchors the popover to the bell's inline-end edge (mirrored in RTL by logical
+  // properties). Where that would cross the viewport's edge, shift it back in; where there is no
+  // room below the bell but more above, open upwards. A CSSOM write, not a style attribute, so a
+  // strict CSP (no 'unsafe-inline' styles) allows it.
+  useLayoutEffect(() => {
+    const panel = panelRef.current;
+    const view = panel?.ownerDocument.defaultView;
+    if (!popoverOpen || !panel || !view) return;
+    const place = () => {
+      panel.style.translate = '';
+      panel.removeAttribute('data-up');
+      const box = panel.getBoundingClientRect();
+      if (box.width === 0) return;
+      const width = panel.ownerDocument.documentElement.clientWidth;
+      const shift = box.left < MARGIN ? MARGIN - box.left : box.right > width - MARGIN ? Math.max(MARGIN - box.left, width - MARGIN - box.right) : 0;
+      if (shift) panel.style.translate = `${shift}px`;
+      const bell = bellRef.current?.getBoundingClientRect();
+      // Not on small screens, where the stylesheet pins the panel to the viewport instead.
+      const fixed = view.getComputedStyle(panel).position === 'fixed';
+      if (bell && !fixed && box.bottom > view.innerHeight && bell.top > view.innerHeight - bell.bottom) panel.setAttribute('data-up', '');
+    };
+    place();
+    view.addEventListener('resize', place);
+    return () => view.removeEventListener('resize', place);
+  }, [popoverOpen]);
 
   const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key !== 'Escape' || !open || mode !== 'popover') return;
+    if (event.key !== 'Escape' || !popoverOpen) return;
     event.stopPropagation();
     setOpen(false);
     bellRef.current?.focus();
   };
 
   const panel = (
-    <Panel id={panelId} inbox={inbox} mode={mode} now={now} locale={locale} onNotificationClick={onNotificationClick} panelRef={panelRef} />
+    <Panel id={panelId} inbox={inbox} mode={mode} now={now} locale={lang} onNotificationClick={onNotificationClick} panelRef={panelRef} />
   );
   return (
-    <div ref={rootRef} class="belfry" data-mode={mode} data-theme={theme} lang={locale} onKeyDown={onKeyDown}>
-      {mode === 'inline' ? (
-        panel
-      ) : (
-        <>
-          <Bell
-            unseen={counts.unseen}
-            unread={counts.unread}
-            expanded={open}
-            controls={panelId}
-            onClick={() => setOpen((was) => !was)}
-            buttonRef={bellRef}
-          />
-          {open && panel}
-        </>
-      )}
-    </div>
+    <I18nContext.Provider value={i18n}>
+      <div ref={rootRef} class="belfry" data-mode={mode} data-theme={theme} lang={lang} dir={isRtl(lang) ? 'rtl' : 'ltr'} onKeyDown={onKeyDown}>
+        {mode === 'inline' ? (
+          panel
+        ) : (
+          <>
+            <Bell
+              unseen={counts.unseen}
+              unread={counts.unread}
+              expanded={open}
+              controls={panelId}
+              onClick={() => setOpen((was) => !was)}
+              buttonRef={bellRef}
+            />
+            {open && panel}
+          </>
+        )}
+        <div class="sr-only" role="status" part="announcer">
+          {announcement.text && announcement.text + (announcement.times % 2 ? '' : '\u00a0')}
+        </div>
+      </div>
+    </I18nContext.Provider>
   );
 }

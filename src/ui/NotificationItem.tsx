@@ -6,6 +6,7 @@ import type { Inbox } from '../core/index.ts';
 import type { Notification } from '../protocol/index.ts';
 import { isSafeUrl } from '../template/index.ts';
 import { fireAndForget } from './fire-and-forget.ts';
+import { useI18n } from './i18n.ts';
 import { formatDateTime, formatRelativeTime } from './relative-time.ts';
 import { RichText } from './RichText.tsx';
 
@@ -24,6 +25,7 @@ export interface NotificationItemProps {
 
 /** Renders a notification's title, message, relative time and unread marker; clicking opens it. */
 export function NotificationItem({ notification, inbox, now, locale, onNotificationClick, position, setSize }: NotificationItemProps) {
+  const { t } = useI18n();
   const primary = useRef<HTMLAnchorElement | HTMLButtonElement>(null);
   const { title, message } = inbox.render(notification);
   const unread = notification.readAt === null;
@@ -74,7 +76,7 @@ export function NotificationItem({ notification, inbox, now, locale, onNotificat
       </div>
       {unread && (
         <span class="dot" part="unread-marker">
-          <span class="sr-only">Unread</span>
+          <span class="sr-only">{t.unread}</span>
         </span>
       )}
     </li>

@@ -5,9 +5,13 @@
 // may set on the element (custom properties inherit into shadow trees); the fallback is the
 // theme's own value. Light is the default, `data-theme="dark"` forces dark, and
 // `data-theme="auto"` follows `prefers-color-scheme`.
+//
+// Layout uses logical properties only (inset-inline-end, text-align:start, ...), so `dir="rtl"` on
+// the root mirrors it without a second stylesheet. Every text colour meets WCAG AA (4.5:1) on the
+// backgrounds it appears on, in both themes; the dark badge keeps the light one's red for that.
 
-const LIGHT = '--_bg:#fff;--_fg:#1b1d22;--_muted:#5f6672;--_border:#e3e5e9;--_hover:#f4f5f7;--_unread-bg:#f3f6ff;--_accent:#2f5bea;--_badge:#d92d20;--_badge-fg:#fff;--_shadow:0 8px 28px rgba(16,24,40,.18);color-scheme:light';
-const DARK = '--_bg:#1d1f24;--_fg:#eceef2;--_muted:#a3a9b5;--_border:#33363e;--_hover:#272a31;--_unread-bg:#222a3d;--_accent:#7b9bff;--_badge:#f04438;--_badge-fg:#fff;--_shadow:0 8px 28px rgba(0,0,0,.5);color-scheme:dark';
+const LIGHT = '--_bg:#fff;--_fg:#1b1d22;--_muted:#5f6672;--_border:#e3e5e9;--_hover:#f4f5f7;--_unread-bg:#f3f6ff;--_accent:#2f5bea;--_badge:#d92d20;--_badge-fg:#fff;--_error:#c4281c;--_shadow:0 8px 28px rgba(16,24,40,.18);color-scheme:light';
+const DARK = '--_bg:#1d1f24;--_fg:#eceef2;--_muted:#a3a9b5;--_border:#33363e;--_hover:#272a31;--_unread-bg:#222a3d;--_accent:#7b9bff;--_badge:#d92d20;--_badge-fg:#fff;--_error:#ff8a80;--_shadow:0 8px 28px rgba(0,0,0,.5);color-scheme:dark';
 
 /** The widget's CSS: one string, scoped by the shadow root it is adopted into. */
 export const css = `
@@ -33,6 +37,7 @@ button:focus-visible,a:focus-visible,.panel:focus-visible{outline:2px solid var(
 .badge{position:absolute;top:2px;inset-inline-end:0;min-width:18px;height:18px;padding:0 5px;border-radius:9px;background:var(--badge);color:var(--badge-fg);font-size:11px;font-weight:600;line-height:18px;text-align:center}
 .panel{display:flex;flex-direction:column;background:var(--bg);color:var(--fg);border:1px solid var(--border);border-radius:var(--radius);overflow:hidden}
 .belfry[data-mode=popover] .panel{position:absolute;z-index:var(--belfry-z-index,1000);top:calc(100% + 8px);inset-inline-end:0;width:min(380px,calc(100vw - 16px));max-height:min(560px,80vh);box-shadow:var(--_shadow)}
+.belfry[data-mode=popover] .panel[data-up]{top:auto;bottom:calc(100% + 8px)}
 @media (max-width:480px){.belfry[data-mode=popover] .panel{position:fixed;top:56px;inset-inline:8px;width:auto}}
 .header{display:flex;align-items:center;justify-content:space-between;gap:8px;padding:12px 16px;border-bottom:1px solid var(--border)}
 .title{margin:0;font-size:16px;font-weight:600}
@@ -43,7 +48,7 @@ button:focus-visible,a:focus-visible,.panel:focus-visible{outline:2px solid var(
 .body{position:relative;overflow-y:auto;overscroll-behavior:contain;overflow-anchor:none;flex:1}
 .belfry[data-mode=inline] .body{max-height:var(--belfry-list-max-height,70vh)}
 .note{margin:0;padding:8px 16px;font-size:13px;border-bottom:1px solid var(--border);color:var(--muted)}
-.note.error{color:var(--badge)}
+.note.error{color:var(--belfry-error,var(--_error))}
 .state{margin:0;padding:40px 16px;text-align:center;color:var(--muted)}
 .list{list-style:none;margin:0;padding:0}
 .item{position:relative;display:flex;gap:12px;padding:12px 16px;border-bottom:1px solid var(--border);cursor:pointer}
@@ -60,6 +65,7 @@ code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:var(--
 .more{margin:0;padding:12px 16px;text-align:center;color:var(--muted)}
 .more button{color:var(--accent)}
 @media (prefers-reduced-motion:no-preference){.bell,.item,.mark-all{transition:background-color .15s}}
+@media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important;scroll-behavior:auto!important}}
 `;
 
 /**

@@ -1,6 +1,7 @@
 // Options and handle of `mountInbox`.
 import type { Inbox } from '../core/index.ts';
 import type { Notification, NotificationAction } from '../protocol/index.ts';
+import type { InboxStrings } from './i18n.ts';
 
 /** `popover`: a bell that opens the panel; `inline`: the panel only, always shown. */
 export type InboxMode = 'popover' | 'inline';
@@ -14,8 +15,14 @@ export interface InboxUIOptions {
   mode?: InboxMode;
   /** Default `auto`. */
   theme?: InboxTheme;
-  /** BCP 47 locale for dates; defaults to the browser's. */
+  /**
+   * BCP 47 locale of the widget's strings, dates and numbers. Default: the page's `<html lang>`,
+   * else the browser's language. Shipped: en, de, fr, es, pt (-BR), ar (right to left), hi, ja;
+   * others fall back by base language, then to English.
+   */
   locale?: string;
+  /** Replacements for single strings of the chosen language, e.g. `{ title: 'Alerts' }`; `{n}` stands for a number. */
+  translations?: Partial<InboxStrings>;
   /** Called when the user opens a notification; replaces following its `url` unless it returns `true`. */
   onNotificationClick?: (notification: Notification) => boolean | void;
   /** Called when the user presses one of a notification's action buttons; replaces following the action's `url` unless it returns `true`. */

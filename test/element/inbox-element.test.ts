@@ -70,7 +70,7 @@ describe('BelfryInboxElement', () => {
       const root = element.shadowRoot!.querySelector('.belfry')!;
       expect(root.getAttribute('data-theme')).toBe('light');
       expect(root.getAttribute('lang')).toBe('de');
-      expect(view(element).getByRole('region', { name: 'Notifications' })).toBeTruthy();
+      expect(view(element).getByRole('region', { name: 'Benachrichtigungen' })).toBeTruthy();
     });
 
     it('shows a developer-facing error naming what is missing instead of throwing', () => {
@@ -128,6 +128,37 @@ describe('BelfryInboxElement', () => {
       defineInboxElement('belfry-inbox-late');
       expect(createInboxMock).toHaveBeenCalledExactlyOnceWith({ apiKey: 'pk_late', userId: 'ada', baseUrl: 'https://x.example' });
       expect(element.shadowRoot).not.toBeNull();
+    });
+  });
+
+  describe('languages', () => {
+    it('takes per-string overrides from a translations attribute holding JSON', () => {
+      const element = document.body.appendChild(createElement({ ...IDENTITY, locale: 'es', translations: '{"bellUnread":"Avisos: {n}"}' }));
+      expect(view(element).getByRole('button', { name: 'Avisos: 2' })).toBeTruthy();
+      expect(element.shadowRoot!.querySelector('.belfry')!.getAttribute('lang')).toBe('es');
+    });
+
+    it('takes translations from the options property, over the attribute', () => {
+      const element = createElement({ ...IDENTITY, translations: '{"bellUnread":"From the attribute {n}"}' });
+      element.options = { translations: { bellUnread: 'From the property {n}' } };
+      document.body.appendChild(element);
+      expect(view(element).getByRole('button', { name: 'From the property 2' })).toBeTruthy();
+    });
+
+    it('shows what is wrong with a translations attribute that is not a JSON object of strings', () => {
+      for (const bad of ['{title:', '["x"]', '{"title":1}']) {
+        const element = document.body.appendChild(createElement({ ...IDENTITY, translations: bad }));
+        expect(view(element).getByRole('alert').textContent).toBe('<belfry-inbox> could not start: the translations attribute must be a JSON object of strings');
+        element.remove();
+      }
+    });
+
+    it('switches language in place when the locale attribute changes', async () => {
+      const element = document.body.appendChild(createElement());
+      element.setAttribute('locale', 'ja');
+      await act(flush);
+      expect(view(element).getByRole('button', { name: '通知、未読 2 件' })).toBeTruthy();
+      expect(createInboxMock).toHaveBeenCalledTimes(1);
     });
   });
 

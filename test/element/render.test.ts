@@ -37,6 +37,15 @@ describe('render', () => {
       expect(shadow.querySelector('.belfry')!.getAttribute('data-theme')).toBe('dark');
     });
 
+    it('passes locale and translations to the UI, not to createInbox', () => {
+      const target = document.body.appendChild(document.createElement('div'));
+      render(target, { ...OPTIONS, locale: 'fr', translations: { bellUnread: 'Alertes : {n}' } });
+      expect(createInboxMock).toHaveBeenCalledExactlyOnceWith(OPTIONS);
+      const shadow = target.firstElementChild!.shadowRoot!;
+      expect(within(shadow as unknown as HTMLElement).getByRole('button', { name: 'Alertes : 3' })).toBeTruthy();
+      expect(shadow.querySelector('.belfry')!.getAttribute('lang')).toBe('fr');
+    });
+
     it('accepts an element', () => {
       const target = document.body.appendChild(document.createElement('div'));
       render(target, OPTIONS);

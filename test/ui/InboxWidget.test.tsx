@@ -1,6 +1,6 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/preact';
-import { afterEach, describe, expect, it } from 'vitest';
-import { InboxWidget } from '../../src/ui/InboxWidget.tsx';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ANNOUNCE_INTERVAL_MS, InboxWidget } from '../../src/ui/InboxWidget.tsx';
 import type { InboxUIOptions } from '../../src/ui/index.ts';
 import { createFakeInbox, createNotification } from './fixtures.ts';
 import type { FakeInboxState } from './fixtures.ts';
@@ -12,6 +12,7 @@ function renderWidget(state: FakeInboxState = {}, options: InboxUIOptions = {}) 
 }
 
 const bell = () => screen.getByRole('button', { name: /^Notifications/ });
+const bellIn = (container: Element) => container.querySelector<HTMLButtonElement>('[part=bell]')!;
 
 describe('InboxWidget', () => {
   afterEach(cleanup);
@@ -200,6 +201,188 @@ describe('InboxWidget', () => {
       renderWidget({}, { mode: 'inline' });
       fireEvent.keyDown(screen.getByRole('region'), { key: 'Escape' });
       expect(screen.getByRole('region')).toBeTruthy();
+    });
+  });
+
+  describe('keyboard', () => {
+    const controls = () => [...screen.getByRole('dialog').querySelectorAll<HTMLElement>('a[href],button:not([disabled])')];
+
+    it('wraps Tab from the panel\'s last control to its first', () => {
+      renderWidget({ counts: { unseen: 0, unread: 2 }, notifications: [createNotification({ title: 'One' }), createNotification({ title: 'Two' })] });
+      fireEvent.click(bell());
+      const [first, , last] = [controls()[0]!, null, controls().at(-1)!];
+      expect(first.textContent).toBe('Mark all as read');
+      expect(last.textContent).toBe('Two');
+      last.focus();
+      expect(fireEvent.keyDown(last, { key: 'Tab' })).toBe(false);
+      expect(document.activeElement).toBe(first);
+    });
+
+    it('wraps Shift+Tab from the first control, or the panel itself, to the last', () => {
+      renderWidget({ counts: { unseen: 0, unread: 2 }, notifications: [createNotification({ title: 'One' })] });
+      fireEvent.click(bell());
+      const dialog = screen.getByRole('dialog');
+      expect(document.activeElement).toBe(dialog);
+      fireEvent.keyDown(dialog, { key: 'Tab', shiftKey: true });
+      expect(document.activeElement).toBe(screen.getByRole('button', { name: 'One' }));
+      screen.getByRole('button', { name: 'Mark all as read' }).focus();
+      fireEvent.keyDown(document.activeElement!, { key: 'Tab', shiftKey: true });
+      expect(document.activeElement).toBe(screen.getByRole('button', { name: 'One' }));
+    });
+
+    it('skips controls taken out of the tab order (a roving-focus list)', () => {
+      renderWidget({ counts: { unseen: 0, unread: 2 }, notifications: [createNotification({ title: 'One' }), createNotification({ title: 'Two' })] });
+      fireEvent.click(bell());
+      screen.getByRole('button', { name: 'Two' }).tabIndex = -1;
+      const one = screen.getByRole('button', { name: 'One' });
+      one.focus();
+      expect(fireEvent.keyDown(one, { key: 'Tab' })).toBe(false);
+      expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Mark all as read' }));
+    });
+
+    it('leaves Tab between inner controls to the browser', () => {
+      renderWidget({ counts: { unseen: 0, unread: 2 }, notifications: [createNotification({ title: 'One' })] });
+      fireEvent.click(bell());
+      const markAll = screen.getByRole('button', { name: 'Mark all as read' });
+      markAll.focus();
+      expect(fireEvent.keyDown(markAll, { key: 'Tab' })).toBe(true);
+      expect(document.activeElement).toBe(markAll);
+    });
+
+    it('keeps focus on the panel when it has no control to move to', () => {
+      renderWidget({ counts: { unseen: 0, unread: 0 }, status: 'ready' });
+      fireEvent.click(bell());
+      const dialog = screen.getByRole('dialog');
+      expect(fireEvent.keyDown(dialog, { key: 'Tab' })).toBe(false);
+      expect(document.activeElement).toBe(dialog);
+    });
+
+    it('does not trap Tab in inline mode, where the panel is part of the page', () => {
+      renderWidget({ notifications: [createNotification({ title: 'One' })] }, { mode: 'inline' });
+      const item = screen.getByRole('button', { name: 'One' });
+      item.focus();
+      expect(fireEvent.keyDown(item, { key: 'Tab' })).toBe(true);
+    });
+  });
+
+  describe('live region', () => {
+    const region = () => screen.getByRole('status');
+    const text = () => region().textContent!.trim();
+
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('is present and empty before anything arrives', () => {
+      renderWidget();
+      expect(text()).toBe('');
+    });
+
+    it('announces the first arrival at once, then at most one summary per interval', () => {
+      vi.useFakeTimers();
+      const { inbox } = renderWidget();
+      act(() => void vi.runAllTimers());
+      act(() => inbox.live.receive(createNotification()));
+      expect(text()).toBe('1 new notification');
+      act(() => {
+        inbox.live.receive(createNotification());
+        inbox.live.receive(createNotification());
+        inbox.live.receive(createNotification());
+      });
+      expect(text()).toBe('1 new notification');
+      act(() => void vi.advanceTimersByTime(ANNOUNCE_INTERVAL_MS - 1));
+      expect(text()).toBe('1 new notification');
+      act(() => void vi.advanceTimersByTime(1));
+      expect(text()).toBe('3 new notifications');
+      // A quiet interval ends the throttle: the next arrival is announced at once again.
+      act(() => void vi.advanceTimersByTime(ANNOUNCE_INTERVAL_MS));
+      act(() => inbox.live.receive(createNotification()));
+      expect(text()).toBe('1 new notification');
+    });
+
+    it('changes its text for a repeated message, so it is announced again', () => {
+      vi.useFakeTimers();
+      const { inbox } = renderWidget();
+      act(() => void vi.runAllTimers());
+      act(() => inbox.live.receive(createNotification()));
+      const first = region().textContent;
+      act(() => void vi.advanceTimersByTime(2 * ANNOUNCE_INTERVAL_MS));
+      act(() => inbox.live.receive(createNotification()));
+      expect(text()).toBe('1 new notification');
+      expect(region().textContent).not.toBe(first);
+    });
+
+    it('announces in the widget\'s language', () => {
+      const { inbox } = renderWidget({}, { locale: 'de' });
+      act(() => inbox.live.receive(createNotification()));
+      expect(text()).toBe('1 neue Benachrichtigung');
+    });
+
+    it('stops listening when unmounted', () => {
+      const { inbox, unmount } = renderWidget();
+      act(() => undefined);
+      expect(inbox.live.listeners()).toBe(1);
+      act(() => void unmount());
+      expect(inbox.live.listeners()).toBe(0);
+    });
+  });
+
+  describe('languages', () => {
+    afterEach(() => document.documentElement.removeAttribute('lang'));
+
+    it('speaks the locale option\'s language in every name and label', () => {
+      renderWidget({ counts: { unseen: 3, unread: 5 }, notifications: [createNotification({ title: 'Eins', minutesAgo: 5 })] }, { locale: 'de' });
+      fireEvent.click(screen.getByRole('button', { name: 'Benachrichtigungen, 5 ungelesen' }));
+      const dialog = screen.getByRole('dialog', { name: 'Benachrichtigungen' });
+      expect(screen.getByRole('heading').textContent).toBe('Benachrichtigungen');
+      expect(screen.getByRole('button', { name: 'Alle als gelesen markieren' })).toBeTruthy();
+      expect(dialog.querySelector('.sr-only')!.textContent).toBe('Ungelesen');
+      expect(dialog.querySelector('time')!.textContent).toBe('vor 5 Minuten');
+    });
+
+    it('follows <html lang> without a locale option', () => {
+      document.documentElement.lang = 'es';
+      const { container } = renderWidget({ counts: { unseen: 0, unread: 2 } });
+      expect(screen.getByRole('button', { name: 'Notificaciones, 2 sin leer' })).toBeTruthy();
+      expect(container.querySelector('.belfry')!.getAttribute('lang')).toBe('es');
+    });
+
+    it('uses pt strings for pt-BR and keeps the full tag for Intl', () => {
+      const { container } = renderWidget({ counts: { unseen: 0, unread: 2 } }, { locale: 'pt-BR' });
+      expect(screen.getByRole('button', { name: 'Notificações, não lidas: 2' })).toBeTruthy();
+      expect(container.querySelector('.belfry')!.getAttribute('lang')).toBe('pt-BR');
+    });
+
+    it('falls back to English strings for a language it does not ship', () => {
+      renderWidget({ counts: { unseen: 0, unread: 2 } }, { locale: 'sv' });
+      expect(screen.getByRole('button', { name: 'Notifications, 2 unread' })).toBeTruthy();
+    });
+
+    it('applies per-string overrides', () => {
+      renderWidget({ counts: { unseen: 0, unread: 4 } }, { locale: 'fr', translations: { bellUnread: 'Alertes ({n})', title: 'Alertes' } });
+      fireEvent.click(screen.getByRole('button', { name: 'Alertes (4)' }));
+      expect(screen.getByRole('dialog', { name: 'Alertes' })).toBeTruthy();
+      expect(screen.getByRole('button', { name: 'Tout marquer comme lu' })).toBeTruthy();
+    });
+
+    it('lays Arabic out right to left, with the count in Arabic digits', () => {
+      const { container } = renderWidget({ counts: { unseen: 3, unread: 12 } }, { locale: 'ar' });
+      const root = container.querySelector('.belfry')!;
+      expect(root.getAttribute('dir')).toBe('rtl');
+      expect(root.getAttribute('lang')).toBe('ar');
+      const digits = new Intl.NumberFormat('ar');
+      expect(bellIn(container).getAttribute('aria-label')).toBe(`الإشعارات، غير المقروءة: ${digits.format(12)}`);
+      expect(bellIn(container).querySelector('[part=badge]')!.textContent).toBe(digits.format(3));
+    });
+
+    it('shows "99+" in the locale\'s digits', () => {
+      const { container } = renderWidget({ counts: { unseen: 150, unread: 150 } }, { locale: 'ar' });
+      expect(bellIn(container).querySelector('[part=badge]')!.textContent).toBe(`${new Intl.NumberFormat('ar').format(99)}+`);
+    });
+
+    it('sets dir="ltr" otherwise, so a right-to-left page does not flip an English widget', () => {
+      const { container } = renderWidget({}, { locale: 'en' });
+      expect(container.querySelector('.belfry')!.getAttribute('dir')).toBe('ltr');
     });
   });
 

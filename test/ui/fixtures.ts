@@ -1,7 +1,7 @@
 // Test doubles for the UI: notifications and a fake Inbox made of real signals and vi.fn actions.
 import { signal } from '@preact/signals';
 import { vi } from 'vitest';
-import type { ConnectionState, Inbox, InboxError, InboxStatus, InboxUser, RenderedNotification } from '../../src/core/index.ts';
+import type { ConnectionState, Inbox, InboxError, InboxEventMap, InboxStatus, InboxUser, RenderedNotification } from '../../src/core/index.ts';
 import type { Counts, Notification, Preferences } from '../../src/protocol/index.ts';
 
 let nextId = 1;
@@ -50,6 +50,7 @@ export function createFakeInbox(state: FakeInboxState = {}) {
   const error = signal<InboxError | null>(state.error ?? null);
   const hasMore = signal(state.hasMore ?? false);
   const rendered = state.rendered ?? {};
+  const received = new Set<(notification: Notification) => void>();
   const inbox = {
     notifications,
     counts,
@@ -74,13 +75,20 @@ export function createFakeInbox(state: FakeInboxState = {}) {
     render: vi.fn<(n: Notification) => RenderedNotification>(
       (n) => rendered[n.id] ?? { title: [{ type: 'text', value: n.title }], message: [{ type: 'text', value: n.message }] },
     ),
-    on: vi.fn(() => () => {}),
+    on: vi.fn(<K extends keyof InboxEventMap>(event: K, listener: (payload: InboxEventMap[K]) => void) => {
+      if (event !== 'notification.received') return () => {};
+      const add = listener as (notification: Notification) => void;
+      received.add(add);
+      return () => void received.delete(add);
+    }),
     destroy: vi.fn<() => void>(),
   };
   // Compile-time check that the fake still has the shape of the real thing.
   const typed: Inbox = inbox;
   void typed;
-  return inbox;
+  /** Emits `notification.received` as the core does for a live arrival; `listeners` counts subscribers. */
+  const live = { receive: (notification: Notification) => received.forEach((listener) => listener(notification)), listeners: () => received.size };
+  return Object.assign(inbox, { live });
 }
 
 /** The fake inbox type. */
