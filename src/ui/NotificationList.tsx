@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import type { Inbox } from '../core/index.ts';
 import type { Notification } from '../protocol/index.ts';
+import { useI18n } from './i18n.ts';
 import { NotificationItem } from './NotificationItem.tsx';
 import { VirtualList } from './VirtualList.tsx';
 
@@ -14,17 +15,9 @@ export interface NotificationListProps {
   onNotificationClick?: ((notification: Notification) => boolean | void) | undefined;
 }
 
-/** The text shown when the service is unreachable and the list comes from the cache. */
-export const OFFLINE_TEXT = 'Offline — showing saved notifications';
-
-/** The row shown while an older page loads. */
-export const LOADING_MORE_TEXT = 'Loading more…';
-
-/** The retry button shown when an older page failed to load. */
-export const LOAD_MORE_FAILED_TEXT = 'Loading failed — retry';
-
 /** Shows the offline note, the error, and the list (or its loading/empty state). */
 export function NotificationList({ inbox, now, locale, onNotificationClick }: NotificationListProps) {
+  const { t } = useI18n();
   const items = inbox.notifications.value;
   const status = inbox.status.value;
   const error = inbox.error.value;
@@ -43,14 +36,14 @@ export function NotificationList({ inbox, now, locale, onNotificationClick }: No
   // A network error while offline is what the offline note already says; anything else (a bad
   // token, a failing service) is shown so the user and the developer can tell what is wrong.
   const errorText = status === 'error' || (error && !(offline && error.code === 'network'))
-    ? (error?.message ?? 'Something went wrong')
+    ? (error?.message ?? t.error)
     : null;
 
   return (
     <div class="body">
       {offline && (
         <p class="note offline" role="status">
-          {OFFLINE_TEXT}
+          {t.offline}
         </p>
       )}
       {errorText !== null && (
@@ -61,10 +54,10 @@ export function NotificationList({ inbox, now, locale, onNotificationClick }: No
       {items.length === 0 ? (
         status === 'loading' ? (
           <p class="state" role="status">
-            Loading notifications…
+            {t.loading}
           </p>
         ) : status === 'ready' ? (
-          <p class="state">No notifications yet</p>
+          <p class="state">{t.empty}</p>
         ) : null
       ) : (
         <VirtualList
@@ -87,11 +80,14 @@ export function NotificationList({ inbox, now, locale, onNotificationClick }: No
       {hasMore && more > 0 && (
         <p class="more" role={more > 1 ? 'alert' : 'status'}>
           {more > 1 ? (
-            <button type="button" onClick={loadMore}>
-              {LOAD_MORE_FAILED_TEXT}
-            </button>
+            <>
+              {t.error}{' '}
+              <button type="button" onClick={loadMore}>
+                {t.loadMore}
+              </button>
+            </>
           ) : (
-            LOADING_MORE_TEXT
+            t.loading
           )}
         </p>
       )}

@@ -200,7 +200,7 @@ describe('the virtualized list of 10,000 notifications', () => {
     // 16,000 px is well over 100 items: several pages of 20 came in on the way.
     expect(scrolled.firstVisible.position).toBeGreaterThan(100);
     expect(pageRequests.sent - before).toBeGreaterThanOrEqual(5);
-    expect(await page.getByRole('status').filter({ hasText: 'Loading more' }).count()).toBe(0);
+    expect(await page.getByRole('status').filter({ hasText: 'Loading notifications' }).count()).toBe(0);
   });
 
   it('keeps the first visible item in place when a notification arrives on top', async () => {

@@ -132,7 +132,7 @@ describe('VirtualList', () => {
       expect(inbox.loadMore).not.toHaveBeenCalled();
       await scrollTo(scroller, 95 * ESTIMATE);
       expect(inbox.loadMore).toHaveBeenCalledOnce();
-      expect(container.querySelector('[role=status]')!.textContent).toBe('Loading more…');
+      expect(container.querySelector('[role=status]')!.textContent).toBe('Loading notifications…');
       // Renders and scrolls while the page is on its way ask for nothing more.
       await scrollTo(scroller, 96 * ESTIMATE);
       expect(inbox.loadMore).toHaveBeenCalledOnce();
@@ -157,10 +157,10 @@ describe('VirtualList', () => {
       let fail!: (error: Error) => void;
       inbox.loadMore.mockImplementationOnce(() => new Promise((_, reject) => (fail = reject)));
       const { container, getByRole } = render(<NotificationList inbox={inbox} now={Date.now()} />);
-      expect(getByRole('status').textContent).toBe('Loading more…');
+      expect(getByRole('status').textContent).toBe('Loading notifications…');
       await act(async () => fail(new Error('offline')));
       expect(inbox.loadMore).toHaveBeenCalledOnce();
-      const retry = getByRole('button', { name: 'Loading failed — retry' });
+      const retry = getByRole('button', { name: 'Load more' });
       expect(retry.closest('[role=alert]')).not.toBeNull();
       // The retry brings the last page.
       inbox.loadMore.mockImplementationOnce(async () => {
