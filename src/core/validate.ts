@@ -53,8 +53,8 @@ export function validNotifications(value: unknown): Notification[] {
 /** Checks a `POST /v1/me/connect` answer; null when malformed. */
 export function parseConnectResponse(value: unknown): ConnectResponse | null {
   if (!isPlainObject(value) || !isUser(value.user) || !isCounts(value.counts) || !isSeq(value.seq)) return null;
-  const secureMode = isPlainObject(value.app) && value.app.secureMode === true;
-  return { user: value.user, app: { secureMode }, counts: value.counts, seq: value.seq };
+  const app = isPlainObject(value.app) ? value.app : {};
+  return { user: value.user, app: { secureMode: app.secureMode === true, name: isString(app.name) ? app.name : null }, counts: value.counts, seq: value.seq };
 }
 
 /** Checks a `GET /v1/me/notifications` answer; null when malformed. */
