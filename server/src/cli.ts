@@ -9,7 +9,7 @@ import { createServer, DEFAULT_DATABASE_URL, DEFAULT_HOST, DEFAULT_PORT, DEFAULT
 const SHUTDOWN_DEADLINE_MS = DEFAULT_SHUTDOWN_GRACE_MS + 1500;
 
 /** Usage text of `belfry-server --help`. */
-export const USAGE = `Usage: belfry-server serve [--port N] [--host H] [--database URL] [--redis URL]
+export const USAGE = `Usage: belfry-server serve [--port N] [--host H] [--database URL] [--redis URL] [--app-name NAME]
 
 Runs the Belfry notification service.
 
@@ -20,6 +20,8 @@ Options:
                                                             (env BELFRY_DATABASE_URL, default ${DEFAULT_DATABASE_URL})
   --redis URL       redis://host:6379 to carry realtime pokes between instances
                                                             (env BELFRY_REDIS_URL; default: one process, no Redis)
+  --app-name NAME   the app's display name, <<app.name>> in templates; 1-100 characters
+                                                            (env BELFRY_APP_NAME; default: unset, or as stored)
   -h, --help        show this help
 
 Environment:
@@ -62,6 +64,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         host: { type: 'string' },
         database: { type: 'string' },
         redis: { type: 'string' },
+        'app-name': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -120,7 +123,7 @@ function watchSignals(): SignalQueue {
   };
 }
 
-async function serve(values: { port?: string; host?: string; database?: string; redis?: string }, env: NodeJS.ProcessEnv, io: CliIo, signals: SignalQueue): Promise<number> {
+async function serve(values: { port?: string; host?: string; database?: string; redis?: string; 'app-name'?: string }, env: NodeJS.ProcessEnv, io: CliIo, signals: SignalQueue): Promise<number> {
   const log = createJsonLog(io.stderr);
   let server;
   try {
@@ -135,6 +138,7 @@ async function serve(values: { port?: string; host?: string; database?: string; 
       signingSecret: env['BELFRY_SIGNING_SECRET'] || undefined,
       signingPublicKey: readPem(env['BELFRY_SIGNING_PUBLIC_KEY']),
       allowNonExpiringTokens: env['BELFRY_ALLOW_NON_EXPIRING_TOKENS'] === '1' ? true : undefined,
+      appName: values['app-name'] ?? (env['BELFRY_APP_NAME'] || undefined),
       redisUrl: values.redis ?? (env['BELFRY_REDIS_URL'] || null),
     });
   } catch (error) {

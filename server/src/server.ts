@@ -14,6 +14,7 @@ import { createHub } from './realtime/index.ts';
 import type { Hub } from './realtime/index.ts';
 import { openStorage } from './storage/index.ts';
 import type { AppSettings, Storage } from './storage/index.ts';
+import { checkAppName } from './validation/index.ts';
 
 /** Default database of the CLI and `createServer`. */
 export const DEFAULT_DATABASE_URL = 'sqlite:./belfry.db';
@@ -45,6 +46,8 @@ export interface ServerOptions {
   signingPublicKey?: string;
   /** Accept user tokens without `exp` (tokens from the Engagespot SDK have none). */
   allowNonExpiringTokens?: boolean;
+  /** That app's display name, `<<app.name>>` in templates: 1–100 characters; null clears it. */
+  appName?: string | null;
   /** `redis://...` to carry pokes between instances; absent: an in-process bus. */
   redisUrl?: string | null;
   heartbeatMs?: number;
@@ -79,7 +82,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The token settings the options give for the server's app; undefined ones keep what is stored. */
+/** The settings the options give for the server's app; undefined ones keep what is stored. */
 function appSettings(options: ServerOptions): AppSettings {
   const settings: AppSettings = { secureMode: options.secureMode };
   if (options.signingSecret !== undefined) settings.signingSecret = options.signingSecret;
@@ -89,6 +92,11 @@ function appSettings(options: ServerOptions): AppSettings {
     settings.publicKeys = [{ kid: 'default', alg: type === 'rsa' ? 'RS256' : 'ES256', pem: options.signingPublicKey }];
   }
   if (options.allowNonExpiringTokens !== undefined) settings.allowNonExpiringTokens = options.allowNonExpiringTokens;
+  if (options.appName != null) {
+    const problem = checkAppName(options.appName);
+    if (problem) throw new Error(`the app name ${problem}`);
+  }
+  if (options.appName !== undefined) settings.name = options.appName;
   return settings;
 }
 

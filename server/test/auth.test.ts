@@ -194,7 +194,7 @@ describe('clientAuth', () => {
     it('accepts an HS256 token with the signing secret and answers the user', async () => {
       const { record, connect } = await createSecureApp();
       const answer = await connect(await signToken(secretKey(SECRET), { claims: { aud: record.apiKey } }));
-      expect(answer).toEqual({ status: 200, body: { user: { identifier: 'ada', attributes: { firstName: 'Ada' } }, app: { secureMode: true }, counts: { unseen: 0, unread: 0 }, seq: 0 } });
+      expect(answer).toEqual({ status: 200, body: { user: { identifier: 'ada', attributes: { firstName: 'Ada' } }, app: { secureMode: true, name: null }, counts: { unseen: 0, unread: 0 }, seq: 0 } });
     });
 
     it('accepts tokens of both rotated RS256 keys by kid', async () => {

@@ -34,6 +34,7 @@ function run(args: string[], options: { cwd: string; env?: Record<string, string
     'BELFRY_SIGNING_SECRET',
     'BELFRY_SIGNING_PUBLIC_KEY',
     'BELFRY_ALLOW_NON_EXPIRING_TOKENS',
+    'BELFRY_APP_NAME',
   ]) {
     if (!options.env?.[name]) delete env[name];
   }
@@ -116,6 +117,27 @@ describe('belfry-server', () => {
       const { code, stdout } = await server.exit;
       expect(code).toBe(0);
       expect(stdout).not.toContain('secret-from-env');
+    });
+  });
+
+  describe('serve, with an app name', () => {
+    it('gives the app the name of --app-name or BELFRY_APP_NAME (the flag wins), and refuses a bad one', async () => {
+      const env = { BELFRY_API_KEY: 'key-named', BELFRY_API_SECRET: 'secret-named', BELFRY_APP_NAME: 'From Env' };
+      const database = `sqlite:${join(temp.dir, 'named.db')}`;
+      const appOf = async (server: Run) => {
+        const url = (await server.lines(1))[0]!.replace('belfry-server listening on ', '');
+        const answer = await fetch(`${url}/v1/me/connect`, { method: 'POST', headers: { 'X-API-Key': 'key-named', 'X-User-Id': 'ada' } });
+        server.child.kill('SIGTERM');
+        expect((await server.exit).code).toBe(0);
+        return ((await answer.json()) as { app: unknown }).app;
+      };
+      expect(await appOf(serve(['--port', '0', '--database', database, '--app-name', 'Acme Ünïcode'], env))).toEqual({ secureMode: false, name: 'Acme Ünïcode' });
+      expect(await appOf(serve(['--port', '0', '--database', database], env))).toEqual({ secureMode: false, name: 'From Env' });
+
+      const bad = serve(['--port', '0', '--database', database, '--app-name', 'x'.repeat(101)], env);
+      const { code, stdout, stderr } = await bad.exit;
+      expect([code, stdout]).toEqual([1, '']);
+      expect(stderr).toContain('app name must be 1–100 characters');
     });
   });
 

@@ -35,13 +35,13 @@ export interface TestService {
 }
 
 /** Creates a `TestService`; call `close()` in `afterEach`. */
-export async function createTestService(options: { secureMode?: boolean } = {}): Promise<TestService> {
+export async function createTestService(options: { secureMode?: boolean; appName?: string } = {}): Promise<TestService> {
   const temp = createTempDir();
   const storage = await openStorage(`sqlite:${join(temp.dir, 'belfry.db')}`);
   const bus = createMemoryBus();
   const log = createRecordingLog();
   const hub = createHub({ storage, bus, log });
-  const { app: record, apiSecret } = await storage.createApp({ secureMode: options.secureMode ?? false });
+  const { app: record, apiSecret } = await storage.createApp({ secureMode: options.secureMode ?? false, name: options.appName ?? null });
   return {
     app: createApp({ storage, bus, hub, log }),
     storage,

@@ -119,6 +119,15 @@ describe('openapi', () => {
       expect(info['description']).toContain('/v3');
     });
 
+    it("describes the connect answer's app with exactly the fields the route answers", async () => {
+      const { app: record } = await storage.createApp({ name: 'Acme' });
+      const response = await app.request('/v1/me/connect', { method: 'POST', headers: { 'X-API-Key': record.apiKey, 'X-User-Id': 'ada' } });
+      const answered = ((await response.json()) as { app: Record<string, unknown> }).app;
+      const schema = resolvePointer(document, '#/components/schemas/ConnectResponse/properties/app') as JsonSchema;
+      expect(Object.keys(schema['properties'] as JsonSchema).sort()).toEqual(Object.keys(answered).sort());
+      expect(answered).toEqual({ secureMode: false, name: 'Acme' });
+    });
+
     it('resolves every $ref and discriminator mapping', () => {
       const refs = references(document);
       expect(refs.length).toBeGreaterThan(50);

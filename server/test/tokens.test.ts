@@ -19,6 +19,7 @@ function createAppRecord(overrides: Partial<AppRecord> = {}): AppRecord {
     signingSecret: SECRET,
     publicKeys: [],
     allowNonExpiringTokens: false,
+    name: null,
     createdAt: NOW.toISOString(),
     ...overrides,
   };

@@ -72,8 +72,11 @@ const isMutation = shape<MutationResponse>({ counts: isCounts, seq: isSeq });
 const isEventsPage = shape<EventsPage>({ events: Array.isArray, seq: isSeq });
 
 /** Checks a `POST /v1/me/connect` answer; null when malformed. */
-export const parseConnectResponse = (v: unknown): ConnectResponse | null =>
-  isConnect(v) ? { user: v.user, app: { secureMode: isPlainObject(v.app) && v.app.secureMode === true }, counts: v.counts, seq: v.seq } : null;
+export const parseConnectResponse = (v: unknown): ConnectResponse | null => {
+  if (!isConnect(v)) return null;
+  const app: Record<string, unknown> = isPlainObject(v.app) ? v.app : {};
+  return { user: v.user, app: { secureMode: app.secureMode === true, name: isString(app.name) ? app.name : null }, counts: v.counts, seq: v.seq };
+};
 
 /** Checks a `GET /v1/me/notifications` answer; null when malformed. */
 export const parseNotificationPage = (v: unknown): NotificationPage | null =>

@@ -54,7 +54,7 @@ export interface User {
 /** Answer of `POST /v1/me/connect`. */
 export interface ConnectResponse {
   user: { identifier: string; attributes: Attributes };
-  app: { secureMode: boolean };
+  app: { secureMode: boolean; name: string | null };
   counts: Counts;
   seq: number;
 }

@@ -38,7 +38,7 @@ export function createPage(overrides: Partial<NotificationPage> = {}): Notificat
 export function createConnectResponse(overrides: Partial<ConnectResponse> = {}): ConnectResponse {
   return {
     user: { identifier: 'ada', attributes: { firstName: 'Ada' } },
-    app: { secureMode: false },
+    app: { secureMode: false, name: null },
     counts: createCounts(),
     seq: 0,
     ...overrides,

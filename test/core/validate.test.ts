@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { parseEventsPage, parseStreamEvent } from '../../src/core/validate.ts';
-import { createCounts, createCreatedEvent, createNotification } from './fixtures.ts';
+import { parseConnectResponse, parseEventsPage, parseStreamEvent } from '../../src/core/validate.ts';
+import { createConnectResponse, createCounts, createCreatedEvent, createNotification } from './fixtures.ts';
+
+describe('parseConnectResponse()', () => {
+  it("keeps the app's name, and reads a missing or malformed one as null", () => {
+    const named = createConnectResponse({ app: { secureMode: true, name: 'Acme' } });
+    expect(parseConnectResponse(named)).toEqual(named);
+    for (const app of [{ secureMode: true }, { secureMode: true, name: 7 }, null]) {
+      expect(parseConnectResponse({ ...named, app })!.app).toEqual({ secureMode: app !== null, name: null });
+    }
+  });
+});
 
 describe('parseEventsPage()', () => {
   it('keeps well-formed events in order with the latest seq', () => {

@@ -7,7 +7,7 @@ import { createNotification } from '../ui/fixtures.ts';
 // The element against the real client core; only the network is faked (cache and stream off, so
 // nothing outlives the test).
 function createServiceFetch(page: NotificationPage) {
-  const connect: ConnectResponse = { user: { identifier: 'ada', attributes: { firstName: 'Ada' } }, app: { secureMode: false }, counts: page.counts, seq: page.seq };
+  const connect: ConnectResponse = { user: { identifier: 'ada', attributes: { firstName: 'Ada' } }, app: { secureMode: false, name: null }, counts: page.counts, seq: page.seq };
   return vi.fn<typeof fetch>(async (input, init) => {
     const url = String(input);
     const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });

@@ -4,7 +4,7 @@ import type { Notification } from 'belfry/protocol';
 import { renderText } from 'belfry/template';
 import { HttpError } from '../errors.ts';
 import { templateContext } from '../services/index.ts';
-import type { NotificationRows, Storage, UserRecord } from '../storage/index.ts';
+import type { AppRecord, NotificationRows, Storage, UserRecord } from '../storage/index.ts';
 
 /** One notification as Engagespot's API lists it; `title` and `message` are rendered text. */
 export interface CompatNotification {
@@ -54,9 +54,9 @@ export function parseCompatId(compatId: string): { notificationId: string; ident
   return { notificationId: compatId.slice(0, at), identifier };
 }
 
-/** Renders a stored notification (template sources) for `user`, as the Belfry widget would. */
-export function toCompatNotification(notification: Notification, user: UserRecord): CompatNotification {
-  const context = templateContext(user.attributes, notification.data);
+/** Renders a stored notification (template sources) for `user` of `app`, as the Belfry widget would. */
+export function toCompatNotification(notification: Notification, user: UserRecord, app: AppRecord): CompatNotification {
+  const context = templateContext(user.attributes, notification.data, app);
   return {
     id: toCompatId(notification.id, user.identifier),
     title: renderText(notification.title, context),
@@ -85,6 +85,7 @@ const SCAN_CHUNK = 500;
  */
 export async function readCompatPage(
   storage: Storage,
+  app: AppRecord,
   user: UserRecord,
   query: { pageNo: number; limit: number; category: string | null },
 ): Promise<CompatNotificationPage> {
@@ -111,7 +112,7 @@ export async function readCompatPage(
     unreadCount: page.counts.unread,
     unseenCount: page.counts.unseen,
     pagination: { totalCount: total },
-    data: page.items.map((notification) => toCompatNotification(notification, user)),
+    data: page.items.map((notification) => toCompatNotification(notification, user, app)),
   };
 }
 

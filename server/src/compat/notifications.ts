@@ -54,7 +54,7 @@ export function compatNotificationRoutes(deps: RouteDeps): Hono<AuthEnv> {
     const category = c.req.query('category') || null;
     const user = await storage.findUser(c.get('app').id, identifier);
     if (!user) throw new HttpError(404, 'user_not_found', 'no user has this identifier');
-    return c.json(await readCompatPage(storage, user, { pageNo, limit, category }));
+    return c.json(await readCompatPage(storage, c.get('app'), user, { pageNo, limit, category }));
   });
 
   // Applies a change to the named notification of the caller's app and answers the counts.
@@ -64,7 +64,7 @@ export function compatNotificationRoutes(deps: RouteDeps): Hono<AuthEnv> {
     if (!result) throw new HttpError(404, 'notification_not_found', 'no notification has this id');
     if (result.event) await poke(deps, [{ userId: user.id, seq: result.event.seq }]);
     const body: CompatMutationResponse = { unreadCount: result.counts.unread, unseenCount: result.counts.unseen };
-    if (result.notification) body.notification = toCompatNotification(result.notification, user);
+    if (result.notification) body.notification = toCompatNotification(result.notification, user, c.get('app'));
     return c.json(body);
   };
   const patch = (c: Context<AuthEnv>, value: NotificationPatch) => change(c, (userId, id) => storage.updateNotification(userId, id, value));

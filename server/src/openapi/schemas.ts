@@ -5,7 +5,7 @@ import type { StreamEvent } from 'belfry/protocol';
 import { MAX_POLL_EVENTS } from '../realtime/index.ts';
 import { MAX_BULK_IDS } from '../routes/me.ts';
 import { MAX_ACTIONS, MAX_RECIPIENTS } from '../routes/trigger-body.ts';
-import { MAX_CATEGORY_LENGTH, MAX_PREFERENCE_CATEGORIES } from '../validation/index.ts';
+import { MAX_APP_NAME_LENGTH, MAX_CATEGORY_LENGTH, MAX_PREFERENCE_CATEGORIES } from '../validation/index.ts';
 import { array, boolean, dateTime, described, enumOf, integer, nullable, object, record, ref, string } from './schema.ts';
 import type { JsonSchema } from './schema.ts';
 
@@ -69,7 +69,10 @@ const INBOX_SCHEMAS: Record<string, JsonSchema> = {
   }),
   ConnectResponse: object({
     user: ref('Profile'),
-    app: object({ secureMode: boolean() }),
+    app: object({
+      secureMode: boolean(),
+      name: nullable(string({ minLength: 1, maxLength: MAX_APP_NAME_LENGTH, description: 'The app\'s display name, `<<app.name>>` in templates; null when not set.' })),
+    }),
     counts: ref('Counts'),
     seq: seq("The user's latest event seq: resume the event stream from it."),
   }),

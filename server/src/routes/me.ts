@@ -43,7 +43,7 @@ export function meRoutes(deps: RouteDeps): Hono<AuthEnv> {
     const state = await storage.getInboxState(user.id);
     const body: ConnectResponse = {
       user: { identifier: user.identifier, attributes: user.attributes },
-      app: { secureMode: c.get('app').secureMode },
+      app: { secureMode: c.get('app').secureMode, name: c.get('app').name },
       counts: state.counts,
       seq: state.seq,
     };

@@ -16,11 +16,15 @@ export interface ExternalSend {
   user: UserRecord;
 }
 
-/** The context templates render with, as the widget builds it: attributes, data, locale, time zone. */
-export function templateContext(attributes: Attributes, data: Record<string, Json>): TemplateContext {
+/**
+ * The context templates render with, as the widget builds it: attributes, data, the app (its
+ * name, null when unset, so `<<app.name>>` renders empty or its default), locale, time zone.
+ */
+export function templateContext(attributes: Attributes, data: Record<string, Json>, app: Pick<AppRecord, 'name'>): TemplateContext {
   return {
     recipient: attributes,
     data,
+    app: { name: app.name },
     ...(typeof attributes['locale'] === 'string' ? { locale: attributes['locale'] } : {}),
     ...(typeof attributes['timezone'] === 'string' ? { timeZone: attributes['timezone'] } : {}),
   };
@@ -28,8 +32,8 @@ export function templateContext(attributes: Attributes, data: Record<string, Jso
 
 // The notification as a webhook receives it: the in-app template if there is one, else the
 // email's, else the SMS text, rendered for this recipient.
-function webhookPayload(plan: TriggerPlan, triggerId: string, user: UserRecord): string {
-  const context = templateContext(user.attributes, plan.data);
+function webhookPayload(app: AppRecord, plan: TriggerPlan, triggerId: string, user: UserRecord): string {
+  const context = templateContext(user.attributes, plan.data, app);
   const title = plan.inApp?.title ?? plan.email?.subject ?? plan.workflow?.name ?? '';
   const message = plan.inApp?.message ?? plan.email?.body ?? plan.sms?.text ?? '';
   return JSON.stringify({
@@ -50,14 +54,14 @@ async function viaProvider(provider: ChannelProvider, message: Parameters<Channe
 
 async function sendOne(deps: RouteDeps, app: AppRecord, plan: TriggerPlan, triggerId: string, send: ExternalSend): Promise<void> {
   const { user, channel } = send;
-  const context = templateContext(user.attributes, plan.data);
+  const context = templateContext(user.attributes, plan.data, app);
   let to: string;
   let subject: string | null = null;
   let body: string;
   let result: ChannelResult;
   if (channel === 'webhook') {
     to = plan.webhook!.url;
-    body = webhookPayload(plan, triggerId, user);
+    body = webhookPayload(app, plan, triggerId, user);
     result = await postWebhook(to, body, webhookSecret(app), deps.providers?.webhook);
   } else {
     // The pipeline only plans a send when the attribute is a non-empty string.

@@ -4,7 +4,8 @@ import type { Json, Workflow, WorkflowChannels } from 'belfry/protocol';
 import { isSafeUrl, renderText } from 'belfry/template';
 import { HttpError } from '../errors.ts';
 import type { ParsedTrigger } from '../routes/trigger-body.ts';
-import type { NotificationContent, Storage } from '../storage/index.ts';
+import type { AppRecord, NotificationContent, Storage } from '../storage/index.ts';
+import { templateContext } from './external.ts';
 
 /** The channels of one trigger; a channel left out is not sent. */
 export interface TriggerPlan {
@@ -23,16 +24,16 @@ export interface TriggerPlan {
 export const DEFAULT_CATEGORY = 'default';
 
 // Stored URLs may hold placeholders (`/orders/<<data.orderId>>`). They are filled from `data`
-// only, since one in-app content goes to every recipient; a result that fails the allow-list
-// (a value that turned it into `javascript:`) is dropped, as the widget would drop it.
-function fillUrl(source: string | null | undefined, data: Record<string, Json>): string | null {
+// and the app only, since one in-app content goes to every recipient; a result that fails the
+// allow-list (a value that turned it into `javascript:`) is dropped, as the widget would drop it.
+function fillUrl(source: string | null | undefined, data: Record<string, Json>, app: AppRecord): string | null {
   if (!source) return null;
   if (!source.includes('<<') && !source.includes('{{')) return source;
-  const url = renderText(source, { data });
+  const url = renderText(source, templateContext({}, data, app));
   return url !== '' && isSafeUrl(url) ? url : null;
 }
 
-function workflowInApp(workflow: Workflow, data: Record<string, Json>): NotificationContent | null {
+function workflowInApp(workflow: Workflow, data: Record<string, Json>, app: AppRecord): NotificationContent | null {
   const template = workflow.channels.inApp;
   if (!template) return null;
   return {
@@ -40,9 +41,9 @@ function workflowInApp(workflow: Workflow, data: Record<string, Json>): Notifica
     workflow: workflow.identifier,
     title: template.title,
     message: template.message,
-    url: fillUrl(template.url, data),
+    url: fillUrl(template.url, data, app),
     icon: template.icon ?? null,
-    actions: (template.actions ?? []).map((action) => ({ ...action, url: fillUrl(action.url, data) })),
+    actions: (template.actions ?? []).map((action) => ({ ...action, url: fillUrl(action.url, data, app) })),
     data,
   };
 }
@@ -52,13 +53,13 @@ function workflowInApp(workflow: Workflow, data: Record<string, Json>): Notifica
  * names no workflow or one that is not stored (then its identifier only labels the notification).
  * A trigger with neither is a 400 naming the workflow, answered before anything is written.
  */
-export async function planTrigger(storage: Storage, appId: string, trigger: ParsedTrigger): Promise<TriggerPlan> {
-  const workflow = trigger.workflow === null ? null : await storage.workflows.get(appId, trigger.workflow);
+export async function planTrigger(storage: Storage, app: AppRecord, trigger: ParsedTrigger): Promise<TriggerPlan> {
+  const workflow = trigger.workflow === null ? null : await storage.workflows.get(app.id, trigger.workflow);
   if (workflow) {
     return {
       workflow,
       preferenceCategory: workflow.category ?? DEFAULT_CATEGORY,
-      inApp: workflowInApp(workflow, trigger.data),
+      inApp: workflowInApp(workflow, trigger.data, app),
       email: workflow.channels.email ?? null,
       sms: workflow.channels.sms ?? null,
       webhook: workflow.channels.webhook ?? null,

@@ -43,7 +43,7 @@ function hasAttribute(user: UserRecord, channel: ChannelName): boolean {
 export async function runTrigger(deps: RouteDeps, app: AppRecord, trigger: ParsedTrigger, triggerId: string = createId('trg')): Promise<TriggerResponse> {
   const { storage } = deps;
   // Planned first: an unknown workflow is a 400 before any inline recipient is written.
-  const plan = await planTrigger(storage, app.id, trigger);
+  const plan = await planTrigger(storage, app, trigger);
   const channels = plannedChannels(plan);
   const { users, discarded } = await resolveRecipients(deps, app.id, trigger.recipients);
   const response: TriggerResponse = { id: triggerId, delivered: [], discarded, skipped: [] };

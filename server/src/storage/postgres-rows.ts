@@ -12,6 +12,7 @@ export interface PgAppRow {
   signing_secret: string | null;
   public_keys: PublicKeyRecord[];
   allow_non_expiring_tokens: boolean;
+  name: string | null;
   created_at: string;
 }
 
@@ -46,7 +47,7 @@ export interface PgNotificationRow {
 
 /** The columns of `apps` a record needs (not the internal `ord`). */
 export const APP_COLUMNS =
-  'id, api_key, api_secret_hash, secure_mode, signing_secret, public_keys, allow_non_expiring_tokens, created_at';
+  'id, api_key, api_secret_hash, secure_mode, signing_secret, public_keys, allow_non_expiring_tokens, name, created_at';
 
 /** Maps an `apps` row to its record. */
 export function toAppRecord(row: PgAppRow): AppRecord {
@@ -58,6 +59,7 @@ export function toAppRecord(row: PgAppRow): AppRecord {
     signingSecret: row.signing_secret,
     publicKeys: row.public_keys,
     allowNonExpiringTokens: row.allow_non_expiring_tokens,
+    name: row.name,
     createdAt: row.created_at,
   };
 }

@@ -115,6 +115,8 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX deliveries_app_created ON deliveries (app_id, created_at, ord);
   `,
+  // 2: the app's display name, read by templates as <<app.name>>; NULL for existing apps.
+  `ALTER TABLE apps ADD COLUMN name TEXT;`,
 ];
 
 /** The PostgreSQL schema version this code writes. */

@@ -87,8 +87,8 @@ export async function openPostgresStorage(databaseUrl: string, options: Postgres
     const apiSecret = input.apiSecret ?? createApiSecret();
     const [row] = await query<PgAppRow>(
       pool,
-      `INSERT INTO apps (id, api_key, api_secret_hash, secure_mode, signing_secret, public_keys, allow_non_expiring_tokens, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8) RETURNING ${APP_COLUMNS}`,
+      `INSERT INTO apps (id, api_key, api_secret_hash, secure_mode, signing_secret, public_keys, allow_non_expiring_tokens, name, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9) RETURNING ${APP_COLUMNS}`,
       [
         createId('app'),
         input.apiKey ?? createApiKey(),
@@ -97,6 +97,7 @@ export async function openPostgresStorage(databaseUrl: string, options: Postgres
         input.signingSecret ?? null,
         toJsonParam(input.publicKeys ?? []),
         input.allowNonExpiringTokens ?? false,
+        input.name ?? null,
         now(),
       ],
     );
@@ -149,8 +150,8 @@ export async function openPostgresStorage(databaseUrl: string, options: Postgres
       // INSERT ... ON CONFLICT: instances starting at once with the same key create one app.
       const [inserted] = await query<PgAppRow>(
         pool,
-        `INSERT INTO apps (id, api_key, api_secret_hash, secure_mode, signing_secret, public_keys, allow_non_expiring_tokens, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8) ON CONFLICT (api_key) DO NOTHING RETURNING ${APP_COLUMNS}`,
+        `INSERT INTO apps (id, api_key, api_secret_hash, secure_mode, signing_secret, public_keys, allow_non_expiring_tokens, name, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9) ON CONFLICT (api_key) DO NOTHING RETURNING ${APP_COLUMNS}`,
         [
           createId('app'),
           input.apiKey,
@@ -159,17 +160,19 @@ export async function openPostgresStorage(databaseUrl: string, options: Postgres
           input.signingSecret ?? null,
           toJsonParam(input.publicKeys ?? []),
           input.allowNonExpiringTokens ?? false,
+          input.name ?? null,
           now(),
         ],
       );
       if (inserted) return toAppRecord(inserted);
-      // NULL parameters keep the stored value; `signing_secret` has an explicit flag since null clears it.
+      // NULL parameters keep the stored value; `signing_secret` and `name` have explicit flags since null clears them.
       const [row] = await query<PgAppRow>(
         pool,
         `UPDATE apps SET api_secret_hash = $2, secure_mode = COALESCE($3, secure_mode),
            signing_secret = CASE WHEN $4 THEN $5 ELSE signing_secret END,
            public_keys = COALESCE($6::jsonb, public_keys),
-           allow_non_expiring_tokens = COALESCE($7, allow_non_expiring_tokens)
+           allow_non_expiring_tokens = COALESCE($7, allow_non_expiring_tokens),
+           name = CASE WHEN $8 THEN $9 ELSE name END
          WHERE api_key = $1 RETURNING ${APP_COLUMNS}`,
         [
           input.apiKey,
@@ -179,6 +182,8 @@ export async function openPostgresStorage(databaseUrl: string, options: Postgres
           input.signingSecret ?? null,
           input.publicKeys === undefined ? null : toJsonParam(input.publicKeys),
           input.allowNonExpiringTokens ?? null,
+          input.name !== undefined,
+          input.name ?? null,
         ],
       );
       return toAppRecord(row!);

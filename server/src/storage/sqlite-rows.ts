@@ -11,6 +11,7 @@ export interface AppRow {
   signing_secret: string | null;
   public_keys: string;
   allow_non_expiring_tokens: number;
+  name: string | null;
   created_at: string;
 }
 
@@ -53,6 +54,7 @@ export function toAppRecord(row: AppRow): AppRecord {
     signingSecret: row.signing_secret,
     publicKeys: JSON.parse(row.public_keys) as PublicKeyRecord[],
     allowNonExpiringTokens: row.allow_non_expiring_tokens !== 0,
+    name: row.name,
     createdAt: row.created_at,
   };
 }

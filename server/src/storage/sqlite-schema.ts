@@ -114,6 +114,8 @@ const MIGRATIONS: readonly string[] = [
   // counts (the notification is read from \`notifications\` on replay); the version makes an older
   // belfry-server, which expects the notification in the row, refuse the database.
   `SELECT 1;`,
+  // 4: the app's display name, read by templates as <<app.name>>; NULL for existing apps.
+  `ALTER TABLE apps ADD COLUMN name TEXT;`,
 ];
 
 /** The schema version this code writes. */

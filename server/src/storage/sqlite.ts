@@ -114,12 +114,13 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     apps: db.prepare<[], AppRow>('SELECT * FROM apps ORDER BY created_at, rowid'),
     insertApp: db.prepare('INSERT INTO apps (id, api_key, api_secret_hash, created_at) VALUES (?, ?, ?, ?)'),
     rekeyApp: db.prepare('UPDATE apps SET api_secret_hash = ? WHERE id = ?'),
-    // NULL parameters keep the stored value; `signing_secret` has an explicit flag since null clears it.
+    // NULL parameters keep the stored value; `signing_secret` and `name` have explicit flags since null clears them.
     updateSettings: db.prepare(
       `UPDATE apps SET secure_mode = COALESCE(@secureMode, secure_mode),
          signing_secret = CASE WHEN @setSigningSecret THEN @signingSecret ELSE signing_secret END,
          public_keys = COALESCE(@publicKeys, public_keys),
-         allow_non_expiring_tokens = COALESCE(@allowNonExpiringTokens, allow_non_expiring_tokens)
+         allow_non_expiring_tokens = COALESCE(@allowNonExpiringTokens, allow_non_expiring_tokens),
+         name = CASE WHEN @setName THEN @name ELSE name END
        WHERE id = @id`,
     ),
     appById: db.prepare<[string], AppRow>('SELECT * FROM apps WHERE id = ?'),
@@ -208,6 +209,8 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
       signingSecret: settings.signingSecret ?? null,
       publicKeys: settings.publicKeys === undefined ? null : JSON.stringify(settings.publicKeys),
       allowNonExpiringTokens: bit(settings.allowNonExpiringTokens),
+      setName: settings.name === undefined ? 0 : 1,
+      name: settings.name ?? null,
     });
     return toAppRecord(stmt.appById.get(appId)!);
   }

@@ -29,6 +29,8 @@ export interface AppRecord {
   publicKeys: PublicKeyRecord[];
   /** Accept user tokens without `exp` (tokens from the Engagespot SDK have none). */
   allowNonExpiringTokens: boolean;
+  /** What templates read as `<<app.name>>`; null when not set. */
+  name: string | null;
   createdAt: string;
 }
 
@@ -116,6 +118,8 @@ export interface AppSettings {
   signingSecret?: string | null;
   publicKeys?: PublicKeyRecord[];
   allowNonExpiringTokens?: boolean;
+  /** The app's display name (`<<app.name>>`); null clears it. */
+  name?: string | null;
 }
 
 /** Stored workflows of an app. */

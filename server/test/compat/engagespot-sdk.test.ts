@@ -125,6 +125,25 @@ describe('compatRoutes (Engagespot v3 via @engagespot/node)', () => {
       expect(page.data[1].message).toBe('Order #7 shipped');
     });
 
+    it("renders the app's name where a template reads <<app.name>>", async () => {
+      const named = await createCompatService(keys, { appName: 'Acme' });
+      try {
+        const welcome = createWorkflowInput({ channels: { inApp: { title: 'Welcome to <<app.name>>', message: '<<recipient.firstName>>, <<app.name>> says hi' } } });
+        await named.storage.workflows.upsert(named.app.id, 'welcome', welcome);
+        await named.engagespot.createOrUpdateUser('ada', createProfile());
+        await named.engagespot.send({ notification: { workflow: { identifier: 'welcome' } }, sendTo: { recipients: ['ada'] } });
+        const page = await named.engagespot.inAppInbox.fetch('ada');
+        expect(page.data[0]).toMatchObject({ title: 'Welcome to Acme', message: 'Ada, Acme says hi' });
+      } finally {
+        await named.close();
+      }
+      // An app without a name renders it empty.
+      await service.storage.workflows.upsert(service.app.id, 'welcome', createWorkflowInput({ channels: { inApp: { title: 'Welcome to <<app.name>>', message: 'm' } } }));
+      await service.engagespot.createOrUpdateUser('ada', createProfile());
+      await service.engagespot.send({ notification: { workflow: { identifier: 'welcome' } }, sendTo: { recipients: ['ada'] } });
+      expect((await service.engagespot.inAppInbox.fetch('ada')).data[0].title).toBe('Welcome to ');
+    });
+
     it('renders values as plain text, never as formatting', async () => {
       await service.engagespot.createOrUpdateUser('ada', createProfile({ firstName: '**<img src=x onerror=alert(1)>**' }));
       await sendOrder(['ada']);

@@ -35,12 +35,13 @@ export interface CompatService {
 }
 
 /** Starts a `CompatService` on `sqlite::memory:` and port 0; call `close()` in `afterEach`. */
-export async function createCompatService(keys: PemKeyPair): Promise<CompatService> {
+export async function createCompatService(keys: PemKeyPair, options: { appName?: string } = {}): Promise<CompatService> {
   const storage = await openStorage('sqlite::memory:');
   const { app, apiSecret } = await storage.createApp({
     secureMode: true,
     publicKeys: [{ kid: 'engagespot', alg: 'RS256', pem: keys.publicPem }],
     allowNonExpiringTokens: true,
+    name: options.appName ?? null,
   });
   const log = createRecordingLog();
   // Without apiKey/apiSecret the server adopts the only app there is: the one made above.

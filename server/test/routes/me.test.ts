@@ -27,7 +27,16 @@ describe('meRoutes', () => {
     it('creates the user on first load and answers its state', async () => {
       const answer = await connect(service, 'ada');
       expect(answer.status).toBe(200);
-      expect(answer.body).toEqual({ user: { identifier: 'ada', attributes: {} }, app: { secureMode: false }, counts: { unseen: 0, unread: 0 }, seq: 0 });
+      expect(answer.body).toEqual({ user: { identifier: 'ada', attributes: {} }, app: { secureMode: false, name: null }, counts: { unseen: 0, unread: 0 }, seq: 0 });
+    });
+
+    it("answers the app's name, for templates that read <<app.name>>", async () => {
+      const named = await createTestService({ appName: 'Acme Ünïcode 🛎' });
+      try {
+        expect((await connect(named, 'ada')).body.app).toEqual({ secureMode: false, name: 'Acme Ünïcode 🛎' });
+      } finally {
+        await named.close();
+      }
     });
 
     it('answers an existing user with its attributes, counts and seq', async () => {

@@ -62,6 +62,39 @@ describe('runTrigger', () => {
       ]);
     });
 
+    it("renders the app's name into email, SMS and stored in-app URLs, and empty (or the default) when the app has none", async () => {
+      const named = await createTestService({ appName: 'Acme' });
+      try {
+        for (const target of [named, service]) {
+          await putWorkflow(target, 'welcome', createWorkflowInput({
+            channels: {
+              inApp: { title: 'Welcome to <<app.name>>', message: 'Hi', url: 'https://example.com/?from=<<app.name | default: "none">>' },
+              email: { subject: 'Welcome to <<app.name>>', body: 'Hello <<recipient.firstName>>, <<app.name | upper | default: "we">> are glad.' },
+              sms: { text: '<<app.name>>: code <<data.code>>' },
+            },
+          }));
+          await putUser(target, 'ada', { firstName: 'Ada', email: 'ada@example.com', phoneNumber: '+16020000000' });
+          expect((await trigger(target, createWorkflowTrigger('welcome', ['ada'], { code: 7 }))).status).toBe(202);
+        }
+        const logged = (await send(named, 'GET', '/v1/deliveries', { headers: backendHeaders(named) })).body.items;
+        expect(logged.map((d: { channel: string; subject: string | null; body: string }) => [d.channel, d.subject, d.body]).sort()).toEqual([
+          ['email', 'Welcome to Acme', 'Hello Ada, ACME are glad.'],
+          ['sms', null, 'Acme: code 7'],
+        ]);
+        const [item] = (await send(named, 'GET', '/v1/me/notifications', { headers: clientHeaders(named, 'ada') })).body.items;
+        // In-app titles stay template sources (the widget renders them); stored URLs are filled now.
+        expect(item).toMatchObject({ title: 'Welcome to <<app.name>>', url: 'https://example.com/?from=Acme' });
+
+        expect((await deliveries()).map((d: { channel: string; subject: string | null; body: string }) => [d.channel, d.subject, d.body]).sort()).toEqual([
+          ['email', 'Welcome to ', 'Hello Ada, we are glad.'],
+          ['sms', null, ': code 7'],
+        ]);
+        expect((await inbox('ada')).items[0].url).toBe('https://example.com/?from=none');
+      } finally {
+        await named.close();
+      }
+    });
+
     it('sends SMS to a user with a phone number and skips email for one without an email', async () => {
       await putWorkflow(service, 'code', createWorkflowInput({ category: null, channels: { email: { subject: 's', body: 'b' }, sms: { text: 'Your code is <<data.code>>' } } }));
       await putUser(service, 'bob', { firstName: 'Bob', phoneNumber: '+16020000000' });
@@ -179,6 +212,19 @@ describe('runTrigger', () => {
       const derived = createHmac('sha256', createHash('sha256').update(service.apiSecret).digest('hex')).update('belfry-webhook-v1').digest('hex');
       verify(derived, hook!.headers['belfry-signature'] as string, hook!.body);
       expect(await deliveries('?channel=webhook')).toMatchObject([{ recipient: 'ada', to: receiver.url, body: hook!.body, status: 'sent', error: null }]);
+    });
+
+    it("renders the app's name into the notification it POSTs", async () => {
+      receiver = await startWebhookReceiver();
+      const named = await createTestService({ appName: 'Acme' });
+      try {
+        await putWorkflow(named, 'wf', createWorkflowInput({ channels: { inApp: { title: 'News from <<app.name>>', message: '<<app.name | upper>> <<data.orderId>>' }, webhook: { url: receiver.url } } }));
+        await putUser(named, 'ada');
+        await trigger(named, createWorkflowTrigger('wf', ['ada'], { orderId: 7 }));
+        expect(JSON.parse(receiver.received[0]!.body).notification).toMatchObject({ title: 'News from Acme', message: 'ACME 7' });
+      } finally {
+        await named.close();
+      }
     });
 
     it('signs with the app\'s signing secret when it has one', async () => {

@@ -47,9 +47,21 @@ export function describeStoresContract(name: string, open: () => Promise<{ stora
         expect(await storage.findAppByApiKey('key-s')).toEqual(cleared);
       });
 
-      it('creates apps without token settings by default', async () => {
+      it('creates apps without token settings or a name by default', async () => {
         const { app } = await storage.createApp();
-        expect(app).toMatchObject({ secureMode: false, signingSecret: null, publicKeys: [], allowNonExpiringTokens: false });
+        expect(app).toMatchObject({ secureMode: false, signingSecret: null, publicKeys: [], allowNonExpiringTokens: false, name: null });
+      });
+
+      it('stores the name on create, keeps it when ensureApp leaves it undefined, and clears it with null', async () => {
+        const { app } = await storage.createApp({ apiKey: 'key-n', name: 'Acme Ünïcode 🛎' });
+        expect(app.name).toBe('Acme Ünïcode 🛎');
+        expect((await storage.findAppByApiKey('key-n'))!.name).toBe('Acme Ünïcode 🛎');
+        expect((await storage.ensureApp({ apiKey: 'key-n', apiSecret: 's', secureMode: true })).name).toBe('Acme Ünïcode 🛎');
+        expect((await storage.ensureApp({ apiKey: 'key-n', apiSecret: 's', name: 'Acme 2' })).name).toBe('Acme 2');
+        expect((await storage.listApps()).find((a) => a.id === app.id)!.name).toBe('Acme 2');
+        expect((await storage.ensureApp({ apiKey: 'key-n', apiSecret: 's', name: null })).name).toBeNull();
+        expect((await storage.findAppByApiKey('key-n'))!.name).toBeNull();
+        expect((await storage.ensureApp({ apiKey: 'key-new', apiSecret: 's', name: 'Fresh' })).name).toBe('Fresh');
       });
     });
 

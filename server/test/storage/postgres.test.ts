@@ -53,6 +53,30 @@ describe('openPostgresStorage', () => {
       await second.close();
     });
 
+    it('migrates a version 1 schema (apps without a name) forward, keeping its data', async () => {
+      const first = await openInstance(schema);
+      const { app, apiSecret } = await first.createApp({ apiKey: 'old-key', secureMode: true, signingSecret: 's3cret' });
+      const ada = await first.upsertUser(app.id, 'ada', { firstName: 'Ada' });
+      await first.deliver(app.id, [ada.id], createContent({ title: 'kept' }));
+      await first.close();
+      // Version 1 is exactly this schema without apps.name, the column version 2 adds.
+      await adminQuery(`ALTER TABLE "${schema}".apps DROP COLUMN name`);
+      await adminQuery(`UPDATE "${schema}".schema_version SET version = 1`);
+
+      const second = await openInstance(schema);
+      try {
+        expect(await second.findAppByApiKey('old-key')).toEqual({ ...app, name: null });
+        expect((await second.findUser(app.id, 'ada'))!.attributes).toEqual({ firstName: 'Ada' });
+        const page = await second.listNotifications(ada.id, { limit: 10, before: null, status: null, category: null });
+        expect(page.items.map((n) => n.title)).toEqual(['kept']);
+        expect((await second.ensureApp({ apiKey: 'old-key', apiSecret, name: 'Acme' })).name).toBe('Acme');
+      } finally {
+        await second.close();
+      }
+      expect(await adminQuery(`SELECT version FROM "${schema}".schema_version`)).toEqual([{ version: POSTGRES_SCHEMA_VERSION }]);
+      expect(await adminQuery(`SELECT name FROM "${schema}".apps`)).toEqual([{ name: 'Acme' }]);
+    });
+
     it('refuses a schema written by a newer version', async () => {
       await (await openInstance(schema)).close();
       await adminQuery(`UPDATE "${schema}".schema_version SET version = $1`, [POSTGRES_SCHEMA_VERSION + 1]);

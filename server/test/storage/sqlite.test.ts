@@ -155,5 +155,30 @@ describe('openStorage', () => {
       db.close();
       await expect(openStorage(file)).rejects.toThrow(/newer/);
     });
+
+    it('migrates a version 3 database (apps without a name) forward, keeping its data', async () => {
+      const file = join(temp.dir, 'v3.db');
+      const first = await openStorage(file);
+      const { app, apiSecret } = await first.createApp({ apiKey: 'old-key', secureMode: true, signingSecret: 's3cret' });
+      const ada = await first.upsertUser(app.id, 'ada', { firstName: 'Ada' });
+      await first.deliver(app.id, [ada.id], createContent({ title: 'kept' }));
+      await first.close();
+      // Version 3 is exactly this schema without apps.name, the column version 4 adds.
+      const db = new Database(file);
+      db.exec('ALTER TABLE apps DROP COLUMN name; UPDATE schema_version SET version = 3');
+      db.close();
+
+      const second = await openStorage(file);
+      expect(await second.findAppByApiKey('old-key')).toEqual({ ...app, name: null });
+      expect((await second.findUser(app.id, 'ada'))!.attributes).toEqual({ firstName: 'Ada' });
+      const page = await second.listNotifications(ada.id, { limit: 10, before: null, status: null, category: null });
+      expect(page.items.map((n) => n.title)).toEqual(['kept']);
+      expect((await second.ensureApp({ apiKey: 'old-key', apiSecret, name: 'Acme' })).name).toBe('Acme');
+      await second.close();
+      const migrated = new Database(file, { readonly: true });
+      expect(migrated.prepare('SELECT version FROM schema_version').get()).toEqual({ version: SCHEMA_VERSION });
+      expect(migrated.prepare('SELECT name FROM apps').get()).toEqual({ name: 'Acme' });
+      migrated.close();
+    });
   });
 });
