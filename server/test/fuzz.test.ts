@@ -358,7 +358,7 @@ describe('createApp', () => {
   const request = async (req: FuzzRequest) => {
     const controller = new AbortController();
     // A long-poll may wait up to its `wait`: leave after a moment, as a client closing its tab would.
-    const leave = setTimeout(() => controller.abort(), 200);
+    const leave = setTimeout(() => controller.abort(), 50);
     const response = await app.request(new Request(req.url, { method: req.method, headers: req.headers, body: req.body, signal: controller.signal }));
     clearTimeout(leave);
     const contentType = response.headers.get('Content-Type') ?? '';
