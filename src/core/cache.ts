@@ -2,7 +2,7 @@
 // app + user + schema version, so a cache is never read by another user or another schema.
 // IndexedDB can be missing (SSR, old WebViews), blocked (an old tab holds an upgrade), full or
 // broken (Firefox private mode, Safari dropping connections); then the copy lives in memory.
-import { createStore, del, get, set } from 'idb-keyval';
+import { createStore, del, get, set, update } from 'idb-keyval';
 import type { UseStore } from 'idb-keyval';
 import { isCounts, isUser, validNotifications } from './validate.ts';
 import { isPlainObject } from '../protocol/index.ts';
@@ -29,8 +29,11 @@ export interface InboxCache {
   write(cached: CachedInbox): Promise<void>;
   /** The stored outbox as read back, unchecked (outbox.ts checks it). */
   readOutbox(): Promise<unknown>;
-  /** Stores the outbox; never rejects. */
-  writeOutbox(entries: unknown[]): Promise<void>;
+  /**
+   * Replaces the stored outbox by `change(stored)` in one IndexedDB transaction, so two tabs
+   * adding and removing entries at once cannot overwrite each other's; never rejects.
+   */
+  updateOutbox(change: (stored: unknown) => unknown): Promise<void>;
   /** Forgets the cached inbox and the outbox (logout). */
   clear(): Promise<void>;
 }
@@ -86,6 +89,11 @@ export function createInboxCache(name: string, userKey: string | undefined): Inb
     memory.set(name + key, value);
     await idb((s) => set(key, value, s));
   };
+  // Read, changed and written in one transaction (idb-keyval's update).
+  const change = async (key: string, next: (stored: unknown) => unknown) => {
+    memory.set(name + key, next(memory.get(name + key)));
+    await idb((s) => update(key, next, s));
+  };
   const load = async (key: string) => (await idb((s) => get<unknown>(key, s))) ?? memory.get(name + key);
   const drop = async (key: string) => {
     memory.delete(name + key);
@@ -101,7 +109,7 @@ export function createInboxCache(name: string, userKey: string | undefined): Inb
     },
     write: (cached) => put(KEY, { version: CACHE_SCHEMA_VERSION, ...cached }),
     readOutbox: () => load(OUTBOX_KEY),
-    writeOutbox: (entries) => put(OUTBOX_KEY, entries),
+    updateOutbox: (next) => change(OUTBOX_KEY, next),
     clear: async () => void (await Promise.all([drop(KEY), drop(OUTBOX_KEY)])),
   };
 }
