@@ -85,8 +85,8 @@ const time = (n: Notification): number => Date.parse(n.createdAt) || 0; // NaN (
 
 /**
  * Edits the feed of `state` for one action: the list is copied once, on its first change, and ids are found
- * through a map built on the first lookup, so a batch of 1,000 events costs one copy, not 1,000
- * copies and scans. Answers:
+ * through a map once there are more than a few, so a batch of 1,000 events costs one copy, not
+ * 1,000 copies and scans. Answers:
  * - `items()`: the feed now (the very `start` while nothing changed, invariant 5);
  * - `shown(id)`: the item held under `id`;
  * - `set(id, n)`: puts `n` in place of the item with `id` (undefined: takes it out). A new item is
@@ -98,8 +98,11 @@ const time = (n: Notification): number => Date.parse(n.createdAt) || 0; // NaN (
  */
 function editor({ items: start, nextCursor }: InboxState) {
   let items = start as Notification[];
+  // The map pays off from a few lookups on: one event looks up by a scan, without building it.
   let held: Map<string, Notification> | undefined;
-  const shown = (id: string) => (held ??= new Map(items.map((n) => [n.id, n]))).get(id);
+  let lookups = 0;
+  const shown = (id: string) =>
+    held || ++lookups > 8 ? (held ??= new Map(items.map((n) => [n.id, n]))).get(id) : items.find((n) => n.id === id);
   const own = () => (items === start ? (items = items.slice()) : items);
   const set = (id: string, n?: Notification): void => {
     const old = shown(id);
@@ -116,7 +119,7 @@ function editor({ items: start, nextCursor }: InboxState) {
       }
       own().splice(at, 0, n!);
     }
-    n ? held!.set(id, n) : held!.delete(id);
+    n ? held?.set(id, n) : held?.delete(id);
   };
   const put = (n: Notification) => set(n.id, n.archivedAt === null ? n : undefined);
   const each = (change: (n: Notification) => Notification | undefined): void => {
