@@ -103,23 +103,16 @@ function editor({ items: start, nextCursor }: InboxState) {
   let lookups = 0;
   const shown = (id: string) =>
     held || ++lookups > 8 ? (held ??= new Map(items.map((n) => [n.id, n]))).get(id) : items.find((n) => n.id === id);
-  const own = () => (items === start ? (items = items.slice()) : items);
   const set = (id: string, n?: Notification): void => {
     const old = shown(id);
     if (old === n) return;
-    if (old) {
-      const at = own().indexOf(old);
-      n ? (items[at] = n) : items.splice(at, 1);
-    } else {
-      const t = time(n!);
-      let at = items.findIndex((item) => time(item) <= t);
-      if (at < 0) {
-        if (nextCursor !== null) return;
-        at = items.length;
-      }
-      own().splice(at, 0, n!);
+    const t = n && time(n);
+    const at = old ? items.indexOf(old) : items.findIndex((item) => time(item) <= t!);
+    if (old || at >= 0 || nextCursor === null) {
+      if (items === start) items = items.slice();
+      items.splice(at < 0 ? items.length : at, old ? 1 : 0, ...(n ? [n] : []));
+      n ? held?.set(id, n) : held?.delete(id);
     }
-    n ? held?.set(id, n) : held?.delete(id);
   };
   const put = (n: Notification) => set(n.id, n.archivedAt === null ? n : undefined);
   const each = (change: (n: Notification) => Notification | undefined): void => {
