@@ -93,8 +93,7 @@ const time = (n: Notification): number => Date.parse(n.createdAt) || 0; // NaN (
  *   inserted by `createdAt` (before equal times: it is the newer event); one older than the last
  *   loaded item is left for `loadMore` while older pages remain, or it would show out of order and
  *   then again in that page;
- * - `put(n)`: `set` for an item as the service sends it (an archived one leaves the feed);
- * - `each(change)`: replaces every item by `change(item)`; undefined takes it out.
+ * - `put(n)`: `set` for an item as the service sends it (an archived one leaves the feed).
  */
 function editor({ items: start, nextCursor }: InboxState) {
   let items = start as Notification[];
@@ -115,20 +114,7 @@ function editor({ items: start, nextCursor }: InboxState) {
     }
   };
   const put = (n: Notification) => set(n.id, n.archivedAt === null ? n : undefined);
-  const each = (change: (n: Notification) => Notification | undefined): void => {
-    const next: Notification[] = [];
-    let changed = false;
-    for (const n of items) {
-      const m = change(n);
-      changed ||= m !== n;
-      if (m) next.push(m);
-    }
-    if (changed) {
-      items = next;
-      held = undefined;
-    }
-  };
-  return [() => items, shown, set, put, each] as const;
+  return [() => items, shown, set, put] as const;
 }
 
 /** Keeps server order, drops archived items and repeated ids (first occurrence wins). */
@@ -174,7 +160,7 @@ export const changesAfter = (seq: number, events: readonly StreamEvent[]): Inbox
  * change once, in seq order (invariant 2), counts and seq of the last, the feed copied once.
  */
 function applyEvents(state: InboxState, events: readonly StreamEvent[]): InboxState {
-  const [items, , set, put, each] = editor(state);
+  const [items, , set, put] = editor(state);
   let { seq, counts, countsSeq, user } = state;
   for (const e of changesAfter(seq, events)) {
     seq = e.seq;
@@ -189,12 +175,11 @@ function applyEvents(state: InboxState, events: readonly StreamEvent[]): InboxSt
       const field = action === 'read' ? 'readAt' : 'seenAt';
       // ids null: every notification (of the category, when given) that existed at this seq —
       // which, events being applied in order, is every item we hold now.
-      each((n) =>
-        !(only ? only.has(n.id) : category === null || n.category === category) ? n
-        : action === 'archive' || action === 'delete' ? undefined
-        : n[field] === null ? { ...n, [field]: at }
-        : n,
-      );
+      for (const n of items().slice()) {
+        if (only ? only.has(n.id) : category === null || n.category === category) {
+          set(n.id, action === 'archive' || action === 'delete' ? undefined : n[field] !== null ? n : { ...n, [field]: at });
+        }
+      }
     }
   }
   return seq === state.seq ? state : { ...state, items: items(), seq, counts, countsSeq, user };
