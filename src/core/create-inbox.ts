@@ -26,7 +26,6 @@ export const PERSIST_DELAY_MS = 300;
 const ITEM_PATH = '/v1/me/notifications/';
 const BULK_PATH = ITEM_PATH + 'bulk';
 const PREFERENCES_PATH = '/v1/me/preferences';
-const NO_ATTRIBUTES: Attributes = {};
 
 /**
  * Resolves once a frame has painted what was just dispatched (the cached inbox), so the first
@@ -60,7 +59,7 @@ export function createInbox(options: InboxOptions): Inbox {
   const lifetime = new AbortController();
   const { signal } = lifetime;
   const transport = createTransport({ ...options, fetch: () => options.fetch ?? globalThis.fetch, now, signal });
-  const request = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => transport.request(method, path, body, signal, headers);
+  const get = (path: string) => transport.request('GET', path, undefined, signal);
   let persistTimer: ReturnType<typeof setTimeout> | undefined;
   let loadingMore: Promise<void> | undefined;
   let destroyed = false;
@@ -146,9 +145,8 @@ export function createInbox(options: InboxOptions): Inbox {
     if (after === before) return before;
     if (after.connection !== before.connection) emitter.emit('connection.changed', after.connection);
     if (after.error && after.error !== before.error) emitter.emit('error', after.error);
-    const changed = after.items !== before.items || after.counts !== before.counts || after.seq !== before.seq || after.user !== before.user;
     // A fixed delay from the first change (not restarted by later ones), so a busy stream still saves.
-    if (changed && cache && !persistTimer && !destroyed && action.type !== 'cache.loaded') persistTimer = setTimeout(persist, PERSIST_DELAY_MS);
+    if (cache && !persistTimer && !destroyed && action.type !== 'cache.loaded') persistTimer = setTimeout(persist, PERSIST_DELAY_MS);
     // What is still waiting in the outbox stays shown over a fresh page or an older cache copy.
     if (action.type === 'cache.loaded' || (action.type === 'page.loaded' && !action.cursor)) {
       outbox.entries.forEach((entry) => apply(entry));
@@ -216,7 +214,7 @@ export function createInbox(options: InboxOptions): Inbox {
   async function send({ method, path, body, key }: OutboxEntry): Promise<void> {
     let answer: unknown;
     try {
-      answer = await request(method, path, body, { [HEADER_IDEMPOTENCY_KEY]: key });
+      answer = await transport.request(method, path, body, signal, { [HEADER_IDEMPOTENCY_KEY]: key });
     } catch (error) {
       // Deleting what is already gone did what was asked.
       if (method !== 'DELETE' || (error as InboxError).status !== 404) throw toInboxError(error);
@@ -271,7 +269,7 @@ export function createInbox(options: InboxOptions): Inbox {
       const cursor = store.state.nextCursor;
       // The transport rejects with InboxErrors only; one request serves concurrent calls.
       if (cursor !== null) {
-        await (loadingMore ??= request('GET', `${ITEM_PATH.slice(0, -1)}?limit=${pageSize}&cursor=${encodeURIComponent(cursor)}`)
+        await (loadingMore ??= get(`${ITEM_PATH.slice(0, -1)}?limit=${pageSize}&cursor=${encodeURIComponent(cursor)}`)
           .then((answer) => void dispatch({ type: 'page.loaded', page: valid(parseNotificationPage(answer)), cursor }))
           .finally(() => (loadingMore = undefined)));
       }
@@ -292,7 +290,7 @@ export function createInbox(options: InboxOptions): Inbox {
     preferences: {
       async get() {
         assertAlive();
-        const answer = await request('GET', PREFERENCES_PATH);
+        const answer = await get(PREFERENCES_PATH);
         return valid(isPlainObject(answer) && isPlainObject(answer.preferences) && Array.isArray(answer.categories) && (answer as unknown as PreferencesResponse));
       },
       set: (preferences) => mutate('PUT', PREFERENCES_PATH, { preferences }),
@@ -300,7 +298,7 @@ export function createInbox(options: InboxOptions): Inbox {
     render(notification) {
       // Read through the signal: a component that renders with it then re-renders when the
       // user's attributes change (a `user.updated` event), so names in templates stay current.
-      const attributes = store.signals.user.value?.attributes ?? NO_ATTRIBUTES;
+      const attributes = store.signals.user.value?.attributes ?? {};
       const [seen, hit] = rendered.get(notification) ?? [];
       if (seen === attributes) return hit!;
       const context = { recipient: attributes, data: notification.data, now, locale: text(attributes.locale), timeZone: text(attributes.timezone) };
