@@ -133,7 +133,7 @@ export function createInbox(options: InboxOptions): Inbox {
   }
 
   // apply() ran before every send, so the undo is there.
-  const undo = (entry: OutboxEntry) => share({ type: 'optimistic.rolled-back', ...entry.undo! });
+  const undo = (entry: OutboxEntry) => share({ type: 'optimistic.applied', ...entry.undo! });
 
   //#endregion
 

@@ -59,7 +59,8 @@ export type InboxAction =
   /** The events of one stream chunk (or long-poll answer), applied in one pass. */
   | { type: 'events.received'; events: readonly StreamEvent[] }
   | { type: 'mutation.succeeded'; response: MutationResponse }
-  | ({ type: 'optimistic.applied' | 'optimistic.rolled-back' } & Optimistic)
+  /** An optimistic change, or (with `expected`) its undo. */
+  | ({ type: 'optimistic.applied' } & Optimistic)
   | { type: 'connection.changed'; connection: ConnectionState }
   /** The user logged out: nothing of theirs stays in memory. */
   | { type: 'reset' }
@@ -218,7 +219,6 @@ const handlers: Handlers = {
     return items() === state.items && !fresh.counts ? state : { ...state, ...fresh, items: items() };
   },
   'optimistic.applied': applyOptimistic,
-  'optimistic.rolled-back': applyOptimistic,
   'reset': () => ({ ...initialState, connection: 'closed' }),
   'connection.changed': (state, { connection }) =>
     // An open stream proves the service is reachable: a past network error no longer holds.
