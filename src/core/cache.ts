@@ -2,7 +2,7 @@
 // app + user + schema version, so a cache is never read by another user or another schema.
 // IndexedDB can be missing (SSR, old WebViews), blocked (an old tab holds an upgrade), full or
 // broken (Firefox private mode, Safari dropping connections); then the copy lives in memory.
-import { createStore, del, get, set } from 'idb-keyval';
+import { createStore, get, update } from 'idb-keyval';
 import type { UseStore } from 'idb-keyval';
 import { isCounts, isUser, validNotifications } from './validate.ts';
 import { isPlainObject } from '../protocol/index.ts';
@@ -29,8 +29,11 @@ export interface InboxCache {
   write(cached: CachedInbox): Promise<void>;
   /** The stored outbox as read back, unchecked (outbox.ts checks it). */
   readOutbox(): Promise<unknown>;
-  /** Stores the outbox; never rejects. */
-  writeOutbox(entries: unknown[]): Promise<void>;
+  /**
+   * Replaces the stored outbox by `change(stored)` in one IndexedDB transaction, so two tabs
+   * adding and removing entries at once cannot overwrite each other's; never rejects.
+   */
+  updateOutbox(change: (stored: unknown) => unknown): Promise<void>;
   /** Forgets the cached inbox and the outbox (logout). */
   clear(): Promise<void>;
 }
@@ -82,26 +85,25 @@ export function createInboxCache(name: string, userKey: string | undefined): Inb
   }
 
   // Memory first, then IndexedDB: after a failure the memory copy is what this page still has.
-  const put = async (key: string, value: unknown) => {
-    memory.set(name + key, value);
-    await idb((s) => set(key, value, s));
+  // Every write reads, changes and writes in one transaction (idb-keyval's update), so two tabs
+  // changing the outbox at once cannot overwrite each other's entries; undefined is no value.
+  const change = async (key: string, next: (stored: unknown) => unknown) => {
+    memory.set(name + key, next(memory.get(name + key)));
+    await idb((s) => update(key, next, s));
   };
   const load = async (key: string) => (await idb((s) => get<unknown>(key, s))) ?? memory.get(name + key);
-  const drop = async (key: string) => {
-    memory.delete(name + key);
-    await idb((s) => del(key, s));
-  };
+  const drop = (key: string) => change(key, () => undefined);
 
   return {
     async read() {
       const stored = await load(KEY);
-      const cached = stored === undefined ? null : parseCachedInbox(stored, userKey);
+      const cached = parseCachedInbox(stored, userKey);
       if (!cached && stored !== undefined) await drop(KEY); // malformed: drop it, never render it
       return cached;
     },
-    write: (cached) => put(KEY, { version: CACHE_SCHEMA_VERSION, ...cached }),
+    write: (cached) => change(KEY, () => ({ version: CACHE_SCHEMA_VERSION, ...cached })),
     readOutbox: () => load(OUTBOX_KEY),
-    writeOutbox: (entries) => put(OUTBOX_KEY, entries),
+    updateOutbox: (next) => change(OUTBOX_KEY, next),
     clear: async () => void (await Promise.all([drop(KEY), drop(OUTBOX_KEY)])),
   };
 }

@@ -2,7 +2,8 @@
 // connection loop, and offers the user's actions. Nothing here runs at import time, and every
 // global (fetch, setTimeout, indexedDB, addEventListener) is looked up when it is used.
 import { HEADER_IDEMPOTENCY_KEY, isPlainObject } from '../protocol/index.ts';
-import type { Notification, PreferencesResponse } from '../protocol/index.ts';
+import type { Attributes, Notification, PreferencesResponse } from '../protocol/index.ts';
+import type { TemplateNode } from '../template/index.ts';
 import { renderTemplate } from '../template/index.ts';
 import { cacheName, createInboxCache, toCached } from './cache.ts';
 import type { InboxCache } from './cache.ts';
@@ -27,6 +28,19 @@ const BULK_PATH = ITEM_PATH + 'bulk';
 const PREFERENCES_PATH = '/v1/me/preferences';
 
 /**
+ * Resolves once a frame has painted what was just dispatched (the cached inbox), so the first
+ * request's setup does not delay it: requestAnimationFrame runs just before that frame, the
+ * timeout just after it. A hidden tab paints no frames: it waits at most 100 ms. Outside a
+ * browser there is nothing to paint.
+ */
+const painted = () =>
+  new Promise<unknown>((resolve) => {
+    if (typeof requestAnimationFrame !== 'function') return resolve(0);
+    requestAnimationFrame(() => setTimeout(resolve));
+    setTimeout(resolve, 100);
+  });
+
+/**
  * Creates a headless inbox for one user: shows the cached inbox at once, then syncs with the
  * service and stays live over the event stream until `destroy()`.
  *
@@ -38,12 +52,14 @@ const PREFERENCES_PATH = '/v1/me/preferences';
  * inbox.destroy();
  */
 export function createInbox(options: InboxOptions): Inbox {
+  const { apiKey, userId, pageSize = 20 } = options;
   const now = options.now ?? (() => Date.now());
-  const pageSize = options.pageSize ?? 20;
   const store = createInboxStore();
   const emitter = createEmitter<InboxEventMap>();
   const lifetime = new AbortController();
-  const transport = createTransport({ ...options, fetch: () => options.fetch ?? globalThis.fetch, now, signal: lifetime.signal });
+  const { signal } = lifetime;
+  const transport = createTransport({ ...options, fetch: () => options.fetch ?? globalThis.fetch, now, signal });
+  const get = (path: string) => transport.request('GET', path, undefined, signal);
   let persistTimer: ReturnType<typeof setTimeout> | undefined;
   let loadingMore: Promise<void> | undefined;
   let destroyed = false;
@@ -54,12 +70,13 @@ export function createInbox(options: InboxOptions): Inbox {
   let cacheUser: string | undefined;
   // In secure mode the token names the user: its `sub` names the cache and the tabs' channel
   // until connect confirms.
-  const named = (async () => options.userId ?? tokenSubject((await transport.token().catch(() => undefined)) ?? ''))();
-  // The user's cache, once its name is known.
+  const named = userId ?? transport.token().then((token) => tokenSubject(token ?? ''), () => undefined);
+  // The user's cache, once its name is known: with a userId at once (no await before it), so
+  // its IndexedDB read starts before anything else.
   const opened = (async () => {
     if (options.cache === false) return;
-    cacheUser = await named;
-    if (cacheUser !== undefined) cache = createInboxCache(cacheName(options.apiKey, cacheUser), cacheUser);
+    cacheUser = userId ?? (await named);
+    if (cacheUser !== undefined) cache = createInboxCache(cacheName(apiKey, cacheUser), cacheUser);
     return cache;
   })();
 
@@ -75,7 +92,7 @@ export function createInbox(options: InboxOptions): Inbox {
   const outbox = createOutbox(
     {
       read: async () => (await opened)?.readOutbox(),
-      write: async (entries) => void (destroyed || (await opened)?.writeOutbox(entries)),
+      update: async (change) => void (destroyed || (await opened)?.updateOutbox(change)),
     },
     async (entry) => {
       try {
@@ -91,31 +108,32 @@ export function createInbox(options: InboxOptions): Inbox {
     },
   );
 
+  // Items this inbox archived, so `unarchive` can put them back before the service answers.
+  const archived = new Map<string, Notification>();
+
   /**
-   * What the request of `entry` changes in the feed, applied at once (and again over fresh pages).
-   * `to` is `share` when the action is new, so the other tabs show it too.
+   * What the request of `entry` changes in the feed, applied at once (and again over fresh pages):
+   * read/unread, seen, archived (which takes an item out of the feed, as an event would), restored,
+   * deleted. Matched by path, so nothing read back from storage is decoded. `to` is `share` when
+   * the action is new, so the other tabs show it too.
    */
   function apply(entry: OutboxEntry, to = dispatch): void {
-    const body = (entry.body ?? {}) as Record<string, unknown>;
-    const at = isoNow();
-    const restore = body.archived === false;
-    // Matched by path, so nothing read back from storage is decoded.
-    const item = restore ? archived.get(entry.path) : store.state.items.find((n) => itemPath(n.id) === entry.path);
-    if (item && body.archived) archived.set(entry.path, item);
-    const field = body.action === 'seen' ? 'seenAt' : 'readAt';
+    const { method, path, body } = entry;
+    const { archived: archiving, action, read } = (body ?? {}) as Record<string, unknown>;
+    const { items } = store.state;
+    const field = method === 'DELETE' || archiving !== undefined ? 'archivedAt' : action === 'seen' ? 'seenAt' : 'readAt';
+    const value = archiving === false || read === false ? null : new Date(now()).toISOString();
+    const item = archiving === false ? archived.get(path) : items.find((n) => itemPath(n.id) === path);
+    if (item && archiving) archived.set(path, item);
     // Bulk: every item it applies to; one item: it, if we hold it (preferences: nothing).
-    const items = body.action ? store.state.items.filter((n) => n[field] === null) : item ? [item] : [];
-    // Archive and delete take the item out of the feed the way an event would: an archived item is not in it.
-    const change = (n: Notification): Notification =>
-      entry.method === 'DELETE' || body.archived !== undefined ? { ...n, archivedAt: restore ? null : at } : { ...n, [field]: body.read === false ? null : at };
-    const op = { items: items.map(change) };
+    const op = { items: (action ? items.filter((n) => n[field] === null) : item ? [item] : []).map((n) => ({ ...n, [field]: value })) };
     // The undo is taken just before each (re)application, so it restores what was shown then.
     entry.undo = rollbackFor(store.state, op);
     to({ type: 'optimistic.applied', ...op });
   }
 
   // apply() ran before every send, so the undo is there.
-  const undo = (entry: OutboxEntry) => share({ type: 'optimistic.rolled-back', ...entry.undo! });
+  const undo = (entry: OutboxEntry) => share({ type: 'optimistic.applied', ...entry.undo! });
 
   //#endregion
 
@@ -127,9 +145,8 @@ export function createInbox(options: InboxOptions): Inbox {
     if (after === before) return before;
     if (after.connection !== before.connection) emitter.emit('connection.changed', after.connection);
     if (after.error && after.error !== before.error) emitter.emit('error', after.error);
-    const changed = after.items !== before.items || after.counts !== before.counts || after.seq !== before.seq || after.user !== before.user;
     // A fixed delay from the first change (not restarted by later ones), so a busy stream still saves.
-    if (changed && cache && !persistTimer && !destroyed && action.type !== 'cache.loaded') persistTimer = setTimeout(persist, PERSIST_DELAY_MS);
+    if (cache && !persistTimer && !destroyed && action.type !== 'cache.loaded') persistTimer = setTimeout(persist, PERSIST_DELAY_MS);
     // What is still waiting in the outbox stays shown over a fresh page or an older cache copy.
     if (action.type === 'cache.loaded' || (action.type === 'page.loaded' && !action.cursor)) {
       outbox.entries.forEach((entry) => apply(entry));
@@ -164,21 +181,25 @@ export function createInbox(options: InboxOptions): Inbox {
     connection.start();
     return connection.stop;
   }
-  /** Starts syncing: the tabs elect who holds the stream, unless there is none to share. */
-  function startSync(user: string | undefined): void {
-    const shared = options.tabs !== false && options.realtime !== false;
-    tabs = shared ? createTabCoordinator({ ...syncDeps, name: user && `belfry:${options.apiKey}:${user}`, lead, dispatch }) : { post() {}, stop: lead() };
-  }
   //#endregion
 
   async function start(): Promise<void> {
-    if (await opened) {
+    // With a userId the cache is open already: its reads start now, before any other work.
+    if (cache ?? (await opened)) {
       // The outbox first: the cached copy is shown with what is still waiting applied over it.
       const [cached] = await Promise.all([cache!.read(), outbox.load()]);
-      if (cached && !destroyed) dispatch({ type: 'cache.loaded', cached });
+      if (cached && !destroyed) {
+        dispatch({ type: 'cache.loaded', cached });
+        await painted();
+      }
     }
     const user = await named;
-    if (!destroyed) startSync(user);
+    if (destroyed) return;
+    // Syncing starts: the tabs elect who holds the stream, unless there is none to share.
+    tabs =
+      options.tabs !== false && options.realtime !== false
+        ? createTabCoordinator({ ...syncDeps, name: user && `belfry:${apiKey}:${user}`, lead, dispatch })
+        : { post() {}, stop: lead() };
   }
 
   //#endregion
@@ -186,17 +207,17 @@ export function createInbox(options: InboxOptions): Inbox {
   //#region actions
 
   function assertAlive(): void {
-    if (destroyed) throw new InboxError('aborted', 'The inbox was destroyed.');
+    if (destroyed) throw new InboxError('aborted', 'destroyed');
   }
 
   /** Sends an action with its idempotency key and applies the answer; rejects with an InboxError. */
-  async function send(entry: OutboxEntry): Promise<void> {
+  async function send({ method, path, body, key }: OutboxEntry): Promise<void> {
     let answer: unknown;
     try {
-      answer = await transport.request(entry.method, entry.path, entry.body, lifetime.signal, { [HEADER_IDEMPOTENCY_KEY]: entry.key });
+      answer = await transport.request(method, path, body, signal, { [HEADER_IDEMPOTENCY_KEY]: key });
     } catch (error) {
       // Deleting what is already gone did what was asked.
-      if (entry.method !== 'DELETE' || (error as InboxError).status !== 404) throw toInboxError(error);
+      if (method !== 'DELETE' || (error as InboxError).status !== 404) throw toInboxError(error);
     }
     // A 2xx means the change happened; a malformed body only costs us its counts (the stream
     // brings them too), so the optimistic state stays.
@@ -224,19 +245,22 @@ export function createInbox(options: InboxOptions): Inbox {
     }
   }
 
-  const isoNow = () => new Date(now()).toISOString();
+  /** A service answer in an unexpected shape. */
+  const valid = <T>(value: T | null | false): T => {
+    if (!value) throw new InboxError('protocol', 'bad answer');
+    return value;
+  };
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   const find = (id: string) => store.state.items.find((n) => n.id === id);
   const itemPath = (id: string) => ITEM_PATH + encodeURIComponent(id);
   const patchItem = (id: string, body?: object, method = 'PATCH') => mutate(method, itemPath(id), body);
-  // Items this inbox archived, so `unarchive` can put them back before the service answers.
-  const archived = new Map<string, Notification>();
 
   //#endregion
 
   //#region the inbox object
 
-  const renderCache = new WeakMap<Notification, { attributes: unknown; rendered: RenderedNotification }>();
+  // Per notification: the attributes it was rendered with and the result.
+  const rendered = new WeakMap<Notification, [Attributes, RenderedNotification]>();
 
   const inbox: Inbox = {
     ...store.signals,
@@ -245,16 +269,9 @@ export function createInbox(options: InboxOptions): Inbox {
       const cursor = store.state.nextCursor;
       // The transport rejects with InboxErrors only; one request serves concurrent calls.
       if (cursor !== null) {
-        await (loadingMore ??= (async () => {
-          try {
-            const path = `/v1/me/notifications?limit=${pageSize}&cursor=${encodeURIComponent(cursor)}`;
-            const page = parseNotificationPage(await transport.request('GET', path, undefined, lifetime.signal));
-            if (!page) throw new InboxError('protocol', 'The service answered a page in an unknown shape.');
-            dispatch({ type: 'page.loaded', page, cursor });
-          } finally {
-            loadingMore = undefined;
-          }
-        })());
+        await (loadingMore ??= get(`${ITEM_PATH.slice(0, -1)}?limit=${pageSize}&cursor=${encodeURIComponent(cursor)}`)
+          .then((answer) => void dispatch({ type: 'page.loaded', page: valid(parseNotificationPage(answer)), cursor }))
+          .finally(() => (loadingMore = undefined)));
       }
     },
     async markRead(id) {
@@ -273,9 +290,8 @@ export function createInbox(options: InboxOptions): Inbox {
     preferences: {
       async get() {
         assertAlive();
-        const answer = await transport.request('GET', PREFERENCES_PATH, undefined, lifetime.signal);
-        if (isPlainObject(answer) && isPlainObject(answer.preferences) && Array.isArray(answer.categories)) return answer as unknown as PreferencesResponse;
-        throw new InboxError('protocol', 'The service answered in an unknown shape.');
+        const answer = await get(PREFERENCES_PATH);
+        return valid(isPlainObject(answer) && isPlainObject(answer.preferences) && Array.isArray(answer.categories) && (answer as unknown as PreferencesResponse));
       },
       set: (preferences) => mutate('PUT', PREFERENCES_PATH, { preferences }),
     },
@@ -283,22 +299,15 @@ export function createInbox(options: InboxOptions): Inbox {
       // Read through the signal: a component that renders with it then re-renders when the
       // user's attributes change (a `user.updated` event), so names in templates stay current.
       const attributes = store.signals.user.value?.attributes ?? {};
-      const hit = renderCache.get(notification);
-      if (hit && hit.attributes === attributes) return hit.rendered;
-      const context = {
-        recipient: attributes,
-        data: notification.data,
-        now,
-        locale: text(attributes.locale),
-        timeZone: text(attributes.timezone),
-      };
-      const rendered = { title: renderTemplate(notification.title, context), message: renderTemplate(notification.message, context) };
-      renderCache.set(notification, { attributes, rendered });
-      return rendered;
+      const [seen, hit] = rendered.get(notification) ?? [];
+      if (seen === attributes) return hit!;
+      const context = { recipient: attributes, data: notification.data, now, locale: text(attributes.locale), timeZone: text(attributes.timezone) };
+      const render = (template: string): TemplateNode[] => renderTemplate(template, context);
+      const result = { title: render(notification.title), message: render(notification.message) };
+      rendered.set(notification, [attributes, result]);
+      return result;
     },
-    on(event, listener) {
-      return emitter.on(event, listener);
-    },
+    on: emitter.on,
     async logout() {
       // Reset first: the final write of destroy() then has no user to write, and what was written goes.
       store.dispatch({ type: 'reset' });

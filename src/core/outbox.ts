@@ -5,6 +5,10 @@
 // request that did reach the service (only its answer was lost), or one replayed by a reloaded tab
 // or by a second tab reading the same outbox, is answered with the first answer and not applied
 // again. An entry leaves the outbox only after the service answered it.
+//
+// Tabs of one user share the stored outbox: each adds and removes only its own entries, by key,
+// in one transaction with the read (never by writing its whole list), so one tab's write cannot
+// drop an entry another tab just added.
 import { isPlainObject } from '../protocol/index.ts';
 import type { Optimistic } from './reducer.ts';
 
@@ -21,10 +25,10 @@ export interface OutboxEntry {
   undo?: Optimistic;
 }
 
-/** Where the outbox is kept. */
+/** Where the outbox is kept: read, and changed atomically (`change` gets what is stored now). */
 export interface OutboxStorage {
   read(): Promise<unknown>;
-  write(entries: OutboxEntry[]): Promise<void>;
+  update(change: (stored: unknown) => OutboxEntry[]): Promise<void>;
 }
 
 /** The outbox of one inbox. */
@@ -58,11 +62,14 @@ export function createOutbox(storage: OutboxStorage, send: (entry: OutboxEntry) 
       return entries;
     },
     async load() {
-      entries = [...parseOutbox(await storage.read()), ...entries];
+      // What was added meanwhile is stored too: each entry once.
+      const stored = parseOutbox(await storage.read()).filter((e) => !entries.some((held) => held.key === e.key));
+      entries = [...stored, ...entries];
     },
     async add(entry) {
       // The list is replaced, never changed in place, so it can be handed over as it is.
-      await storage.write((entries = [...entries, entry]));
+      entries = [...entries, entry];
+      await storage.update((stored) => [...parseOutbox(stored), entry]);
     },
     flush() {
       // `finally` runs after the assignment even when there is nothing to send (a `finally` inside
@@ -70,7 +77,8 @@ export function createOutbox(storage: OutboxStorage, send: (entry: OutboxEntry) 
       return (flushing ??= (async () => {
         for (let entry = entries[0]; entry; entry = entries[0]) {
           if ((await send(entry)) === 'retry') return;
-          await storage.write((entries = entries.filter((e) => e !== entry)));
+          entries = entries.filter((e) => e !== entry);
+          await storage.update((stored) => parseOutbox(stored).filter((e) => e.key !== entry.key));
         }
       })().finally(() => (flushing = undefined)));
     },

@@ -12,7 +12,8 @@
 //   4. `nextCursor` continues exactly where `items` ends; a later page is appended only when it
 //      was fetched with the current cursor, so a refetch of page 1 cannot leave a hole.
 //   5. An action that changes nothing returns the same state object.
-import type { ConnectResponse, Counts, MutationResponse, Notification, NotificationPage, StreamEvent } from '../protocol/index.ts';
+// The reducer is a table of one handler per action type.
+import type { ConnectResponse, Counts, InboxChangeEvent, MutationResponse, Notification, NotificationPage, StreamEvent } from '../protocol/index.ts';
 import type { InboxError } from './errors.ts';
 import type { ConnectionState, InboxStatus, InboxUser } from './types.ts';
 
@@ -53,9 +54,13 @@ export type InboxAction =
   | { type: 'connected'; response: ConnectResponse }
   /** `cursor` is the cursor the page was fetched with; null for the first page. */
   | { type: 'page.loaded'; page: NotificationPage; cursor: string | null }
+  /** One stream event; the same as a batch of one. */
   | { type: 'event.received'; event: StreamEvent }
+  /** The events of one stream chunk (or long-poll answer), applied in one pass. */
+  | { type: 'events.received'; events: readonly StreamEvent[] }
   | { type: 'mutation.succeeded'; response: MutationResponse }
-  | ({ type: 'optimistic.applied' | 'optimistic.rolled-back' } & Optimistic)
+  /** An optimistic change, or (with `expected`) its undo. */
+  | ({ type: 'optimistic.applied' } & Optimistic)
   | { type: 'connection.changed'; connection: ConnectionState }
   /** The user logged out: nothing of theirs stays in memory. */
   | { type: 'reset' }
@@ -75,42 +80,44 @@ export const initialState: InboxState = {
   error: null,
 };
 
-//#region feed helpers
+//#region feed editing
 
 const time = (n: Notification): number => Date.parse(n.createdAt) || 0; // NaN (unparsable) -> 0
 
-/** Keeps server order, drops archived items and repeated ids (first occurrence wins). */
-function feedOf(list: readonly Notification[], seen = new Set<string>()): Notification[] {
-  const out: Notification[] = [];
-  for (const n of list) {
-    if (n.archivedAt !== null || seen.has(n.id)) continue;
-    seen.add(n.id);
-    out.push(n);
-  }
-  return out;
-}
-
 /**
- * Puts `n` into the feed: replaced in place when present, removed when archived, otherwise
- * inserted by `createdAt` (before equal times: it is the newer event). An item older than the
- * last loaded one is left for `loadMore` while older pages remain, or it would appear out of order
- * and then again in that page.
+ * Edits the feed of `state` for one action: the list is copied once, on its first change, so a
+ * batch of 1,000 events costs one copy, not 1,000 (ids are found by a scan: a map of them paid
+ * only from hundreds of events on, and cost bytes). Answers:
+ * - `items()`: the feed now (the very `start` while nothing changed, invariant 5);
+ * - `shown(id)`: the item held under `id`;
+ * - `set(id, n)`: puts `n` in place of the item with `id` (undefined: takes it out). A new item is
+ *   inserted by `createdAt` (before equal times: it is the newer event); one older than the last
+ *   loaded item is left for `loadMore` while older pages remain, or it would show out of order and
+ *   then again in that page;
+ * - `put(n)`: `set` for an item as the service sends it (an archived one leaves the feed).
  */
-function upsert(items: readonly Notification[], n: Notification, hasMore: boolean): readonly Notification[] {
-  const index = items.findIndex((item) => item.id === n.id);
-  if (n.archivedAt !== null) return index === -1 ? items : items.filter((item) => item.id !== n.id);
-  if (index !== -1) return items.map((item, i) => (i === index ? n : item));
-  const t = time(n);
-  const at = items.findIndex((item) => time(item) <= t);
-  if (at === -1) return hasMore ? items : [...items, n];
-  return [...items.slice(0, at), n, ...items.slice(at)];
+function editor({ items: start, nextCursor }: InboxState) {
+  let items = start as Notification[];
+  const shown = (id: string) => items.find((n) => n.id === id);
+  const set = (id: string, n?: Notification): void => {
+    const old = shown(id);
+    if (old === n) return;
+    const t = n && time(n);
+    const at = old ? items.indexOf(old) : items.findIndex((item) => time(item) <= t!);
+    if (old || at >= 0 || nextCursor === null) {
+      if (items === start) items = items.slice();
+      items.splice(at < 0 ? items.length : at, old ? 1 : 0, ...(n ? [n] : []));
+    }
+  };
+  const put = (n: Notification) => set(n.id, n.archivedAt === null ? n : undefined);
+  return [() => items, shown, set, put] as const;
 }
 
-function takeCounts(state: InboxState, counts: Counts, seq: number): Pick<InboxState, 'counts' | 'countsSeq'> {
-  return seq >= state.countsSeq ? { counts, countsSeq: seq } : { counts: state.counts, countsSeq: state.countsSeq };
-}
+/** Keeps server order, drops archived items and repeated ids (first occurrence wins). */
+const feedOf = (list: readonly Notification[], seen = new Set<string>()) => list.filter((n) => n.archivedAt === null && !seen.has(n.id) && !!seen.add(n.id));
 
-const sameItems = (a: readonly Notification[], b: readonly Notification[]) => a.length === b.length && a.every((n, i) => n === b[i]);
+/** The counts to keep: `counts` taken at `seq` unless newer ones are held (invariant 3). */
+const counted = (state: InboxState, counts: Counts, seq: number) => (seq < state.countsSeq ? {} : { counts, countsSeq: seq });
 
 /** What undoes `op` on `state` (computed before applying it). */
 export function rollbackFor(state: InboxState, op: Optimistic): Optimistic {
@@ -122,136 +129,109 @@ export function rollbackFor(state: InboxState, op: Optimistic): Optimistic {
 }
 
 function applyOptimistic(state: InboxState, op: Optimistic): InboxState {
-  let items = state.items;
+  const [items, shown, , put] = editor(state);
   op.items.forEach((n, i) => {
     const expected = op.expected?.[i];
     // A rollback restores only what the action left there (the very object, or still no item
     // for one it took out): if the service changed the item meanwhile, that is newer than both.
-    const shown = items.find((item) => item.id === n.id);
-    if (!expected || shown === (expected.archivedAt === null ? expected : undefined)) items = upsert(items, n, state.nextCursor !== null);
+    if (!expected || shown(n.id) === (expected.archivedAt === null ? expected : undefined)) put(n);
   });
-  return sameItems(items, state.items) ? state : { ...state, items };
+  return items() === state.items ? state : { ...state, items: items() };
 }
 
 //#endregion
 
 //#region events
 
-function applyEvent(state: InboxState, event: StreamEvent): InboxState {
-  // Heartbeat, resync and reauth carry no change; the connection acts on them (a heartbeat seq is
-  // the server's latest, not one we applied, so it must not move our cursor).
-  if (event.type === 'heartbeat' || event.type === 'resync' || event.type === 'reauth') return state;
-  if (event.seq <= state.seq) return state;
-  const hasMore = state.nextCursor !== null;
-  const base = { ...state, ...takeCounts(state, event.counts, event.seq), seq: event.seq };
-  switch (event.type) {
-    case 'notification.created':
-    case 'notification.updated':
-      return { ...base, items: upsert(state.items, event.notification, hasMore) };
-    case 'notification.deleted':
-      return { ...base, items: state.items.filter((n) => n.id !== event.id) };
-    case 'user.updated':
-      // Templates render with the user's current attributes; a new user object re-renders them.
-      return { ...base, user: event.user };
-    case 'notifications.bulk': {
-      const ids = event.ids === null ? null : new Set(event.ids);
+/**
+ * The events of a batch that change an inbox at `seq`, in order: inbox changes (not heartbeats,
+ * resyncs or reauths, which carry no counts) with a seq above every one before them. The reducer
+ * applies exactly these; the connection emits `notification.received` for the created ones.
+ */
+export const changesAfter = (seq: number, events: readonly StreamEvent[]): InboxChangeEvent[] =>
+  events.filter((e): e is InboxChangeEvent => 'counts' in e && e.seq > seq && ((seq = e.seq), true));
+
+/**
+ * Applies a batch of events in one pass, with the result of applying them one at a time: each
+ * change once, in seq order (invariant 2), counts and seq of the last, the feed copied once.
+ */
+function applyEvents(state: InboxState, events: readonly StreamEvent[]): InboxState {
+  const [items, , set, put] = editor(state);
+  let { seq, counts, countsSeq, user } = state;
+  for (const e of changesAfter(seq, events)) {
+    seq = e.seq;
+    if (seq >= countsSeq) [counts, countsSeq] = [e.counts, seq];
+    if (e.type === 'notification.deleted') set(e.id);
+    // Templates render with the user's current attributes; a new user object re-renders them.
+    else if (e.type === 'user.updated') user = e.user;
+    else if (e.type !== 'notifications.bulk') put(e.notification);
+    else {
+      const { ids, category, action, at } = e;
+      const only = ids && new Set(ids);
+      const field = action === 'read' ? 'readAt' : 'seenAt';
       // ids null: every notification (of the category, when given) that existed at this seq —
       // which, events being applied in order, is every item we hold now.
-      const matches = (n: Notification) => (ids ? ids.has(n.id) : event.category === null || n.category === event.category);
-      if (event.action === 'archive' || event.action === 'delete') {
-        return { ...base, items: state.items.filter((n) => !matches(n)) };
+      for (const n of items().slice()) {
+        if (only ? only.has(n.id) : category === null || n.category === category) {
+          set(n.id, action === 'archive' || action === 'delete' ? undefined : n[field] !== null ? n : { ...n, [field]: at });
+        }
       }
-      const field = event.action === 'read' ? 'readAt' : 'seenAt';
-      const items = state.items.map((n) => (matches(n) && n[field] === null ? { ...n, [field]: event.at } : n));
-      return { ...base, items: sameItems(items, state.items) ? state.items : items };
     }
   }
+  return seq === state.seq ? state : { ...state, items: items(), seq, counts, countsSeq, user };
 }
 
 //#endregion
 
 //#region reducer
 
+type Handlers = { [T in InboxAction['type']]: (state: InboxState, action: Extract<InboxAction, { type: T }>) => InboxState };
+
+const handlers: Handlers = {
+  'cache.loaded': (state, { cached }) =>
+    // The network is the fresher source: once it has answered, a late cache read is stale.
+    state.status !== 'loading' || state.user
+      ? state
+      : { ...state, ...cached, items: feedOf(cached.items), countsSeq: cached.seq, status: 'ready' },
+  'connected': (state, { response: { user, counts, seq } }) =>
+    // The service's log is behind our cursor: it was reset or restored, so our seq means nothing
+    // there. Start over from its seq; the first page then replaces the items.
+    seq < state.seq ? { ...state, user, counts, countsSeq: seq, seq } : { ...state, user, ...counted(state, counts, seq) },
+  'page.loaded': (state, { page, cursor }) =>
+    cursor === null
+      ? { ...state, ...counted(state, page.counts, page.seq), items: feedOf(page.items), nextCursor: page.nextCursor, seq: page.seq, status: 'ready', error: null }
+      : cursor !== state.nextCursor
+        ? state // fetched before page 1 was replaced (invariant 4)
+        : {
+            ...state,
+            ...counted(state, page.counts, page.seq),
+            items: [...state.items, ...feedOf(page.items, new Set(state.items.map((n) => n.id)))],
+            nextCursor: page.nextCursor,
+          },
+  'event.received': (state, { event }) => applyEvents(state, [event]),
+  'events.received': (state, { events }) => applyEvents(state, events),
+  'mutation.succeeded': (state, { response: { notification, counts, seq } }) => {
+    const [items, , , put] = editor(state);
+    // An answer older than the events already applied would undo them; its counts are guarded
+    // by countsSeq, its notification by seq.
+    if (notification && seq >= state.seq) put(notification);
+    const fresh = counted(state, counts, seq);
+    return items() === state.items && !fresh.counts ? state : { ...state, ...fresh, items: items() };
+  },
+  'optimistic.applied': applyOptimistic,
+  'reset': () => ({ ...initialState, connection: 'closed' }),
+  'connection.changed': (state, { connection }) =>
+    // An open stream proves the service is reachable: a past network error no longer holds.
+    connection === state.connection ? state : { ...state, connection, error: connection === 'online' ? null : state.error },
+  'failed': (state, { error, fatal }) =>
+    // With nothing to show, a failure is the inbox's status; with data, it stays shown.
+    fatal
+      ? { ...state, error, status: 'error', connection: 'closed' }
+      : { ...state, error, status: state.status === 'loading' ? 'error' : state.status, connection: 'offline' },
+};
+
 /** Applies one action to the inbox state; pure. */
-export function reduce(state: InboxState, action: InboxAction): InboxState {
-  switch (action.type) {
-    case 'cache.loaded': {
-      // The network is the fresher source: once it has answered, a late cache read is stale.
-      if (state.status !== 'loading' || state.user !== null) return state;
-      const { cached } = action;
-      return {
-        ...state,
-        items: feedOf(cached.items),
-        counts: cached.counts,
-        countsSeq: cached.seq,
-        seq: cached.seq,
-        user: cached.user,
-        status: 'ready',
-      };
-    }
-    case 'connected': {
-      const { response } = action;
-      // The service's log is behind our cursor: it was reset or restored, so our seq means
-      // nothing there. Start over from its seq; the first page then replaces the items.
-      if (response.seq < state.seq) {
-        return { ...state, user: response.user, counts: response.counts, countsSeq: response.seq, seq: response.seq };
-      }
-      return { ...state, user: response.user, ...takeCounts(state, response.counts, response.seq) };
-    }
-    case 'page.loaded': {
-      const { page, cursor } = action;
-      if (cursor === null) {
-        return {
-          ...state,
-          ...takeCounts(state, page.counts, page.seq),
-          items: feedOf(page.items),
-          nextCursor: page.nextCursor,
-          seq: page.seq,
-          status: 'ready',
-          error: null,
-        };
-      }
-      if (cursor !== state.nextCursor) return state; // fetched before page 1 was replaced (invariant 4)
-      const seen = new Set(state.items.map((n) => n.id));
-      return {
-        ...state,
-        ...takeCounts(state, page.counts, page.seq),
-        items: [...state.items, ...feedOf(page.items, seen)],
-        nextCursor: page.nextCursor,
-      };
-    }
-    case 'event.received':
-      return applyEvent(state, action.event);
-    case 'mutation.succeeded': {
-      const { response } = action;
-      const counts = takeCounts(state, response.counts, response.seq);
-      // An answer older than the events already applied would undo them; its counts are guarded
-      // by countsSeq, its notification by seq.
-      const items =
-        response.notification && response.seq >= state.seq
-          ? upsert(state.items, response.notification, state.nextCursor !== null)
-          : state.items;
-      if (items === state.items && counts.counts === state.counts) return state;
-      return { ...state, ...counts, items };
-    }
-    case 'optimistic.applied':
-    case 'optimistic.rolled-back':
-      return applyOptimistic(state, action);
-    case 'reset':
-      return { ...initialState, connection: 'closed' };
-    case 'connection.changed': {
-      if (action.connection === state.connection) return state;
-      // An open stream proves the service is reachable: a past network error no longer holds.
-      const error = action.connection === 'online' ? null : state.error;
-      return { ...state, connection: action.connection, error };
-    }
-    case 'failed': {
-      if (action.fatal) return { ...state, error: action.error, status: 'error', connection: 'closed' };
-      // With nothing to show, the failure is the inbox's status; with data, it stays shown.
-      const status = state.status === 'loading' ? 'error' : state.status;
-      return { ...state, error: action.error, status, connection: 'offline' };
-    }
-  }
-}
+export const reduce = (state: InboxState, action: InboxAction): InboxState =>
+  (handlers[action.type] as (state: InboxState, action: InboxAction) => InboxState)(state, action);
 
 //#endregion

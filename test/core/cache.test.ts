@@ -55,11 +55,11 @@ describe('createInboxCache', () => {
     });
   });
 
-  describe('.readOutbox() / .writeOutbox()', () => {
+  describe('.readOutbox() / .updateOutbox()', () => {
     it('reads back the outbox from IndexedDB, apart from the inbox', async () => {
       const name = freshName();
       const entries = [{ key: 'k1', method: 'PATCH', path: '/v1/me/notifications/n1', body: { read: true } }];
-      await createInboxCache(name, 'ada').writeOutbox(entries);
+      await createInboxCache(name, 'ada').updateOutbox(() => entries);
       vi.resetModules();
       const fresh = await import('../../src/core/cache.ts');
       const cache = fresh.createInboxCache(name, 'ada');
@@ -67,10 +67,22 @@ describe('createInboxCache', () => {
       expect(await cache.read()).toBeNull();
     });
 
+    it('changes the stored outbox atomically, so two tabs adding at once keep both entries', async () => {
+      const name = freshName();
+      // Two tabs: two caches of one database (and a fresh module each, so no shared memory copy).
+      const tabA = createInboxCache(name, 'ada');
+      vi.resetModules();
+      const tabB = (await import('../../src/core/cache.ts')).createInboxCache(name, 'ada');
+      const add = (key: string) => (stored: unknown) => [...((stored as { key: string }[] | undefined) ?? []), { key }];
+      await Promise.all([tabA.updateOutbox(add('a1')), tabB.updateOutbox(add('b1')), tabA.updateOutbox(add('a2')), tabB.updateOutbox(add('b2'))]);
+      const stored = (await tabA.readOutbox()) as { key: string }[];
+      expect(stored.map((e) => e.key).sort()).toEqual(['a1', 'a2', 'b1', 'b2']);
+    });
+
     it('keeps the outbox in memory when IndexedDB is missing', async () => {
       vi.stubGlobal('indexedDB', undefined);
       const cache = createInboxCache(freshName(), 'ada');
-      await cache.writeOutbox([{ key: 'k1' }]);
+      await cache.updateOutbox(() => [{ key: 'k1' }]);
       expect(await cache.readOutbox()).toEqual([{ key: 'k1' }]);
     });
   });
@@ -80,7 +92,7 @@ describe('createInboxCache', () => {
       const name = freshName();
       const cache = createInboxCache(name, 'ada');
       await cache.write(createCached());
-      await cache.writeOutbox([{ key: 'k1' }]);
+      await cache.updateOutbox(() => [{ key: 'k1' }]);
       await cache.clear();
       expect(await cache.read()).toBeNull();
       expect(await cache.readOutbox()).toBeUndefined();
@@ -92,7 +104,7 @@ describe('createInboxCache', () => {
     it('leaves the outbox when only a malformed inbox is dropped', async () => {
       const name = freshName();
       const cache = createInboxCache(name, 'ada');
-      await cache.writeOutbox([{ key: 'k1' }]);
+      await cache.updateOutbox(() => [{ key: 'k1' }]);
       const { set, createStore } = await import('idb-keyval');
       await set('inbox', { version: 1, items: 'nope' }, createStore(name, 'inbox'));
       vi.resetModules();

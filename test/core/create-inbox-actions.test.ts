@@ -257,7 +257,7 @@ describe('createInbox actions', () => {
     it('drops malformed stored entries instead of sending them', async () => {
       const { service, apiKey, start } = setup({ cache: true });
       const cache = createInboxCache(cacheName(apiKey, 'ada'), 'ada');
-      await cache.writeOutbox([{ key: 'k', method: 'PATCH', path: 'https://evil.test/' }, 'junk', { key: 'k2', method: 'DELETE' }]);
+      await cache.updateOutbox(() => [{ key: 'k', method: 'PATCH', path: 'https://evil.test/' }, 'junk', { key: 'k2', method: 'DELETE' }]);
       scriptHealthy(service);
       const inbox = start();
       await vi.waitFor(() => expect(inbox.connection.value).toBe('online'));

@@ -43,6 +43,7 @@ function scriptHealthy(service: ReturnType<typeof createFakeService>, items = [c
 
 afterEach(() => {
   for (const inbox of inboxes.splice(0)) inbox.destroy();
+  vi.restoreAllMocks();
   vi.useRealTimers();
   vi.unstubAllGlobals();
 });
@@ -106,6 +107,37 @@ describe('createInbox', () => {
       expect(inbox.status.value).toBe('ready');
       expect(inbox.notifications.value).toEqual(cached);
       expect(inbox.counts.value).toEqual(createCounts(1, 1));
+    });
+
+    it('opens the cache at once and sends the first request only after a frame painted the cached inbox', async () => {
+      const { service, apiKey, start } = setup({ cache: true });
+      const cached = [createNotification({ title: 'from cache' })];
+      await createInboxCache(cacheName(apiKey, 'ada'), 'ada').write({ items: cached, counts: createCounts(1, 1), seq: 3, user: { identifier: 'ada', attributes: {} } });
+      const frames: (() => void)[] = [];
+      const frameRequested = createDeferred<void>();
+      vi.stubGlobal('requestAnimationFrame', (callback: () => void) => {
+        frames.push(callback);
+        frameRequested.resolve();
+      });
+      const open = vi.spyOn(indexedDB, 'open');
+      service.answer('POST /v1/me/connect', () => createDeferred<Response>().promise);
+      const inbox = start();
+      // Synchronously, before createInbox returned: the read does not wait behind other work.
+      expect(open).toHaveBeenCalledWith(cacheName(apiKey, 'ada'));
+      await frameRequested.promise;
+      expect(inbox.notifications.value).toEqual(cached);
+      expect(service.requests).toEqual([]);
+      frames[0]!();
+      await vi.waitFor(() => expect(service.requests.map((r) => r.url)).toEqual(['https://svc.test/v1/me/connect']));
+    });
+
+    it('connects without a frame where none comes (a hidden tab)', async () => {
+      const { service, apiKey, start } = setup({ cache: true });
+      await createInboxCache(cacheName(apiKey, 'ada'), 'ada').write({ items: [createNotification()], counts: createCounts(1, 1), seq: 3, user: { identifier: 'ada', attributes: {} } });
+      vi.stubGlobal('requestAnimationFrame', () => {});
+      service.answer('POST /v1/me/connect', () => createDeferred<Response>().promise);
+      start();
+      await vi.waitFor(() => expect(service.requests).toHaveLength(1));
     });
 
     it('drops a malformed cache entry instead of showing it', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createOutbox, newIdempotencyKey, parseOutbox } from '../../src/core/outbox.ts';
-import type { OutboxEntry } from '../../src/core/outbox.ts';
+import type { OutboxEntry, OutboxStorage } from '../../src/core/outbox.ts';
 
 const createEntry = (overrides: Partial<OutboxEntry> = {}): OutboxEntry => ({
   key: newIdempotencyKey(),
@@ -10,18 +10,24 @@ const createEntry = (overrides: Partial<OutboxEntry> = {}): OutboxEntry => ({
   ...overrides,
 });
 
-/** An outbox over an in-memory storage that records every write; `answers` script `send`. */
-function setup(stored: unknown = undefined, answers: ('done' | 'retry')[] = []) {
+/** A storage shared like one IndexedDB key: `update` reads and writes in one step; every stored list is recorded. */
+function createStorage(stored: unknown = undefined) {
   const writes: OutboxEntry[][] = [];
+  const storage: OutboxStorage = {
+    read: async () => stored,
+    update: async (change) => void writes.push((stored = change(stored)) as OutboxEntry[]),
+  };
+  return { storage, writes, stored: () => stored };
+}
+
+/** An outbox over an in-memory storage that records every write; `answers` script `send`. */
+function setup(stored: unknown = undefined, answers: ('done' | 'retry')[] = [], shared = createStorage(stored)) {
   const sent: string[] = [];
-  const outbox = createOutbox(
-    { read: async () => stored, write: async (entries) => void writes.push(entries) },
-    async (entry) => {
-      sent.push(entry.key);
-      return answers.shift() ?? 'done';
-    },
-  );
-  return { outbox, writes, sent };
+  const outbox = createOutbox(shared.storage, async (entry) => {
+    sent.push(entry.key);
+    return answers.shift() ?? 'done';
+  });
+  return { outbox, writes: shared.writes, sent, shared };
 }
 
 describe('parseOutbox()', () => {
@@ -48,6 +54,36 @@ describe('createOutbox', () => {
       const { outbox } = setup([old]);
       const fresh = createEntry();
       await outbox.add(fresh);
+      await outbox.load();
+      expect(outbox.entries).toEqual([old, fresh]);
+    });
+  });
+
+  describe('two tabs on one stored outbox', () => {
+    it('keeps the entries of both when they add at once, and each removes only its own', async () => {
+      const shared = createStorage();
+      const tabA = setup(undefined, [], shared);
+      const tabB = setup(undefined, ['retry'], shared);
+      const [a, b] = [createEntry(), createEntry()];
+      await Promise.all([tabA.outbox.add(a), tabB.outbox.add(b)]);
+      expect(shared.stored()).toEqual([a, b]);
+      // Tab B cannot reach the service; tab A sends its entry and removes it, leaving B's.
+      await tabB.outbox.flush();
+      await tabA.outbox.flush();
+      expect(tabA.sent).toEqual([a.key]);
+      expect(shared.stored()).toEqual([b]);
+      // A reload of tab A (or a new tab) finds B's entry still waiting.
+      const reloaded = setup(undefined, [], shared);
+      await reloaded.outbox.load();
+      expect(reloaded.outbox.entries).toEqual([b]);
+    });
+
+    it('holds an entry added before the stored ones were loaded once', async () => {
+      const old = createEntry();
+      const { outbox } = setup([old]);
+      const fresh = createEntry();
+      await outbox.add(fresh);
+      await outbox.load();
       await outbox.load();
       expect(outbox.entries).toEqual([old, fresh]);
     });

@@ -168,14 +168,14 @@ describe('reduce', () => {
     });
   });
 
-  describe("'optimistic.applied' / 'optimistic.rolled-back'", () => {
+  describe("'optimistic.applied'", () => {
     it('sets a field at once and the rollback restores the snapshot', () => {
       const start = readyState();
       const op = { items: [{ ...start.items[0]!, readAt: '2030-01-05T00:00:00.000Z' }] };
       const rollback = rollbackFor(start, op);
       const applied = reduce(start, { type: 'optimistic.applied', ...op });
       expect(applied.items[0]!.readAt).toBe('2030-01-05T00:00:00.000Z');
-      expect(reduce(applied, { type: 'optimistic.rolled-back', ...rollback }).items).toEqual(start.items);
+      expect(reduce(applied, { type: 'optimistic.applied', ...rollback }).items).toEqual(start.items);
     });
 
     it('does not roll back an item the server changed meanwhile', () => {
@@ -187,7 +187,7 @@ describe('reduce', () => {
         start,
         { type: 'optimistic.applied', ...op },
         received({ type: 'notification.updated', seq: 11, notification: fromServer, counts: createCounts(2, 1) }),
-        { type: 'optimistic.rolled-back', ...rollback },
+        { type: 'optimistic.applied', ...rollback },
       );
       expect(state.items[0]).toEqual(fromServer);
     });
@@ -201,7 +201,7 @@ describe('reduce', () => {
         start,
         { type: 'optimistic.applied', ...op },
         received({ type: 'notification.updated', seq: 11, notification: fromServer, counts: createCounts(2, 2) }),
-        { type: 'optimistic.rolled-back', ...rollback },
+        { type: 'optimistic.applied', ...rollback },
       );
       expect(state.items).toEqual([fromServer, start.items[1]]);
     });
@@ -212,7 +212,7 @@ describe('reduce', () => {
       const rollback = rollbackFor(start, op);
       const applied = reduce(start, { type: 'optimistic.applied', ...op });
       expect(applied.items.map((n) => n.id)).toEqual([start.items[0]!.id, start.items[2]!.id]);
-      expect(reduce(applied, { type: 'optimistic.rolled-back', ...rollback }).items).toEqual(start.items);
+      expect(reduce(applied, { type: 'optimistic.applied', ...rollback }).items).toEqual(start.items);
     });
 
     it('restores an item into the feed by createdAt, once, and its rollback takes it out again', () => {
@@ -221,7 +221,7 @@ describe('reduce', () => {
       const op = { items: [b!] };
       const applied = run(start, { type: 'optimistic.applied', ...op }, { type: 'optimistic.applied', ...op });
       expect(applied.items).toEqual([a, b, c]);
-      expect(reduce(applied, { type: 'optimistic.rolled-back', ...rollbackFor(start, op) }).items).toEqual([a, c]);
+      expect(reduce(applied, { type: 'optimistic.applied', ...rollbackFor(start, op) }).items).toEqual([a, c]);
     });
 
     it('answers the same state when nothing changes', () => {
