@@ -24,6 +24,7 @@ import { InboxError } from './errors.ts';
 import { readEventStream } from './event-stream.ts';
 import { fail } from './http.ts';
 import type { Transport } from './http.ts';
+import { changesAfter } from './reducer.ts';
 import type { InboxAction, InboxState } from './reducer.ts';
 import { parseConnectResponse, parseEventsPage, parseNotificationPage } from './validate.ts';
 
@@ -70,10 +71,8 @@ export const toInboxError = (error: unknown): InboxError => (error instanceof In
  */
 export function receive({ dispatch, onReceived }: Pick<ConnectionDeps, 'dispatch' | 'onReceived'>, action: InboxAction): void {
   const { seq } = dispatch(action);
-  // A batch action (`events.received` with `events`) would add its list here.
-  for (const event of action.type === 'event.received' ? [action.event] : []) {
-    if (event.type === 'notification.created' && event.seq > seq) onReceived(event.notification);
-  }
+  const events = action.type === 'events.received' ? action.events : action.type === 'event.received' ? [action.event] : [];
+  for (const event of changesAfter(seq, events)) if (event.type === 'notification.created') onReceived(event.notification);
 }
 
 /** Creates the connection loop; nothing happens until `start()`. */
@@ -123,11 +122,10 @@ export function createConnection(deps: ConnectionDeps): Connection {
   }
 
   /**
-   * Applies the change events of one chunk (or long-poll answer) in order. One action per event
-   * for now; with the reducer's batch action this becomes one dispatch per chunk:
-   * `if (events.length) receive(deps, { type: 'events.received', events })`.
+   * Applies the change events of one chunk (or long-poll answer) as one action: one pass of the
+   * reducer, one signal update and one message to the other tabs, however many events it holds.
    */
-  const apply = (events: InboxChangeEvent[]) => events.forEach((event) => receive(deps, { type: 'event.received', event }));
+  const apply = (events: InboxChangeEvent[]) => events.length > 0 && receive(deps, { type: 'events.received', events });
 
   /** Handles the events of one stream chunk or long-poll answer, in order. */
   function handle(events: StreamEvent[], signal: AbortSignal): void {
