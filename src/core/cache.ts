@@ -46,17 +46,17 @@ export function cacheName(apiKey: string, userKey: string): string {
 /** The part of the state worth keeping offline. */
 export function toCached(state: InboxState): CachedInbox | null {
   if (!state.user) return null;
-  return { items: state.items.slice(0, CACHED_ITEMS), counts: state.counts, seq: state.seq, user: state.user };
+  return { items: state.items.slice(0, CACHED_ITEMS), counts: state.counts, seq: state.seq, user: state.user, appName: state.appName };
 }
 
 /** Checks what was read back; null when it is not a cached inbox of `userKey`. */
 export function parseCachedInbox(value: unknown, userKey: string | undefined): CachedInbox | null {
   if (!isPlainObject(value) || value.version !== CACHE_SCHEMA_VERSION) return null;
-  const { items, counts, seq, user } = value;
+  const { items, counts, seq, user, appName } = value;
   if (!Array.isArray(items) || !isCounts(counts) || !isUser(user)) return null;
   if (!Number.isSafeInteger(seq) || (seq as number) < 0) return null;
   if (userKey !== undefined && user.identifier !== userKey) return null;
-  return { items: validNotifications(items), counts, seq: seq as number, user };
+  return { items: validNotifications(items), counts, seq: seq as number, user, appName: typeof appName === 'string' ? appName : null };
 }
 
 function withTimeout<T>(promise: Promise<T>): Promise<T> {

@@ -260,7 +260,7 @@ export function createInbox(options: InboxOptions): Inbox {
   //#region the inbox object
 
   // Per notification: the attributes it was rendered with and the result.
-  const rendered = new WeakMap<Notification, [Attributes, RenderedNotification]>();
+  const rendered = new WeakMap<Notification, [Attributes, RenderedNotification, string | null]>();
 
   const inbox: Inbox = {
     ...store.signals,
@@ -299,12 +299,13 @@ export function createInbox(options: InboxOptions): Inbox {
       // Read through the signal: a component that renders with it then re-renders when the
       // user's attributes change (a `user.updated` event), so names in templates stay current.
       const attributes = store.signals.user.value?.attributes ?? {};
-      const [seen, hit] = rendered.get(notification) ?? [];
-      if (seen === attributes) return hit!;
-      const context = { recipient: attributes, data: notification.data, now, locale: text(attributes.locale), timeZone: text(attributes.timezone) };
+      const name = store.state.appName;
+      const [seen, hit, seenName] = rendered.get(notification) ?? [];
+      if (seen === attributes && seenName === name) return hit!;
+      const context = { recipient: attributes, data: notification.data, app: { name }, now, locale: text(attributes.locale), timeZone: text(attributes.timezone) };
       const render = (template: string): TemplateNode[] => renderTemplate(template, context);
       const result = { title: render(notification.title), message: render(notification.message) };
-      rendered.set(notification, [attributes, result]);
+      rendered.set(notification, [attributes, result, name]);
       return result;
     },
     on: emitter.on,

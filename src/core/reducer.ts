@@ -23,6 +23,8 @@ export interface InboxState {
   readonly counts: Counts;
   readonly countsSeq: number;
   readonly user: InboxUser | null;
+  /** The app's name from connect, for the `app` root of templates. */
+  readonly appName: string | null;
   readonly seq: number;
   readonly nextCursor: string | null;
   readonly status: InboxStatus;
@@ -36,6 +38,7 @@ export interface CachedInbox {
   counts: Counts;
   seq: number;
   user: InboxUser;
+  appName?: string | null;
 }
 
 /**
@@ -73,6 +76,7 @@ export const initialState: InboxState = {
   counts: { unseen: 0, unread: 0 },
   countsSeq: -1,
   user: null,
+  appName: null,
   seq: 0,
   nextCursor: null,
   status: 'loading',
@@ -193,10 +197,10 @@ const handlers: Handlers = {
     state.status !== 'loading' || state.user
       ? state
       : { ...state, ...cached, items: feedOf(cached.items), countsSeq: cached.seq, status: 'ready' },
-  'connected': (state, { response: { user, counts, seq } }) =>
+  'connected': (state, { response: { user, app, counts, seq } }) =>
     // The service's log is behind our cursor: it was reset or restored, so our seq means nothing
     // there. Start over from its seq; the first page then replaces the items.
-    seq < state.seq ? { ...state, user, counts, countsSeq: seq, seq } : { ...state, user, ...counted(state, counts, seq) },
+    seq < state.seq ? { ...state, user, appName: app.name, counts, countsSeq: seq, seq } : { ...state, user, appName: app.name, ...counted(state, counts, seq) },
   'page.loaded': (state, { page, cursor }) =>
     cursor === null
       ? { ...state, ...counted(state, page.counts, page.seq), items: feedOf(page.items), nextCursor: page.nextCursor, seq: page.seq, status: 'ready', error: null }

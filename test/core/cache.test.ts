@@ -12,6 +12,7 @@ const createCached = (overrides: Partial<CachedInbox> = {}): CachedInbox => ({
   counts: createCounts(1, 1),
   seq: 4,
   user: { identifier: 'ada', attributes: {} },
+  appName: 'Acme',
   ...overrides,
 });
 
@@ -120,7 +121,11 @@ describe('parseCachedInbox()', () => {
 
   it('accepts a well-formed entry of the expected user', () => {
     const value = stored();
-    expect(parseCachedInbox(value, 'ada')).toEqual({ items: value.items, counts: value.counts, seq: value.seq, user: value.user });
+    expect(parseCachedInbox(value, 'ada')).toEqual({ items: value.items, counts: value.counts, seq: value.seq, user: value.user, appName: 'Acme' });
+  });
+
+  it("reads a missing or malformed app name as none, keeping the rest", () => {
+    for (const appName of [undefined, 7, { name: 'x' }]) expect(parseCachedInbox(stored({ appName }), 'ada')!.appName).toBeNull();
   });
 
   it.each([

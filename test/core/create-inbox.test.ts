@@ -160,7 +160,9 @@ describe('createInbox', () => {
       const fresh = createNotification({ createdAt: '2031-01-01T00:00:00.000Z' });
       stream.send(createCreatedEvent(8, fresh, createCounts(3, 3)));
       const cache = createInboxCache(cacheName(apiKey, 'ada'), 'ada');
-      await vi.waitFor(async () => expect(await cache.read()).toEqual({ items: [fresh, ...items], counts: createCounts(3, 3), seq: 8, user: { identifier: 'ada', attributes: { firstName: 'Ada' } } }));
+      await vi.waitFor(async () =>
+        expect(await cache.read()).toEqual({ items: [fresh, ...items], counts: createCounts(3, 3), seq: 8, user: { identifier: 'ada', attributes: { firstName: 'Ada' } }, appName: null }),
+      );
     });
 
     it('keeps the cached inbox and says offline when the service is unreachable', async () => {
@@ -415,6 +417,29 @@ describe('createInbox', () => {
         message: [{ type: 'strong', children: [{ type: 'text', value: '3' }] }, { type: 'text', value: ' new' }],
       });
     });
+    it("fills the app root with the app's name from connect", async () => {
+      const { service, start } = setup();
+      const stream = createFakeStream();
+      service.answer('POST /v1/me/connect', json(200, createConnectResponse({ app: { secureMode: false, name: 'Acme' }, seq: 7 })));
+      service.answer('GET /v1/me/notifications', json(200, createPage({ items: [], seq: 7 })));
+      service.answer('GET /v1/me/events', stream.response);
+      const inbox = start();
+      const notification = createNotification({ title: 'Welcome to <<app.name | default: "us">>' });
+      expect(inbox.render(notification).title).toEqual([{ type: 'text', value: 'Welcome to us' }]);
+      await vi.waitFor(() => expect(inbox.status.value).toBe('ready'));
+      expect(inbox.render(notification).title).toEqual([{ type: 'text', value: 'Welcome to Acme' }]);
+    });
+
+    it("renders the cached app's name while the service is unreachable", async () => {
+      const { service, apiKey, start } = setup({ cache: true });
+      const notification = createNotification({ title: 'Welcome to <<app.name>>' });
+      await createInboxCache(cacheName(apiKey, 'ada'), 'ada').write({ items: [notification], counts: createCounts(1, 1), seq: 3, user: { identifier: 'ada', attributes: {} }, appName: 'Acme' });
+      service.answer('POST /v1/me/connect', new TypeError('fetch failed'));
+      const inbox = start();
+      await vi.waitFor(() => expect(inbox.connection.value).toBe('offline'));
+      expect(inbox.render(inbox.notifications.value[0]!).title).toEqual([{ type: 'text', value: 'Welcome to Acme' }]);
+    });
+
     it('re-renders with the new attributes after a user.updated event, and reads them through the user signal', async () => {
       const { service, start } = setup();
       const { stream } = scriptHealthy(service);
