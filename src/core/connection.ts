@@ -71,7 +71,7 @@ export const toInboxError = (error: unknown): InboxError => (error instanceof In
  */
 export function receive({ dispatch, onReceived }: Pick<ConnectionDeps, 'dispatch' | 'onReceived'>, action: InboxAction): void {
   const { seq } = dispatch(action);
-  const events = action.type === 'events.received' ? action.events : action.type === 'event.received' ? [action.event] : [];
+  const events = action.type === 'events.received' ? action.events : [];
   for (const event of changesAfter(seq, events)) if (event.type === 'notification.created') onReceived(event.notification);
 }
 

@@ -57,8 +57,6 @@ export type InboxAction =
   | { type: 'connected'; response: ConnectResponse }
   /** `cursor` is the cursor the page was fetched with; null for the first page. */
   | { type: 'page.loaded'; page: NotificationPage; cursor: string | null }
-  /** One stream event; the same as a batch of one. */
-  | { type: 'event.received'; event: StreamEvent }
   /** The events of one stream chunk (or long-poll answer), applied in one pass. */
   | { type: 'events.received'; events: readonly StreamEvent[] }
   | { type: 'mutation.succeeded'; response: MutationResponse }
@@ -212,7 +210,6 @@ const handlers: Handlers = {
             items: [...state.items, ...feedOf(page.items, new Set(state.items.map((n) => n.id)))],
             nextCursor: page.nextCursor,
           },
-  'event.received': (state, { event }) => applyEvents(state, [event]),
   'events.received': (state, { events }) => applyEvents(state, events),
   'mutation.succeeded': (state, { response: { notification, counts, seq } }) => {
     const [items, , , put] = editor(state);

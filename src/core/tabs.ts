@@ -139,6 +139,8 @@ export function createTabCoordinator(options: TabOptions): TabCoordinator {
 
   return {
     post(action) {
+      // Alone (no channel) or stopped: there is no one to tell, so nothing is queued.
+      if (!channel) return;
       if (action.type === 'connected') connected = action;
       if (!pending.length) setTimeout(send);
       pending.push(toWire(action));

@@ -129,7 +129,7 @@ describe('reduce', () => {
         const start = randomState(r);
         const events = randomEvents(r, start.seq);
         const model = events.reduce(modelApply, start);
-        const oneByOne = events.reduce((state, event) => reduce(state, { type: 'event.received', event }), start);
+        const oneByOne = events.reduce((state, event) => reduce(state, { type: 'events.received', events: [event] }), start);
         const batched = chunks(r, events).reduce((state, batch) => reduce(state, { type: 'events.received', events: batch }), start);
         const whole = reduce(start, { type: 'events.received', events });
         expect(oneByOne, `seed ${seed}`).toEqual(model);

@@ -12,7 +12,7 @@ function readyState(overrides: Partial<InboxState> = {}): InboxState {
 }
 
 const run = (state: InboxState, ...actions: InboxAction[]) => actions.reduce(reduce, state);
-const received = (event: StreamEvent): InboxAction => ({ type: 'event.received', event });
+const received = (event: StreamEvent): InboxAction => ({ type: 'events.received', events: [event] });
 
 describe('reduce', () => {
   describe("'cache.loaded'", () => {
@@ -67,7 +67,7 @@ describe('reduce', () => {
     });
   });
 
-  describe("'event.received'", () => {
+  describe("'events.received' with one event", () => {
     it('puts a created notification first and takes the event counts and seq', () => {
       const start = readyState();
       const fresh = createNotification({ createdAt: '2031-01-01T00:00:00.000Z' });

@@ -223,7 +223,7 @@ describe('createTabCoordinator', () => {
       await settle();
       syncLeader(leader!);
       const created = createNotification({ title: 'Two', createdAt: '2030-01-01T00:00:00.000Z' });
-      leader!.share({ type: 'event.received', event: createCreatedEvent(4, created, createCounts(2, 2)) });
+      leader!.share({ type: 'events.received', events: [createCreatedEvent(4, created, createCounts(2, 2))] });
       await settle();
       for (const follower of followers) {
         expect(follower.store.state).toMatchObject({ seq: 4, counts: createCounts(2, 2), connection: 'online', status: 'ready', nextCursor: 'cur_2' });
@@ -239,12 +239,12 @@ describe('createTabCoordinator', () => {
       await settle();
       syncLeader(leader!);
       const events = [createCreatedEvent(4), createCreatedEvent(5), createCreatedEvent(6)];
-      for (const event of events) leader!.share({ type: 'event.received', event });
+      for (const event of events) leader!.share({ type: 'events.received', events: [event] });
       await settle();
       const relays = browser.broadcast.posted.filter((m) => 'actions' in (m as object));
       expect(relays).toHaveLength(1);
       expect((relays[0] as { actions: InboxAction[] }).actions.map((a) => a.type)).toEqual([
-        'connection.changed', 'connected', 'page.loaded', 'connection.changed', 'event.received', 'event.received', 'event.received',
+        'connection.changed', 'connected', 'page.loaded', 'connection.changed', 'events.received', 'events.received', 'events.received',
       ]);
       expect(follower!.store.state.seq).toBe(6);
       expect(follower!.received).toHaveLength(3);
@@ -261,8 +261,8 @@ describe('createTabCoordinator', () => {
       await settle();
       syncLeader(leader!);
       const event = createCreatedEvent(4);
-      leader!.coordinator.post({ type: 'event.received', event });
-      leader!.coordinator.post({ type: 'event.received', event });
+      leader!.coordinator.post({ type: 'events.received', events: [event] });
+      leader!.coordinator.post({ type: 'events.received', events: [event] });
       await settle();
       expect(follower!.received).toHaveLength(1);
     });

@@ -4,30 +4,18 @@
 // notifications are announced in a polite live region.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type BelfryClient } from '../../src/node/index.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   TEST_APP,
-  createScratchDir,
-  launchChromium,
-  requireE2ePrerequisites,
   root,
-  startHostPage,
-  startService,
-  type HostPage,
-  type RunningService,
+  useE2eSession,
 } from './harness.ts';
 
 const AXE = join(root, 'node_modules/axe-core/axe.min.js');
 const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 
-let scratch: ReturnType<typeof createScratchDir>;
-let service: RunningService;
-let browser: BrowserContext;
-const hostPages: HostPage[] = [];
-
-const sdk = (): BelfryClient => createClient({ ...TEST_APP, baseUrl: service.url });
+const e2e = useE2eSession('a11y');
 
 interface PageOptions {
   userId: string;
@@ -43,11 +31,10 @@ async function openPage({ userId, locale, align = 'center' }: PageOptions): Prom
 <script src="/belfry.iife.js"></script></head>
 <body><main><h1>Host app</h1><a href="#before">Before</a>
 <div style="display:flex;justify-content:${align};margin-top:16px">
-<belfry-inbox api-key="${TEST_APP.apiKey}" user-id="${userId}" base-url="${service.url}"${locale ? ` locale="${locale}"` : ''}></belfry-inbox>
+<belfry-inbox api-key="${TEST_APP.apiKey}" user-id="${userId}" base-url="${e2e.service.url}"${locale ? ` locale="${locale}"` : ''}></belfry-inbox>
 </div><a href="#after">After</a></main></body></html>`;
-  const host = await startHostPage(html);
-  hostPages.push(host);
-  const page = await browser.newPage();
+  const host = await e2e.startHostPage(html);
+  const page = await e2e.browser.newPage();
   await page.setViewportSize({ width: 1000, height: 800 });
   await page.goto(host.url);
   return page;
@@ -55,8 +42,8 @@ async function openPage({ userId, locale, align = 'center' }: PageOptions): Prom
 
 async function createUserWith(titles: string[]): Promise<string> {
   const userId = `a11y-${randomUUID()}`;
-  await sdk().createOrUpdateUser(userId, { firstName: 'Ada' });
-  for (const title of titles) await sdk().send({ notification: { title, message: 'See **more** inside' }, sendTo: { recipients: [userId] } });
+  await e2e.sdk().createOrUpdateUser(userId, { firstName: 'Ada' });
+  for (const title of titles) await e2e.sdk().send({ notification: { title, message: 'See **more** inside' }, sendTo: { recipients: [userId] } });
   return userId;
 }
 
@@ -106,20 +93,6 @@ async function runAxe(page: Page): Promise<AxeResult> {
 }
 
 const summary = (result: AxeResult) => result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
-
-beforeAll(async () => {
-  requireE2ePrerequisites();
-  scratch = createScratchDir('a11y');
-  service = await startService({ database: `sqlite:${join(scratch.dir, 'belfry.db')}` });
-  browser = await launchChromium(join(scratch.dir, 'profile'));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(hostPages.map((host) => host.close()));
-  await service?.stop();
-  scratch?.remove();
-});
 
 describe('accessibility in Chromium', () => {
   it.each([
@@ -274,14 +247,14 @@ describe('accessibility in Chromium', () => {
     expect(await region.getAttribute('role')).toBe('status');
     expect((await region.textContent())!.trim()).toBe('');
 
-    await sdk().send({ notification: { title: 'First' }, sendTo: { recipients: [userId] } });
+    await e2e.sdk().send({ notification: { title: 'First' }, sendTo: { recipients: [userId] } });
     await page.waitForFunction(
       () => document.querySelector('belfry-inbox')!.shadowRoot!.querySelector('[role=status][part=announcer]')!.textContent!.trim() === '1 new notification',
       undefined,
       { timeout: 5_000 },
     );
     const announcedAt = Date.now();
-    for (const title of ['Second', 'Third', 'Fourth']) await sdk().send({ notification: { title }, sendTo: { recipients: [userId] } });
+    for (const title of ['Second', 'Third', 'Fourth']) await e2e.sdk().send({ notification: { title }, sendTo: { recipients: [userId] } });
     await page.getByRole('button', { name: 'Notifications, 4 unread' }).waitFor({ timeout: 5_000 });
     // Inside the interval the three are held back...
     if (Date.now() - announcedAt < 4_000) expect((await region.textContent())!.trim()).toBe('1 new notification');

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { createClient, type BelfryClient } from '../../src/node/index.ts';
 import { closeAdmin, createSchemaName, dropSchema, requirePostgres, TEST_DATABASE_URL } from '../../server/test/storage/postgres-fixtures.ts';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -328,4 +330,72 @@ export async function streamsOpen(service: RunningService): Promise<number> {
   const match = /^belfry_streams_open (\d+)$/m.exec(metrics);
   if (!match) throw new Error('no belfry_streams_open in /metrics');
   return Number(match[1]);
+}
+
+/** What the tests of one file share: the service on a SQLite database, Chromium, and the host pages. */
+export interface E2eSession {
+  /** The scratch folder holding the database and the browser profile. */
+  readonly dir: string;
+  /** The running service; `restartService` replaces it. */
+  readonly service: RunningService;
+  readonly browser: BrowserContext;
+  /** The Node SDK pointed at the running service with the test app's credentials. */
+  sdk(): BelfryClient;
+  /** Serves `html` as `startHostPage` does, closed after the file's tests. */
+  startHostPage(html: string): Promise<HostPage>;
+  /** Starts the service again on the same database, on `port` (after a test stopped it). */
+  restartService(port: number): Promise<RunningService>;
+}
+
+/**
+ * Starts an `E2eSession` before the file's tests (a scratch folder named after `prefix`, the
+ * service on SQLite in it, Chromium with its profile there) and stops all of it after them.
+ */
+export function useE2eSession(prefix: string): E2eSession {
+  let scratch: ReturnType<typeof createScratchDir> | undefined;
+  let database: string;
+  let service: RunningService | undefined;
+  let browser: BrowserContext | undefined;
+  const hostPages: HostPage[] = [];
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the e2e session is used before its beforeAll ran');
+    return value;
+  };
+
+  beforeAll(async () => {
+    requireE2ePrerequisites();
+    scratch = createScratchDir(prefix);
+    database = `sqlite:${join(scratch.dir, 'belfry.db')}`;
+    service = await startService({ database });
+    browser = await launchChromium(join(scratch.dir, 'profile'));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(hostPages.map((host) => host.close()));
+    await service?.stop();
+    scratch?.remove();
+  });
+
+  return {
+    get dir() {
+      return started(scratch).dir;
+    },
+    get service() {
+      return started(service);
+    },
+    get browser() {
+      return started(browser);
+    },
+    sdk: () => createClient({ ...TEST_APP, baseUrl: started(service).url }),
+    async startHostPage(html) {
+      const host = await startHostPage(html);
+      hostPages.push(host);
+      return host;
+    },
+    async restartService(port) {
+      service = await startService({ database, port });
+      return service;
+    },
+  };
 }

@@ -2,32 +2,19 @@
 // survives a reload in IndexedDB and reaches the service exactly once when it is back; the inbox
 // works without IndexedDB; and one user's cached notifications never show for another user or
 // after logout().
-import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type BelfryClient } from '../../src/node/index.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   TEST_APP,
-  createScratchDir,
   inboxPageHtml,
-  launchChromium,
   openEventStream,
   parseSseFrames,
-  requireE2ePrerequisites,
-  startHostPage,
-  startService,
   type HostPage,
-  type RunningService,
+  useE2eSession,
 } from './harness.ts';
 
-let scratch: ReturnType<typeof createScratchDir>;
-let service: RunningService;
-let browser: BrowserContext;
-let database: string;
+const e2e = useE2eSession('e2e-offline');
 let headless: HostPage;
-const hostPages: HostPage[] = [];
-
-const sdk = (): BelfryClient => createClient({ ...TEST_APP, baseUrl: service.url });
 
 // A host page driving the headless core from the script-tag build: `window.inbox` for `?user=`.
 const HEADLESS_PAGE = `<!doctype html>
@@ -49,8 +36,8 @@ interface PageInbox {
 type WithInbox = typeof globalThis & { inbox: PageInbox };
 
 async function openHeadless(userId: string, page?: Page): Promise<Page> {
-  page ??= await browser.newPage();
-  const query = new URLSearchParams({ key: TEST_APP.apiKey, user: userId, service: service.url });
+  page ??= await e2e.browser.newPage();
+  const query = new URLSearchParams({ key: TEST_APP.apiKey, user: userId, service: e2e.service.url });
   await page.goto(`${headless.url}?${query}`);
   return page;
 }
@@ -80,30 +67,17 @@ function readIdb(page: Page, userId: string, key: string): Promise<unknown> {
 }
 
 async function restartService(port: number): Promise<void> {
-  service = await startService({ database, port });
-  expect(service.port).toBe(port);
+  expect((await e2e.restartService(port)).port).toBe(port);
 }
 
 beforeAll(async () => {
-  requireE2ePrerequisites();
-  scratch = createScratchDir('e2e-offline');
-  database = `sqlite:${join(scratch.dir, 'belfry.db')}`;
-  service = await startService({ database });
-  browser = await launchChromium(join(scratch.dir, 'profile'));
-  headless = await startHostPage(HEADLESS_PAGE);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all([headless, ...hostPages].map((host) => host?.close()));
-  await service?.stop();
-  scratch?.remove();
+  headless = await e2e.startHostPage(HEADLESS_PAGE);
 });
 
 describe('the inbox offline', () => {
   it('A read marked while the service is down reaches the service once it is back, exactly once', async () => {
-    await sdk().createOrUpdateUser('ada', { firstName: 'Ada' });
-    await sdk().send({ notification: { title: 'Parcel shipped', message: 'On its way' }, sendTo: { recipients: ['ada'] } });
+    await e2e.sdk().createOrUpdateUser('ada', { firstName: 'Ada' });
+    await e2e.sdk().send({ notification: { title: 'Parcel shipped', message: 'On its way' }, sendTo: { recipients: ['ada'] } });
     const page = await openHeadless('ada');
     await waitForInbox(page, `inbox.connection.value === 'online' && inbox.notifications.value.length === 1`);
     const id = await page.evaluate(() => (globalThis as WithInbox).inbox.notifications.value[0]!.id);
@@ -120,8 +94,8 @@ describe('the inbox offline', () => {
       if (response.request().method() === 'PATCH') answered.push(response.status());
     });
 
-    const port = service.port;
-    await service.stop();
+    const port = e2e.service.port;
+    await e2e.service.stop();
     await waitForInbox(page, `inbox.connection.value !== 'online'`);
     await page.evaluate((id) => (globalThis as WithInbox).inbox.markRead(id), id);
     expect(await page.evaluate(() => (globalThis as WithInbox).inbox.notifications.value[0]!.readAt)).not.toBeNull();
@@ -142,11 +116,11 @@ describe('the inbox offline', () => {
     expect(answered).toEqual([200]);
     // Every attempt, before and after the reload, carried the key the action got when it was taken.
     expect(new Set(patchKeys)).toEqual(new Set([stored[0]!.key]));
-    const inboxOnService = await sdk().notifications.list('ada');
+    const inboxOnService = await e2e.sdk().notifications.list('ada');
     expect(inboxOnService.items[0]).toMatchObject({ id, readAt: expect.any(String) });
     expect(inboxOnService.counts).toEqual({ unseen: 1, unread: 0 });
     // The service applied the read once: one `notification.updated` in the user's event log.
-    const events = await openEventStream(service.url, 'ada', { lastEventId: 0 });
+    const events = await openEventStream(e2e.service.url, 'ada', { lastEventId: 0 });
     await new Promise((resolve) => setTimeout(resolve, 300));
     events.request.destroy();
     expect(parseSseFrames(events.text).map((frame) => frame.event).filter((type) => type?.startsWith('notification'))).toEqual(['notification.created', 'notification.updated']);
@@ -154,11 +128,10 @@ describe('the inbox offline', () => {
   });
 
   it('With IndexedDB made unavailable, the widget still loads and updates', async () => {
-    await sdk().createOrUpdateUser('ivy', { firstName: 'Ivy' });
-    await sdk().send({ notification: { title: 'First for <<recipient.firstName>>', message: 'One' }, sendTo: { recipients: ['ivy'] } });
-    const host = await startHostPage(inboxPageHtml({ serviceUrl: service.url, userId: 'ivy' }));
-    hostPages.push(host);
-    const page = await browser.newPage();
+    await e2e.sdk().createOrUpdateUser('ivy', { firstName: 'Ivy' });
+    await e2e.sdk().send({ notification: { title: 'First for <<recipient.firstName>>', message: 'One' }, sendTo: { recipients: ['ivy'] } });
+    const host = await e2e.startHostPage(inboxPageHtml({ serviceUrl: e2e.service.url, userId: 'ivy' }));
+    const page = await e2e.browser.newPage();
     // As in a locked-down WebView or a privacy mode that throws on any IndexedDB access.
     await page.addInitScript(() => {
       Object.defineProperty(window, 'indexedDB', {
@@ -174,7 +147,7 @@ describe('the inbox offline', () => {
     expect(await page.evaluate(() => typeof Object.getOwnPropertyDescriptor(window, 'indexedDB')?.get)).toBe('function');
     const bell = (name: string) => page.getByRole('button', { name, exact: true });
     await bell('Notifications, 1 unread').waitFor({ timeout: 10_000 });
-    await sdk().send({ notification: { title: 'Second', message: 'Two' }, sendTo: { recipients: ['ivy'] } });
+    await e2e.sdk().send({ notification: { title: 'Second', message: 'Two' }, sendTo: { recipients: ['ivy'] } });
     await bell('Notifications, 2 unread').waitFor({ timeout: 5_000 });
     await bell('Notifications, 2 unread').click();
     const panel = page.getByRole('dialog', { name: 'Notifications' });
@@ -185,13 +158,13 @@ describe('the inbox offline', () => {
   });
 
   it("After logout(), or simply for another user on the same browser with the service down, none of the first user's notifications is shown", async () => {
-    await sdk().createOrUpdateUser('grace', { firstName: 'Grace' });
-    await sdk().send({ notification: { title: 'Secret for grace', message: 'Only hers' }, sendTo: { recipients: ['grace'] } });
+    await e2e.sdk().createOrUpdateUser('grace', { firstName: 'Grace' });
+    await e2e.sdk().send({ notification: { title: 'Secret for grace', message: 'Only hers' }, sendTo: { recipients: ['grace'] } });
     const page = await openHeadless('grace');
     await waitForInbox(page, `inbox.connection.value === 'online' && inbox.notifications.value.length === 1`);
     await expect.poll(() => readIdb(page, 'grace', 'inbox'), { timeout: 5_000 }).toMatchObject({ items: [{ title: 'Secret for grace' }] });
 
-    await service.stop();
+    await e2e.service.stop();
     // Another user in the same browser, service down: nothing of grace's.
     await openHeadless('heidi', page);
     await waitForInbox(page, `inbox.connection.value === 'offline'`);

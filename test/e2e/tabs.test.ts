@@ -1,31 +1,19 @@
 // One connection per browser, in Chromium: the tabs of one user share one event stream held by an
 // elected leader; when the leader's tab closes another takes over within 2 s and keeps the inbox
 // live; what one tab does shows in the others. Without Web Locks each tab keeps its own stream.
-import { join } from 'node:path';
-import type { BrowserContext, Page, Request } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type BelfryClient } from '../../src/node/index.ts';
+import type { Page, Request } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
 import { HIDDEN_RELEASE_MS } from '../../src/core/tabs.ts';
 import {
   TEST_APP,
-  createScratchDir,
   inboxPageHtml,
-  launchChromium,
-  requireE2ePrerequisites,
-  startHostPage,
-  startService,
   streamsOpen,
-  type HostPage,
-  type RunningService,
+  useE2eSession,
 } from './harness.ts';
 
-let scratch: ReturnType<typeof createScratchDir>;
-let service: RunningService;
-let browser: BrowserContext;
-const hostPages: HostPage[] = [];
+const e2e = useE2eSession('tabs');
 const pages: Page[] = [];
 
-const sdk = (): BelfryClient => createClient({ ...TEST_APP, baseUrl: service.url });
 const bell = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 
 /** A tab of the host page, with the event streams it has open (by the requests Chromium reports). */
@@ -35,7 +23,7 @@ interface Tab {
 }
 
 async function openTab(url: string, options: { withoutLocks?: boolean; switchable?: boolean } = {}): Promise<Tab> {
-  const page = await browser.newPage();
+  const page = await e2e.browser.newPage();
   pages.push(page);
   // Chromium without the Web Locks API, as in browsers that lack it.
   if (options.withoutLocks) await page.addInitScript(() => delete (Navigator.prototype as { locks?: unknown }).locks);
@@ -65,14 +53,13 @@ async function openTab(url: string, options: { withoutLocks?: boolean; switchabl
 
 /** Serves the host page of `userId`; `cache: false` renders with Belfry.render and no saved inbox. */
 async function openHost(userId: string, options: { cache?: false } = {}): Promise<string> {
-  const inboxOptions = JSON.stringify({ apiKey: TEST_APP.apiKey, userId, baseUrl: service.url, cache: false });
-  const host = await startHostPage(
+  const inboxOptions = JSON.stringify({ apiKey: TEST_APP.apiKey, userId, baseUrl: e2e.service.url, cache: false });
+  const host = await e2e.startHostPage(
     options.cache === false
       ? `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><script src="/belfry.iife.js"></script></head>
 <body><div id="bell"></div><script>Belfry.render('#bell', ${inboxOptions})</script></body></html>`
-      : inboxPageHtml({ serviceUrl: service.url, userId }),
+      : inboxPageHtml({ serviceUrl: e2e.service.url, userId }),
   );
-  hostPages.push(host);
   return host.url;
 }
 
@@ -86,7 +73,7 @@ async function waitUntil(what: string, probe: () => boolean | Promise<boolean>, 
 }
 
 async function notify(userId: string, title: string): Promise<void> {
-  const answer = await sdk().send({ notification: { title, message: 'Body' }, sendTo: { recipients: [userId] } });
+  const answer = await e2e.sdk().send({ notification: { title, message: 'Body' }, sendTo: { recipients: [userId] } });
   expect(answer.delivered).toEqual([userId]);
 }
 
@@ -99,37 +86,23 @@ async function read(tab: Tab, title: string): Promise<void> {
   await tab.page.getByRole('dialog', { name: 'Notifications' }).getByRole('button', { name: title, exact: true }).click();
 }
 
-beforeAll(async () => {
-  requireE2ePrerequisites();
-  scratch = createScratchDir('tabs');
-  service = await startService({ database: `sqlite:${join(scratch.dir, 'belfry.db')}` });
-  browser = await launchChromium(join(scratch.dir, 'profile'));
-});
-
 afterEach(async () => {
   await Promise.all(pages.splice(0).map((page) => page.close()));
   // Every test starts from a service that holds no stream of ours.
-  await waitUntil('the closed tabs\u2019 streams are gone', async () => (await streamsOpen(service)) === 0);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(hostPages.map((host) => host.close()));
-  await service?.stop();
-  scratch?.remove();
+  await waitUntil('the closed tabs\u2019 streams are gone', async () => (await streamsOpen(e2e.service)) === 0);
 });
 
 describe('tabs of one user', () => {
   it('hold one event stream, hand it over within 2 s when the leader closes, and share reads', async () => {
-    await sdk().createOrUpdateUser('tabs-ada', { firstName: 'Ada' });
+    await e2e.sdk().createOrUpdateUser('tabs-ada', { firstName: 'Ada' });
     const url = await openHost('tabs-ada');
     const tabs = [await openTab(url), await openTab(url), await openTab(url)];
 
     await waitUntil('one tab holds a stream', () => tabs.filter((tab) => tab.streams.size > 0).length === 1);
-    expect(await streamsOpen(service)).toBe(1);
+    expect(await streamsOpen(e2e.service)).toBe(1);
     // Still one a while later: the followers do not open streams of their own.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(await streamsOpen(service)).toBe(1);
+    expect(await streamsOpen(e2e.service)).toBe(1);
     expect(tabs.map((tab) => tab.streams.size).sort()).toEqual([0, 0, 1]);
 
     await notify('tabs-ada', 'First');
@@ -142,7 +115,7 @@ describe('tabs of one user', () => {
     await leader.page.close();
     await waitUntil('another tab holds the stream', () => rest.some((tab) => tab.streams.size > 0), 2_000);
     expect(Date.now() - closedAt).toBeLessThan(2_000);
-    await waitUntil('the service holds one stream', async () => (await streamsOpen(service)) === 1, 2_000);
+    await waitUntil('the service holds one stream', async () => (await streamsOpen(e2e.service)) === 1, 2_000);
     expect(rest.map((tab) => tab.streams.size).sort()).toEqual([0, 1]);
 
     // The new leader keeps getting new notifications, and relays them.
@@ -156,11 +129,11 @@ describe('tabs of one user', () => {
     await bell(newLeader.page, 'Notifications, 1 unread').waitFor({ timeout: 2_000 });
     await read(newLeader, 'First');
     await bell(follower.page, 'Notifications').waitFor({ timeout: 2_000 });
-    expect(await streamsOpen(service)).toBe(1);
+    expect(await streamsOpen(e2e.service)).toBe(1);
   });
 
   it('brings a newly opened tab up to date from the leader, without a saved inbox or a stream', async () => {
-    await sdk().createOrUpdateUser('tabs-grace', { firstName: 'Grace' });
+    await e2e.sdk().createOrUpdateUser('tabs-grace', { firstName: 'Grace' });
     const url = await openHost('tabs-grace', { cache: false });
     const first = await openTab(url);
     await waitUntil('the first tab holds a stream', () => first.streams.size > 0);
@@ -172,11 +145,11 @@ describe('tabs of one user', () => {
     await second.page.getByRole('button', { name: 'Notifications, 1 unread' }).click();
     await second.page.getByRole('dialog', { name: 'Notifications' }).getByText('Before the second tab', { exact: true }).waitFor();
     expect(second.streams.size).toBe(0);
-    expect(await streamsOpen(service)).toBe(1);
+    expect(await streamsOpen(e2e.service)).toBe(1);
   });
 
   it('hands the stream from a hidden leader to a visible tab, and holds none while every tab is hidden', async () => {
-    await sdk().createOrUpdateUser('tabs-kay', { firstName: 'Kay' });
+    await e2e.sdk().createOrUpdateUser('tabs-kay', { firstName: 'Kay' });
     const url = await openHost('tabs-kay');
     const tabs = [await openTab(url, { switchable: true }), await openTab(url, { switchable: true })];
     await waitUntil('one tab holds a stream', () => tabs.filter((tab) => tab.streams.size > 0).length === 1);
@@ -186,27 +159,27 @@ describe('tabs of one user', () => {
     // The user switches to the other tab: after the grace period the visible tab holds the stream.
     await setHidden(leader, true);
     await waitUntil('the visible tab holds the stream', () => other.streams.size === 1 && leader.streams.size === 0, HIDDEN_RELEASE_MS + 2_000);
-    await waitUntil('the service holds one stream', async () => (await streamsOpen(service)) === 1, 2_000);
+    await waitUntil('the service holds one stream', async () => (await streamsOpen(e2e.service)) === 1, 2_000);
 
     // The user leaves the app: no tab holds a stream; what arrives meanwhile shows on return.
     await setHidden(other, true);
     await waitUntil('no tab holds a stream', () => other.streams.size === 0, HIDDEN_RELEASE_MS + 2_000);
-    await waitUntil('the service holds no stream', async () => (await streamsOpen(service)) === 0, 2_000);
+    await waitUntil('the service holds no stream', async () => (await streamsOpen(e2e.service)) === 0, 2_000);
     await notify('tabs-kay', 'While away');
     await setHidden(leader, false);
     for (const tab of tabs) await bell(tab.page, 'Notifications, 1 unread').waitFor({ timeout: 2_000 });
     expect(leader.streams.size).toBe(1);
-    expect(await streamsOpen(service)).toBe(1);
+    expect(await streamsOpen(e2e.service)).toBe(1);
   });
 
   it('keeps one stream per tab where the Web Locks API is missing, and each stays live', async () => {
-    await sdk().createOrUpdateUser('tabs-lin', { firstName: 'Lin' });
+    await e2e.sdk().createOrUpdateUser('tabs-lin', { firstName: 'Lin' });
     const url = await openHost('tabs-lin');
     const tabs = [await openTab(url, { withoutLocks: true }), await openTab(url, { withoutLocks: true }), await openTab(url, { withoutLocks: true })];
     expect(await tabs[0]!.page.evaluate(() => 'locks' in navigator)).toBe(false);
 
     await waitUntil('every tab holds a stream', () => tabs.every((tab) => tab.streams.size === 1));
-    await waitUntil('the service holds three streams', async () => (await streamsOpen(service)) === 3);
+    await waitUntil('the service holds three streams', async () => (await streamsOpen(e2e.service)) === 3);
 
     await notify('tabs-lin', 'To every tab');
     for (const tab of tabs) await bell(tab.page, 'Notifications, 1 unread').waitFor({ timeout: 2_000 });

@@ -5,7 +5,7 @@ import { MAX_BODY_BYTES } from '../http/index.ts';
 import { HEADER_REQUEST_ID } from '../ops/index.ts';
 import { DEFAULT_DELIVERIES_LIMIT, MAX_DELIVERIES_LIMIT } from '../routes/deliveries.ts';
 import { MAX_POLL_WAIT_SECONDS } from '../routes/events.ts';
-import { HEADER_IDEMPOTENT_REPLAYED } from '../routes/notifications.ts';
+import { HEADER_IDEMPOTENT_REPLAYED } from '../routes/idempotency.ts';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../validation/index.ts';
 import { enumOf, integer, ref, string } from './schema.ts';
 import type { JsonSchema } from './schema.ts';
