@@ -5,13 +5,16 @@ import '@preact/signals';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { Bell } from './Bell.tsx';
 import { fireAndForget } from './fire-and-forget.ts';
+import { ItemOptions } from './item-options.ts';
 import { Panel } from './Panel.tsx';
+import { useTitleCount } from './title-count.ts';
+import { Toasts } from './Toasts.tsx';
 import type { MountInboxOptions } from './types.ts';
 
 const TICK_MS = 60_000;
 
 /** The whole widget for one inbox. */
-export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, onNotificationClick }: MountInboxOptions) {
+export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, onNotificationClick, ...options }: MountInboxOptions) {
   const panelId = useId();
   const [open, setOpen] = useState(false);
   const [now, setNow] = useState(Date.now);
@@ -21,6 +24,7 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, o
   const wasVisible = useRef(false);
   const counts = inbox.counts.value;
   const visible = mode === 'inline' || open;
+  useTitleCount(rootRef, counts.unseen, options.titleCount);
 
   // Seen = shown in an open panel. Mark on opening, and again when new ones arrive while open;
   // not on every count change, or a failing call would be retried in a loop.
@@ -61,7 +65,9 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, o
   };
 
   const panel = (
-    <Panel id={panelId} inbox={inbox} mode={mode} now={now} locale={locale} onNotificationClick={onNotificationClick} panelRef={panelRef} />
+    <ItemOptions.Provider value={options}>
+      <Panel id={panelId} inbox={inbox} mode={mode} now={now} locale={locale} onNotificationClick={onNotificationClick} panelRef={panelRef} />
+    </ItemOptions.Provider>
   );
   return (
     <div ref={rootRef} class="belfry" data-mode={mode} data-theme={theme} lang={locale} onKeyDown={onKeyDown}>
@@ -80,6 +86,7 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, o
           {open && panel}
         </>
       )}
+      {options.toasts && <Toasts inbox={inbox} />}
     </div>
   );
 }
