@@ -1,12 +1,12 @@
 // An item's menu, as the WAI-ARIA menu button pattern (https://www.w3.org/WAI/ARIA/apg/patterns/menu-button/):
 // the button opens a menu and focuses its first item; arrows, Home and End move inside it; Escape
-// closes it and returns focus to the button; leaving it (Tab, a click outside) closes it.
-// Keys stop here: the list's arrow keys and the panel's Escape must not see them.
+// closes it and returns focus to the button; Tab or a click elsewhere closes it.
+// Its keys stop here: the list's arrow keys and the panel's Escape must not see them.
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { Inbox } from '../core/index.ts';
 import type { Notification } from '../protocol/index.ts';
 import { fireAndForget } from './fire-and-forget.ts';
-import { ITEM_STRINGS } from './item-strings.ts';
+import { ITEM_STRINGS as S } from './item-strings.ts';
 
 /** Props of `ItemMenu`. */
 export interface ItemMenuProps {
@@ -21,35 +21,28 @@ export function ItemMenu({ notification: n, inbox }: ItemMenuProps) {
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
   const items = () => [...menu.current!.children] as HTMLElement[];
+  const close = () => (setOpen(false), button.current!.focus());
+  useEffect(() => void (open && items()[0]!.focus()), [open]);
 
-  useEffect(() => {
-    if (open) items()[0]!.focus();
-  }, [open]);
-
-  const close = () => {
-    setOpen(false);
-    button.current!.focus();
-  };
   // Archive and delete take the item out of the list: focus moves on to a neighbour, or the panel.
-  const leave = (action: (id: string) => Promise<void>) => () => {
-    const li = button.current!.closest('li')!;
-    const next = (li.nextElementSibling ?? li.previousElementSibling)?.querySelector('a,button') ?? li.closest<HTMLElement>('[tabindex]');
-    fireAndForget(() => action(n.id));
-    (next as HTMLElement | null)?.focus();
-  };
-  const entries: [string, () => void][] = [
-    n.readAt === null
-      ? [ITEM_STRINGS.markRead, () => (fireAndForget(() => inbox.markRead(n.id)), close())]
-      : [ITEM_STRINGS.markUnread, () => (fireAndForget(() => inbox.markUnread(n.id)), close())],
-    n.archivedAt === null ? [ITEM_STRINGS.archive, leave(inbox.archive)] : [ITEM_STRINGS.unarchive, leave(inbox.unarchive)],
-    [ITEM_STRINGS.remove, leave(inbox.remove)],
+  const entries: [string, (id: string) => Promise<void>, boolean?][] = [
+    n.readAt === null ? [S.markRead, inbox.markRead] : [S.markUnread, inbox.markUnread],
+    n.archivedAt === null ? [S.archive, inbox.archive, true] : [S.unarchive, inbox.unarchive, true],
+    [S.remove, inbox.remove, true],
   ];
+  const run = (action: (id: string) => Promise<void>, leaves?: boolean) => {
+    const li = button.current!.closest('li')!;
+    const next = (li.nextElementSibling ?? li.previousElementSibling)?.querySelector('a,button') ?? li.closest('[tabindex]');
+    fireAndForget(() => action(n.id));
+    close();
+    if (leaves) (next as HTMLElement | null)?.focus();
+  };
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (!open) return;
     const list = items();
-    const at = list.indexOf(event.target as HTMLElement);
     const key = event.key;
+    const at = list.indexOf(event.target as HTMLElement);
     const to = key === 'ArrowDown' ? at + 1 : key === 'ArrowUp' ? at - 1 : key === 'Home' ? 0 : key === 'End' ? -1 : null;
     if (to !== null) list.at(to % list.length)!.focus();
     // Tab moves on from the button, as if the menu had been one stop.
@@ -63,33 +56,27 @@ export function ItemMenu({ notification: n, inbox }: ItemMenuProps) {
     <div
       class="menu-wrap"
       onKeyDown={onKeyDown}
-      // The item's own click handler would activate the notification (and mark it read).
+      // The item's own click handler would open the notification.
       onClick={(event) => event.stopPropagation()}
-      onFocusOut={(event) => {
-        if (!(event.currentTarget as Element).contains(event.relatedTarget as Node | null)) setOpen(false);
-      }}
+      onFocusOut={(event) => !(event.currentTarget as Element).contains(event.relatedTarget as Node | null) && setOpen(false)}
     >
       <button
         ref={button}
         type="button"
         class="menu-button"
         part="item-menu-button"
-        aria-label={ITEM_STRINGS.menu}
+        aria-label={S.menu}
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={open ? id : undefined}
         onClick={() => setOpen(!open)}
       >
-        <svg viewBox="0 0 24 24" fill="currentColor" aria-hidden="true" focusable="false">
-          <circle cx="12" cy="5" r="2" />
-          <circle cx="12" cy="12" r="2" />
-          <circle cx="12" cy="19" r="2" />
-        </svg>
+        ⋯
       </button>
       {open && (
-        <div ref={menu} id={id} class="menu" part="item-menu" role="menu" aria-label={ITEM_STRINGS.menu}>
-          {entries.map(([label, run]) => (
-            <button key={label} type="button" role="menuitem" tabIndex={-1} onClick={run}>
+        <div ref={menu} id={id} class="menu" part="item-menu" role="menu" aria-label={S.menu}>
+          {entries.map(([label, action, leaves]) => (
+            <button key={label} type="button" role="menuitem" tabIndex={-1} onClick={() => run(action, leaves)}>
               {label}
             </button>
           ))}

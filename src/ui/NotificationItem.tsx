@@ -29,14 +29,7 @@ export interface NotificationItemProps {
 
 const safeUrl = (url: string | null | undefined) => (url && isSafeUrl(url) ? url : undefined);
 
-// The first character of a title's text (a whole code point), for an avatar without an icon.
-const initial = (nodes: readonly TemplateNode[]): string => {
-  for (const node of nodes) {
-    const text = node.type === 'text' || node.type === 'code' ? node.value.trim() : 'children' in node ? initial(node.children) : '';
-    if (text) return [...text][0]!.toUpperCase();
-  }
-  return '';
-};
+const textOf = (nodes: readonly TemplateNode[]): string => nodes.map((n) => ('value' in n ? n.value : 'children' in n ? textOf(n.children) : '')).join('');
 
 /** Renders a notification's avatar, title, body, relative time, actions, menu and unread marker; clicking opens it. */
 export function NotificationItem({ notification, inbox, now, locale, onNotificationClick, position, setSize }: NotificationItemProps) {
@@ -82,7 +75,8 @@ export function NotificationItem({ notification, inbox, now, locale, onNotificat
         <img class="icon" src={icon} alt="" loading="lazy" />
       ) : (
         <span class="icon avatar" aria-hidden="true">
-          {initial(title)}
+          {/* The first character (a whole code point) of the title, when there is no icon. */}
+          {[...textOf(title).trim()][0]?.toUpperCase()}
         </span>
       )}
       <div class="content">

@@ -3,19 +3,16 @@
 
 /** CSS for the parts of items and toasts beyond the list's own. */
 export const itemCss = `
-.avatar{display:flex;align-items:center;justify-content:center;background:var(--hover);color:var(--muted);font-weight:600}
+.avatar{display:grid;place-items:center;background:var(--hover);color:var(--muted);font-weight:600}
 .actions{display:flex;gap:8px;margin-top:8px}
-.action{display:inline-block;padding:4px 12px;border-radius:6px;border:1px solid var(--border);color:var(--fg);font-size:13px;text-decoration:none}
+.action{padding:4px 12px;border:1px solid var(--border);border-radius:6px;font-size:13px;color:inherit;text-decoration:none}
 .action.primary{background:var(--accent);border-color:var(--accent);color:var(--bg)}
-.action:hover{filter:brightness(.95)}
-.menu-wrap{position:relative;flex:none}
-.menu-button,.close{display:flex;align-items:center;justify-content:center;width:28px;height:28px;border-radius:6px;color:var(--muted)}
-.menu-button:hover,.close:hover{background:var(--hover)}
-.menu-button svg{width:16px;height:16px}
-.menu{position:absolute;z-index:1;inset-inline-end:0;top:100%;min-width:160px;padding:4px;display:flex;flex-direction:column;background:var(--bg);border:1px solid var(--border);border-radius:8px;box-shadow:var(--_shadow)}
-.menu button{padding:6px 10px;border-radius:4px;text-align:start}
-.menu button:hover,.menu button:focus{background:var(--hover)}
-.toasts{position:fixed;z-index:var(--belfry-z-index,1000);bottom:16px;inset-inline-end:16px;display:flex;flex-direction:column;gap:8px;width:min(340px,calc(100vw - 32px))}
-.toast{display:flex;gap:8px;padding:12px;background:var(--bg);border:1px solid var(--border);border-radius:var(--radius);box-shadow:var(--_shadow)}
-.toast .message{display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden}
+.menu-wrap{position:relative}
+.menu-button,.close{width:28px;height:28px;border-radius:6px;color:var(--muted)}
+.menu-button:hover,.close:hover,.menu button:hover,.menu button:focus{background:var(--hover)}
+.menu,.toast{background:var(--bg);border:1px solid var(--border);border-radius:8px;box-shadow:var(--_shadow)}
+.menu{position:absolute;z-index:1;inset-inline-end:0;min-width:160px;padding:4px;display:grid}
+.menu button{padding:6px 10px;text-align:start}
+.toasts{position:fixed;z-index:var(--belfry-z-index,1000);bottom:16px;inset-inline-end:16px;display:grid;gap:8px;width:min(340px,calc(100vw - 32px))}
+.toast{display:flex;padding:12px}
 `;

@@ -1,7 +1,7 @@
 // The unseen count in the page's title, as `(3) Inbox — App`, for users who keep the app in a
 // background tab. Our prefix is stripped before a new one is added, so the title the host sets
 // (or sets again on navigation) is never lost, and unmounting leaves it without a prefix.
-import { useEffect } from 'preact/hooks';
+import { useLayoutEffect } from 'preact/hooks';
 import type { RefObject } from 'preact';
 
 const PREFIX = /^\(\d+\+?\) /;
@@ -14,7 +14,8 @@ export function titleWithCount(title: string, count: number): string {
 
 /** Keeps the document of `ref`'s element titled with `count` while `enabled`; removes the prefix when disabled or unmounted. */
 export function useTitleCount(ref: RefObject<Element | null>, count: number, enabled: boolean | undefined): void {
-  useEffect(() => {
+  // A layout effect: its cleanup runs during unmount itself, so the title is restored at once.
+  useLayoutEffect(() => {
     const doc = ref.current?.ownerDocument;
     if (!enabled || !doc) return;
     doc.title = titleWithCount(doc.title, count);
