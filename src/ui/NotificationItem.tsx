@@ -105,8 +105,9 @@ export function NotificationItem({ notification, inbox, now, locale, onNotificat
               return (
                 <Tag
                   key={action.id}
-                  class={`action ${action.style ?? (k ? 'secondary' : 'primary')}`}
+                  class="action"
                   part="action"
+                  data-style={action.style ?? (k ? 'secondary' : 'primary')}
                   href={url}
                   type={url ? undefined : 'button'}
                   // The host's handler replaces following the url, unless it returns true.

@@ -200,8 +200,8 @@ describe('NotificationItem', () => {
       renderItem(createNotification({ actions }));
       const approve = screen.getByRole('link', { name: 'Approve' });
       expect(approve.getAttribute('href')).toBe('https://example.com/approve');
-      expect(approve.className).toBe('action primary');
-      expect(screen.getByRole('button', { name: 'Later' }).className).toBe('action secondary');
+      expect(approve.dataset['style']).toBe('primary');
+      expect(screen.getByRole('button', { name: 'Later' }).dataset['style']).toBe('secondary');
       expect(screen.queryByText('Third')).toBeNull();
     });
 
