@@ -48,7 +48,7 @@ export function NotificationItem({ notification, inbox, now, locale, onNotificat
   useLayoutEffect(() => {
     if (node) slot.current!.replaceChildren(node);
   }, [node]);
-  const body: ComponentChildren = custom ? (node ? null : custom) : message.length > 0 && <RichText nodes={message} />;
+  const body: ComponentChildren = custom || (message.length > 0 && <RichText nodes={message} />);
 
   const markRead = () => {
     if (unread) fireAndForget(() => inbox.markRead(notification.id));
@@ -89,11 +89,8 @@ export function NotificationItem({ notification, inbox, now, locale, onNotificat
             {titleContent}
           </button>
         )}
-        {(node || body) && (
-          <div ref={slot} class="message">
-            {body}
-          </div>
-        )}
+        {/* The slot is an element of its own: Preact never diffs against the host's node in it. */}
+        {node ? <div key="slot" ref={slot} class="message" /> : body && <div class="message">{body}</div>}
         <time class="time" dateTime={notification.createdAt} title={formatDateTime(notification.createdAt, locale)}>
           {formatRelativeTime(notification.createdAt, now, locale)}
         </time>

@@ -266,6 +266,24 @@ describe('NotificationItem', () => {
       expect(item.querySelector('.message em.custom')!.textContent).toMatch(/^n\d+$/);
     });
 
+    it('goes back to the message when the hook stops returning a node', () => {
+      const n = createNotification({ message: 'Plain' });
+      const inbox = createFakeInbox();
+      const options: InboxUIOptions = { renderItemBody: () => document.createElement('progress') };
+      const view = (o: InboxUIOptions) => (
+        <ItemOptions.Provider value={o}>
+          <ul>
+            <NotificationItem notification={n} inbox={inbox} now={Date.now()} />
+          </ul>
+        </ItemOptions.Provider>
+      );
+      const { container, rerender } = render(view(options));
+      expect(container.querySelector('progress')).not.toBeNull();
+      rerender(view({}));
+      expect(container.querySelector('progress')).toBeNull();
+      expect(container.querySelector('.message')!.textContent).toBe('Plain');
+    });
+
     it('keeps the message when the hook returns null', () => {
       renderItem(createNotification({ message: 'Plain' }), createFakeInbox(), {}, { renderItemBody: () => null });
       expect(screen.getByText('Plain')).toBeTruthy();
