@@ -48,6 +48,9 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, o
     const root = rootRef.current;
     const doc = root?.ownerDocument;
     if (!root || !doc) return;
+    // A bell near the start edge would open the panel off-screen: open it towards the end instead.
+    const { left, right } = panelRef.current!.getBoundingClientRect();
+    panelRef.current!.toggleAttribute('data-flip', left < 0 || right > doc.documentElement.clientWidth);
     // Listening on the document sees events retargeted to the shadow host; composedPath() still
     // lists the nodes inside an open shadow root, so it tells inside from outside.
     const onPointerDown = (event: Event) => {

@@ -2,7 +2,7 @@
 // the button opens a menu and focuses its first item; arrows, Home and End move inside it; Escape
 // closes it and returns focus to the button; Tab or a click elsewhere closes it.
 // Its keys stop here: the list's arrow keys and the panel's Escape must not see them.
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Inbox } from '../core/index.ts';
 import type { Notification } from '../protocol/index.ts';
 import { fireAndForget } from './fire-and-forget.ts';
@@ -22,7 +22,8 @@ export function ItemMenu({ notification: n, inbox }: ItemMenuProps) {
   const menu = useRef<HTMLDivElement>(null);
   const items = () => [...menu.current!.children] as HTMLElement[];
   const close = () => (setOpen(false), button.current!.focus());
-  useEffect(() => void (open && items()[0]!.focus()), [open]);
+  // In the commit that shows the menu, so no key press can land between the two.
+  useLayoutEffect(() => void (open && items()[0]!.focus()), [open]);
 
   // Archive and delete take the item out of the list: focus moves on to a neighbour, or the panel.
   const entries: [string, (id: string) => Promise<void>, boolean?][] = [

@@ -3,6 +3,7 @@
 
 /** CSS for the parts of items and toasts beyond the list's own. */
 export const itemCss = `
+.belfry[data-mode=popover] .panel[data-flip]{inset-inline:0 auto}
 .avatar{display:grid;place-items:center;background:var(--hover);color:var(--muted)}
 .actions{display:flex;gap:8px;margin-top:8px}
 .action{padding:4px 12px;border-radius:6px;background:var(--hover);color:inherit;text-decoration:none}

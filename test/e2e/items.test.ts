@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type BelfryClient } from '../../src/node/index.ts';
-import { TEST_APP, createScratchDir, launchChromium, requireE2ePrerequisites, startHostPage, startService, type HostPage, type RunningService } from './harness.ts';
+import { TEST_APP, createScratchDir, inboxPageHtml, launchChromium, requireE2ePrerequisites, startHostPage, startService, type HostPage, type RunningService } from './harness.ts';
 
 const USER = 'item-user';
 
@@ -56,6 +56,8 @@ beforeAll(async () => {
   page = await browser.newPage();
   await page.goto(host.url);
   await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor({ timeout: 10_000 });
+  // Toasts are for notifications that arrive over the stream: wait until it is open.
+  await page.waitForFunction(() => document.querySelector('belfry-inbox')!.inbox?.connection.value === 'online', undefined, { timeout: 10_000 });
 });
 
 afterAll(async () => {
@@ -147,5 +149,20 @@ describe('notification items in a host page', () => {
     await page.reload();
     await page.getByRole('button', { name: 'Notifications', exact: true }).click();
     await page.getByText('No notifications yet').waitFor();
+  });
+
+  it('opens the panel towards the end when the bell sits at the start edge', async () => {
+    const start = await startHostPage(inboxPageHtml({ serviceUrl: service.url, userId: USER }));
+    const other = await browser.newPage();
+    try {
+      await other.goto(start.url);
+      await other.getByRole('button', { name: 'Notifications', exact: true }).click();
+      const box = (await other.getByRole('dialog', { name: 'Notifications' }).boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(other.viewportSize()!.width);
+    } finally {
+      await other.close();
+      await start.close();
+    }
   });
 });
