@@ -30,7 +30,7 @@ export interface InboxElementEventMap {
 /** The `<belfry-inbox>` element: attributes and the `options` property configure it. */
 export class BelfryInboxElement extends Base {
   /** Attributes whose changes the element reacts to. */
-  static observedAttributes = [...Object.keys(IDENTITY_ATTRIBUTES), 'mode', 'theme', 'locale', 'translations'];
+  static observedAttributes = [...Object.keys(IDENTITY_ATTRIBUTES), 'mode', 'theme', 'locale', 'translations', 'toasts', 'title-count'];
 
   #options: InboxElementOptions = {};
   #inbox: Inbox | null = null;
@@ -100,6 +100,11 @@ export class BelfryInboxElement extends Base {
     if (locale) result.locale = locale;
     const translations = this.getAttribute('translations');
     if (translations) result.translations = parseTranslations(translations);
+    // Boolean attributes: present (and not "false") turns the feature on.
+    for (const [attribute, key] of [['toasts', 'toasts'], ['title-count', 'titleCount']] as const) {
+      const value = this.getAttribute(attribute);
+      if (value !== null) result[key] = value !== 'false';
+    }
     return result;
   }
 

@@ -7,7 +7,10 @@ import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'pr
 import { Bell } from './Bell.tsx';
 import { fireAndForget } from './fire-and-forget.ts';
 import { createI18n, I18nContext, isRtl, resolveLocale } from './i18n.ts';
+import { ItemOptions } from './item-options.ts';
 import { Panel } from './Panel.tsx';
+import { useTitleCount } from './title-count.ts';
+import { Toasts } from './Toasts.tsx';
 import type { MountInboxOptions } from './types.ts';
 
 const TICK_MS = 60_000;
@@ -17,7 +20,7 @@ export const ANNOUNCE_INTERVAL_MS = 5_000;
 const MARGIN = 8;
 
 /** The whole widget for one inbox. */
-export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, translations, onNotificationClick }: MountInboxOptions) {
+export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, translations, onNotificationClick, ...options }: MountInboxOptions) {
   const panelId = useId();
   const [open, setOpen] = useState(false);
   const [now, setNow] = useState(Date.now);
@@ -33,6 +36,7 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, t
   const counts = inbox.counts.value;
   const visible = mode === 'inline' || open;
   const popoverOpen = open && mode === 'popover';
+  useTitleCount(rootRef, counts.unseen, options.titleCount);
 
   // Seen = shown in an open panel. Mark on opening, and again when new ones arrive while open;
   // not on every count change, or a failing call would be retried in a loop.
@@ -125,7 +129,9 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, t
   };
 
   const panel = (
-    <Panel id={panelId} inbox={inbox} mode={mode} now={now} locale={lang} onNotificationClick={onNotificationClick} panelRef={panelRef} />
+    <ItemOptions.Provider value={options}>
+      <Panel id={panelId} inbox={inbox} mode={mode} now={now} locale={lang} onNotificationClick={onNotificationClick} panelRef={panelRef} />
+    </ItemOptions.Provider>
   );
   return (
     <I18nContext.Provider value={i18n}>
@@ -145,6 +151,7 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, t
             {open && panel}
           </>
         )}
+        {options.toasts && <Toasts inbox={inbox} />}
         <div class="sr-only" role="status" part="announcer">
           {announcement.text && announcement.text + (announcement.times % 2 ? '' : '\u00a0')}
         </div>

@@ -10,6 +10,8 @@
 // the root mirrors it without a second stylesheet. Every text colour meets WCAG AA (4.5:1) on the
 // backgrounds it appears on, in both themes; the dark badge keeps the light one's red for that.
 
+import { itemCss } from './item-styles.ts';
+
 const LIGHT = '--_bg:#fff;--_fg:#1b1d22;--_muted:#5f6672;--_border:#e3e5e9;--_hover:#f4f5f7;--_unread-bg:#f3f6ff;--_accent:#2f5bea;--_badge:#d92d20;--_badge-fg:#fff;--_error:#c4281c;--_shadow:0 8px 28px rgba(16,24,40,.18);color-scheme:light';
 const DARK = '--_bg:#1d1f24;--_fg:#eceef2;--_muted:#a3a9b5;--_border:#33363e;--_hover:#272a31;--_unread-bg:#222a3d;--_accent:#7b9bff;--_badge:#d92d20;--_badge-fg:#fff;--_error:#ff8a80;--_shadow:0 8px 28px rgba(0,0,0,.5);color-scheme:dark';
 
@@ -77,7 +79,7 @@ export function adoptStyles(root: ShadowRoot): () => void {
   if (!Sheet || !('adoptedStyleSheets' in root) || typeof Sheet.prototype.replaceSync !== 'function') return () => {};
   // Construct in the root's own window: a sheet from another document may not be adopted.
   const sheet = new Sheet();
-  sheet.replaceSync(css);
+  sheet.replaceSync(css + itemCss);
   root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   return () => {
     root.adoptedStyleSheets = root.adoptedStyleSheets.filter((s) => s !== sheet);

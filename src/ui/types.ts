@@ -1,5 +1,6 @@
 // Options and handle of `mountInbox`.
-import type { Inbox } from '../core/index.ts';
+import type { VNode } from 'preact';
+import type { Inbox, RenderedNotification } from '../core/index.ts';
 import type { Notification, NotificationAction } from '../protocol/index.ts';
 import type { InboxStrings } from './i18n.ts';
 
@@ -27,6 +28,15 @@ export interface InboxUIOptions {
   onNotificationClick?: (notification: Notification) => boolean | void;
   /** Called when the user presses one of a notification's action buttons; replaces following the action's `url` unless it returns `true`. */
   onAction?: (notification: Notification, action: NotificationAction) => boolean | void;
+  /**
+   * Renders an item's body (below its title) instead of the message: return a DOM node (plain
+   * JS) or a Preact VNode; `null` or `undefined` keeps the default.
+   */
+  renderItemBody?: (notification: Notification, rendered: RenderedNotification) => Node | VNode | null | undefined;
+  /** Shows notifications that arrive live as toasts for a few seconds. Default false. */
+  toasts?: boolean;
+  /** Prefixes `document.title` with `(N) ` while N notifications are unseen. Default false. */
+  titleCount?: boolean;
 }
 
 /** Options of `mountInbox`. */

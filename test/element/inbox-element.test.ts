@@ -171,6 +171,20 @@ describe('BelfryInboxElement', () => {
       expect(createInboxMock).toHaveBeenCalledTimes(1);
     });
 
+    it('turns the title count and toasts on and off with boolean attributes', async () => {
+      document.title = 'Host';
+      const element = document.body.appendChild(createElement({ ...IDENTITY, 'title-count': '', toasts: '' }));
+      expect(document.title).toBe('(1) Host');
+      await act(flush);
+      const received = (created[0]!.on.mock.calls as unknown as [string][]).filter(([event]) => event === 'notification.received');
+      // One listener the element relays events with, one for the live region, one for the toasts.
+      expect(received).toHaveLength(3);
+      element.setAttribute('title-count', 'false');
+      await act(flush);
+      expect(document.title).toBe('Host');
+      expect(createInboxMock).toHaveBeenCalledTimes(1);
+    });
+
     it('destroys the inbox and creates one new one when identity attributes change', async () => {
       const element = document.body.appendChild(createElement());
       element.setAttribute('user-id', 'grace');

@@ -212,7 +212,8 @@ describe('InboxWidget', () => {
       fireEvent.click(bell());
       const [first, , last] = [controls()[0]!, null, controls().at(-1)!];
       expect(first.textContent).toBe('Mark all as read');
-      expect(last.textContent).toBe('Two');
+      // The last item's menu button ends the panel.
+      expect(last).toBe(screen.getAllByRole('button', { name: 'Options' }).at(-1));
       last.focus();
       expect(fireEvent.keyDown(last, { key: 'Tab' })).toBe(false);
       expect(document.activeElement).toBe(first);
@@ -223,20 +224,23 @@ describe('InboxWidget', () => {
       fireEvent.click(bell());
       const dialog = screen.getByRole('dialog');
       expect(document.activeElement).toBe(dialog);
+      const last = screen.getByRole('button', { name: 'Options' });
       fireEvent.keyDown(dialog, { key: 'Tab', shiftKey: true });
-      expect(document.activeElement).toBe(screen.getByRole('button', { name: 'One' }));
+      expect(document.activeElement).toBe(last);
       screen.getByRole('button', { name: 'Mark all as read' }).focus();
       fireEvent.keyDown(document.activeElement!, { key: 'Tab', shiftKey: true });
-      expect(document.activeElement).toBe(screen.getByRole('button', { name: 'One' }));
+      expect(document.activeElement).toBe(last);
     });
 
     it('skips controls taken out of the tab order (a roving-focus list)', () => {
       renderWidget({ counts: { unseen: 0, unread: 2 }, notifications: [createNotification({ title: 'One' }), createNotification({ title: 'Two' })] });
       fireEvent.click(bell());
+      // Item Two's controls leave the tab order: from item One's last control, Tab wraps.
       screen.getByRole('button', { name: 'Two' }).tabIndex = -1;
-      const one = screen.getByRole('button', { name: 'One' });
-      one.focus();
-      expect(fireEvent.keyDown(one, { key: 'Tab' })).toBe(false);
+      const [oneMenu, twoMenu] = screen.getAllByRole('button', { name: 'Options' });
+      twoMenu!.tabIndex = -1;
+      oneMenu!.focus();
+      expect(fireEvent.keyDown(oneMenu!, { key: 'Tab' })).toBe(false);
       expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Mark all as read' }));
     });
 

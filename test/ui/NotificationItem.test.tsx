@@ -2,14 +2,23 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Notification } from '../../src/protocol/index.ts';
 import { NotificationItem } from '../../src/ui/NotificationItem.tsx';
+import { ItemOptions } from '../../src/ui/item-options.ts';
+import type { InboxUIOptions } from '../../src/ui/index.ts';
 import { createFakeInbox, createNotification } from './fixtures.ts';
 import type { FakeInbox } from './fixtures.ts';
 
-function renderItem(notification: Notification, inbox: FakeInbox = createFakeInbox(), extra: { locale?: string; onNotificationClick?: (n: Notification) => void } = {}) {
+function renderItem(
+  notification: Notification,
+  inbox: FakeInbox = createFakeInbox(),
+  extra: { locale?: string; onNotificationClick?: (n: Notification) => void } = {},
+  options: InboxUIOptions = {},
+) {
   const result = render(
-    <ul>
-      <NotificationItem notification={notification} inbox={inbox} now={Date.now()} {...extra} />
-    </ul>,
+    <ItemOptions.Provider value={options}>
+      <ul>
+        <NotificationItem notification={notification} inbox={inbox} now={Date.now()} {...extra} />
+      </ul>
+    </ItemOptions.Provider>,
   );
   return { ...result, inbox, item: result.container.querySelector('li')! };
 }
@@ -160,6 +169,124 @@ describe('NotificationItem', () => {
       process.off('unhandledRejection', unhandled);
       expect(calls).toEqual([n.id]);
       expect(unhandled).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('avatar', () => {
+    it('shows the first letter of the rendered title, hidden from assistive technology, without an icon', () => {
+      const n = createNotification();
+      const inbox = createFakeInbox({ rendered: { [n.id]: { title: [{ type: 'strong', children: [{ type: 'text', value: ' émile joined' }] }], message: [] } } });
+      const { item } = renderItem(n, inbox);
+      const avatar = item.querySelector('.avatar')!;
+      expect(avatar.textContent).toBe('É');
+      expect(avatar.getAttribute('aria-hidden')).toBe('true');
+    });
+
+    it('shows the icon as a decorative image instead', () => {
+      const { item } = renderItem(createNotification({ icon: '/a.png' }));
+      expect(item.querySelector('img')!.getAttribute('alt')).toBe('');
+      expect(item.querySelector('.avatar')).toBeNull();
+    });
+  });
+
+  describe('actions', () => {
+    const actions = [
+      { id: 'approve', label: 'Approve', url: 'https://example.com/approve', style: 'primary' as const },
+      { id: 'later', label: 'Later', url: null },
+      { id: 'third', label: 'Third', url: null },
+    ];
+
+    it('shows the first two actions, primary and secondary', () => {
+      renderItem(createNotification({ actions }));
+      const approve = screen.getByRole('link', { name: 'Approve' });
+      expect(approve.getAttribute('href')).toBe('https://example.com/approve');
+      expect(approve.dataset['style']).toBe('primary');
+      expect(screen.getByRole('button', { name: 'Later' }).dataset['style']).toBe('secondary');
+      expect(screen.queryByText('Third')).toBeNull();
+    });
+
+    it('shows an action with an unsafe url as a button', () => {
+      renderItem(createNotification({ actions: [{ id: 'x', label: 'Run', url: 'javascript:alert(1)' }] }));
+      expect(screen.queryByRole('link', { name: 'Run' })).toBeNull();
+      expect(screen.getByRole('button', { name: 'Run' }).getAttribute('href')).toBeNull();
+    });
+
+    it('calls onAction and does not follow the url, marking the item read but not opening it', () => {
+      const n = createNotification({ actions });
+      const onAction = vi.fn();
+      const onNotificationClick = vi.fn();
+      const { inbox } = renderItem(n, createFakeInbox(), { onNotificationClick }, { onAction });
+      const followed = fireEvent.click(screen.getByRole('link', { name: 'Approve' }));
+      expect(followed).toBe(false);
+      expect(onAction).toHaveBeenCalledExactlyOnceWith(n, actions[0]);
+      expect(inbox.markRead).toHaveBeenCalledExactlyOnceWith(n.id);
+      expect(onNotificationClick).not.toHaveBeenCalled();
+    });
+
+    it('follows the url when onAction returns true', () => {
+      restore = preventNavigation();
+      const onAction = vi.fn(() => true);
+      const seen: string[] = [];
+      const spy = (event: Event) => seen.push(String(event.defaultPrevented));
+      renderItem(createNotification({ actions }), createFakeInbox(), {}, { onAction });
+      // On the link: after the widget's handler, before the document's preventNavigation.
+      const link = screen.getByRole('link', { name: 'Approve' });
+      link.addEventListener('click', spy);
+      fireEvent.click(link);
+      expect(onAction).toHaveBeenCalledOnce();
+      expect(seen).toEqual(['false']);
+    });
+
+    it('calls onAction for an action without a url', () => {
+      const n = createNotification({ actions });
+      const onAction = vi.fn();
+      renderItem(n, createFakeInbox(), {}, { onAction });
+      fireEvent.click(screen.getByRole('button', { name: 'Later' }));
+      expect(onAction).toHaveBeenCalledExactlyOnceWith(n, actions[1]);
+    });
+  });
+
+  describe('renderItemBody', () => {
+    it('puts a DOM node the hook returns in place of the message', () => {
+      const n = createNotification({ message: 'Plain' });
+      const inbox = createFakeInbox();
+      const renderItemBody = vi.fn(() => {
+        const node = document.createElement('progress');
+        node.value = 0.5;
+        return node;
+      });
+      const { item } = renderItem(n, inbox, {}, { renderItemBody });
+      expect(renderItemBody).toHaveBeenCalledWith(n, inbox.render.mock.results[0]!.value);
+      expect(item.querySelector('.message progress')).not.toBeNull();
+      expect(screen.queryByText('Plain')).toBeNull();
+    });
+
+    it('renders a VNode the hook returns', () => {
+      const { item } = renderItem(createNotification(), createFakeInbox(), {}, { renderItemBody: (n) => <em class="custom">{n.id}</em> });
+      expect(item.querySelector('.message em.custom')!.textContent).toMatch(/^n\d+$/);
+    });
+
+    it('goes back to the message when the hook stops returning a node', () => {
+      const n = createNotification({ message: 'Plain' });
+      const inbox = createFakeInbox();
+      const options: InboxUIOptions = { renderItemBody: () => document.createElement('progress') };
+      const view = (o: InboxUIOptions) => (
+        <ItemOptions.Provider value={o}>
+          <ul>
+            <NotificationItem notification={n} inbox={inbox} now={Date.now()} />
+          </ul>
+        </ItemOptions.Provider>
+      );
+      const { container, rerender } = render(view(options));
+      expect(container.querySelector('progress')).not.toBeNull();
+      rerender(view({}));
+      expect(container.querySelector('progress')).toBeNull();
+      expect(container.querySelector('.message')!.textContent).toBe('Plain');
+    });
+
+    it('keeps the message when the hook returns null', () => {
+      renderItem(createNotification({ message: 'Plain' }), createFakeInbox(), {}, { renderItemBody: () => null });
+      expect(screen.getByText('Plain')).toBeTruthy();
     });
   });
 });
