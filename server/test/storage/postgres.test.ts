@@ -77,7 +77,7 @@ describe('openPostgresStorage', () => {
       expect(await adminQuery(`SELECT name FROM "${schema}".apps`)).toEqual([{ name: 'Acme' }]);
     });
 
-    it('migrates a version 2 schema (app keys on notifications and events) forward, deleting an app still taking its inboxes', async () => {
+    it('migrates a version 2 schema (app keys on notifications and events, full user pages) forward, deleting an app still taking its inboxes', async () => {
       const first = await openInstance(schema);
       const { app } = await first.createApp();
       const ada = await first.upsertUser(app.id, 'ada', {});
@@ -103,6 +103,7 @@ describe('openPostgresStorage', () => {
       );
       expect(keys.map((row) => row['conname'])).not.toContain('notifications_app_id_fkey');
       expect(keys.map((row) => row['conname'])).not.toContain('events_app_id_fkey');
+      expect(await adminQuery(`SELECT reloptions FROM pg_class WHERE oid = $1::regclass`, [`"${schema}".users`])).toEqual([{ reloptions: ['fillfactor=70'] }]);
       // The app's notifications and events still go with it, through its users.
       await adminQuery(`DELETE FROM "${schema}".apps WHERE id = $1`, [app.id]);
       expect(await adminQuery(`SELECT (SELECT count(*) FROM "${schema}".notifications)::int AS n, (SELECT count(*) FROM "${schema}".events)::int AS e`)).toEqual([
