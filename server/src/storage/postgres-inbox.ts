@@ -110,8 +110,7 @@ interface DeliveredRow {
 // counts and seqs build on it. The row locks last until the statement commits: changes to one
 // inbox commit in seq order and a reader never skips a seq. Users of another app or deleted ones
 // are not locked, so they get nothing. The k-th of a user's `n` notifications takes the seq and
-// counts the user had before plus k; the notification and its event are written together, the
-// event slim (see `EVENTS_JOIN`).
+// counts the user had before plus k; the notification and its event are written together.
 const DELIVER = `WITH c AS (SELECT * FROM unnest($1::bigint[], $2::int[]) AS c (id, n)),
   locked AS MATERIALIZED (SELECT id FROM users WHERE id = ANY($1::bigint[]) AND app_id = $3 ORDER BY id FOR NO KEY UPDATE),
   bumped AS (
@@ -133,45 +132,11 @@ const DELIVER = `WITH c AS (SELECT * FROM unnest($1::bigint[], $2::int[]) AS c (
   logged AS (
     INSERT INTO events (app_id, user_id, seq, type, payload, created_at)
     SELECT $3, d.user_id, d.seq, 'notification.created',
-      jsonb_build_object('type', 'notification.created', 'seq', d.seq, 'counts', jsonb_build_object('unseen', d.unseen, 'unread', d.unread)), $7
+      jsonb_build_object('type', 'notification.created', 'seq', d.seq, 'notification', $8::jsonb || jsonb_build_object('id', d.id),
+        'counts', jsonb_build_object('unseen', d.unseen, 'unread', d.unread)), $7
     FROM d
   )
   SELECT id, user_id, seq, unseen, unread FROM d ORDER BY ord`;
-
-// A user's events with, for a slim created event, its notification's row (the created event
-// names no notification: it is the row at the same seq, as it was created). Deleting a
-// notification writes it into its created event first, so a slim event always finds its row.
-// Slim events keep a delivery's writes (and WAL) small; the notification is read on replay only.
-const EVENT_COLUMNS = `e.payload, n.id, n.created_at, n.category, n.workflow, n.title, n.message, n.url, n.icon, n.actions, n.data`;
-const EVENTS_JOIN = `events AS e LEFT JOIN notifications AS n ON e.type = 'notification.created' AND NOT e.payload ? 'notification' AND n.user_id = e.user_id AND n.seq = e.seq`;
-
-type EventRow = { payload: InboxChangeEvent } & (PgNotificationRow | { [K in keyof PgNotificationRow]?: null });
-
-// A created notification as its event carries it: unseen, unread and not archived.
-const asCreated = (row: PgNotificationRow): Notification => toNotification({ ...row, seen_at: null, read_at: null, archived_at: null });
-
-function toEvent(row: EventRow): InboxChangeEvent | null {
-  const event = row.payload;
-  if (event.type !== 'notification.created' || event.notification) return event;
-  return row.id ? { type: event.type, seq: event.seq, notification: asCreated(row as PgNotificationRow), counts: event.counts } : null;
-}
-
-const toEvents = (rows: readonly EventRow[]): InboxChangeEvent[] => rows.flatMap((row) => toEvent(row) ?? []);
-
-/**
- * Writes deleted notifications into their slim created events, in the transaction that deletes
- * them, so the events replay the same after the rows are gone.
- */
-async function keepCreated(client: Queryable, userId: number, rows: readonly PgNotificationRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await query(
-    client,
-    `UPDATE events SET payload = events.payload || jsonb_build_object('notification', k.notification)
-     FROM unnest($2::bigint[], $3::jsonb[]) AS k (seq, notification)
-     WHERE events.user_id = $1 AND events.seq = k.seq AND events.type = 'notification.created' AND NOT events.payload ? 'notification'`,
-    [userId, rows.map((row) => row.seq), rows.map((row) => toJsonParam(asCreated(row)))],
-  );
-}
 
 type InboxStorage = Pick<
   Storage,
@@ -249,13 +214,12 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStor
     transaction<MutationResult | null>(pool, async (client) => {
       const bumped = await bumpSeq(client, userId);
       if (!bumped) return new Rollback(null);
-      const [deleted] = await query<PgNotificationRow>(
+      const [deleted] = await query<NotificationStates>(
         client,
-        `DELETE FROM notifications WHERE id = $1 AND user_id = $2 RETURNING ${NOTIFICATION_COLUMNS}`,
+        `DELETE FROM notifications WHERE id = $1 AND user_id = $2 RETURNING ${RETURNED_STATES}`,
         [id, userId],
       );
       if (!deleted) return new Rollback(null);
-      await keepCreated(client, userId, [deleted]);
       const event = await appendEvent<NotificationDeletedEvent>(
         client,
         bumped.app_id,
@@ -276,17 +240,16 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStor
       const params: unknown[] = [userId, change.category, change.ids];
       const sql =
         change.action === 'delete'
-          ? `DELETE FROM notifications WHERE ${filter} RETURNING ${NOTIFICATION_COLUMNS}`
+          ? `DELETE FROM notifications WHERE ${filter} RETURNING id, seq, ${RETURNED_STATES}`
           : `UPDATE notifications SET ${BULK_COLUMNS[change.action]} = $4 WHERE ${filter} AND ${BULK_COLUMNS[change.action]} IS NULL
              RETURNING id, seq, ${RETURNED_STATES}`;
       const rows = await query<{ id: string } & NotificationStates>(
         client,
-        `WITH changed AS (${sql}) SELECT * FROM changed ORDER BY seq`,
+        `WITH changed AS (${sql}) SELECT id, ${RETURNED_STATES} FROM changed ORDER BY seq`,
         change.action === 'delete' ? params : [...params, at],
       );
       const changed = rows.map((row) => row.id);
       if (changed.length === 0) return new Rollback({ event: null, counts: await countsOf(client, userId), seq: bumped.seq - 1 });
-      if (change.action === 'delete') await keepCreated(client, userId, rows as unknown as PgNotificationRow[]);
       const event = await appendEvent<NotificationsBulkEvent>(
         client,
         bumped.app_id,
@@ -346,30 +309,28 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStor
     deleteNotification,
     applyBulk,
     listEvents: async (userId, after, limit) => {
-      const rows = await query<EventRow>(
+      const rows = await query<{ payload: InboxChangeEvent }>(
         pool,
-        `SELECT ${EVENT_COLUMNS} FROM ${EVENTS_JOIN} WHERE e.user_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
+        'SELECT payload FROM events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
         [userId, after, limit],
       );
-      return toEvents(rows);
+      return rows.map((row) => row.payload);
     },
     listEventsForUsers: async (cursors, limit) => {
       const found = new Map<number, InboxChangeEvent[]>();
       if (cursors.length === 0) return found;
       // One round trip for every cursor: a LATERAL probe of the (user_id, seq) key per user.
-      const rows = await query<EventRow & { user_id: number }>(
+      const rows = await query<{ user_id: number; payload: InboxChangeEvent }>(
         pool,
-        `SELECT c.user_id, l.* FROM unnest($1::bigint[], $2::bigint[]) AS c(user_id, after)
-         CROSS JOIN LATERAL (SELECT e.seq AS event_seq, ${EVENT_COLUMNS} FROM ${EVENTS_JOIN} WHERE e.user_id = c.user_id AND e.seq > c.after ORDER BY e.seq LIMIT $3) l
-         ORDER BY c.user_id, l.event_seq`,
+        `SELECT c.user_id, e.payload FROM unnest($1::bigint[], $2::bigint[]) AS c(user_id, after)
+         CROSS JOIN LATERAL (SELECT payload, seq FROM events WHERE user_id = c.user_id AND seq > c.after ORDER BY seq LIMIT $3) e
+         ORDER BY c.user_id, e.seq`,
         [cursors.map((c) => c.userId), cursors.map((c) => c.after), limit],
       );
       for (const row of rows) {
-        const event = toEvent(row);
-        if (!event) continue;
         const list = found.get(row.user_id);
-        if (list) list.push(event);
-        else found.set(row.user_id, [event]);
+        if (list) list.push(row.payload);
+        else found.set(row.user_id, [row.payload]);
       }
       return found;
     },

@@ -234,22 +234,6 @@ describe('PostgreSQL storage', () => {
     });
   });
 
-  describe('.listEvents()', () => {
-    it('stores created events without their notification, and replays events that carry it as they are', async () => {
-      const [slim, full] = await storage.deliver(appId, [ada.id, ada.id], createContent({ title: 'joined' }));
-      const payloads = await adminQuery<{ payload: Record<string, unknown> }>(`SELECT payload FROM "${shared.schema}".events WHERE user_id = $1 ORDER BY seq`, [ada.id]);
-      expect(payloads.map((row) => Object.keys(row.payload).sort())).toEqual([
-        ['counts', 'seq', 'type'],
-        ['counts', 'seq', 'type'],
-      ]);
-      // An event written whole (as earlier versions did) is answered from its payload.
-      const written = { ...full!.event, notification: { ...full!.event.notification, title: 'written whole' } };
-      await adminQuery(`UPDATE "${shared.schema}".events SET payload = $1::jsonb WHERE user_id = $2 AND seq = $3`, [JSON.stringify(written), ada.id, full!.event.seq]);
-      expect(await storage.listEvents(ada.id, 0, 10)).toEqual([slim!.event, written]);
-      expect((await storage.listEventsForUsers([{ userId: ada.id, after: 0 }], 10)).get(ada.id)).toEqual([slim!.event, written]);
-    });
-  });
-
   describe('.upsertUser()', () => {
     it('applies concurrent patches of one user from two instances one after the other', async () => {
       const other = await openInstance(shared.schema);
