@@ -320,13 +320,14 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStor
       const found = new Map<number, InboxChangeEvent[]>();
       if (cursors.length === 0) return found;
       // One round trip for every cursor: a LATERAL probe of the (user_id, seq) key per user.
-      const rows = await query<{ user_id: number; payload: InboxChangeEvent }>(
-        pool,
-        `SELECT c.user_id, e.payload FROM unnest($1::bigint[], $2::bigint[]) AS c(user_id, after)
+      // Prepared (named): the realtime hub runs it for every batch of pokes.
+      const rows = await query<{ user_id: number; payload: InboxChangeEvent }>(pool, {
+        name: 'belfry_events_of_users',
+        text: `SELECT c.user_id, e.payload FROM unnest($1::bigint[], $2::bigint[]) AS c(user_id, after)
          CROSS JOIN LATERAL (SELECT payload, seq FROM events WHERE user_id = c.user_id AND seq > c.after ORDER BY seq LIMIT $3) e
          ORDER BY c.user_id, e.seq`,
-        [cursors.map((c) => c.userId), cursors.map((c) => c.after), limit],
-      );
+        values: [cursors.map((c) => c.userId), cursors.map((c) => c.after), limit],
+      });
       for (const row of rows) {
         const list = found.get(row.user_id);
         if (list) list.push(row.payload);
