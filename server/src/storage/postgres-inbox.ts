@@ -23,7 +23,7 @@ import { query, Rollback, toJsonParam, transaction } from './postgres-pool.ts';
 import type { Queryable } from './postgres-pool.ts';
 import { toNotification } from './postgres-rows.ts';
 import type { PgNotificationRow } from './postgres-rows.ts';
-import type { Delivery, MutationResult, Storage } from './types.ts';
+import type { MutationResult, Storage } from './types.ts';
 
 /** An event as its change builds it, before the counts after the change are known. */
 export type WithoutCounts<E> = E extends unknown ? Omit<E, 'counts'> : never;
@@ -92,6 +92,52 @@ const countsOf = async (client: Queryable, userId: number): Promise<Counts> => {
 // are now (the counters' difference is computed from these, never from a scan).
 const RETURNED_STATES = 'seen_at, read_at, archived_at';
 
+// What `DELIVER` answers per notification, in the order the recipients were given.
+interface DeliveredRow {
+  id: string;
+  user_id: number;
+  seq: number;
+  unseen: number;
+  unread: number;
+}
+
+// A whole delivery in one statement, so one round trip and one implicit transaction however many
+// recipients: `locked` locks every recipient of the app in id order first (two deliveries to
+// overlapping sets then wait for each other instead of deadlocking; MATERIALIZED keeps it one
+// scan that the UPDATE only ever joins against, so the UPDATE never locks a row `locked` has not).
+// `bumped` takes each user's `n` seqs and adds them to both counters; when another delivery
+// committed to a user meanwhile, the UPDATE re-reads the newest row (READ COMMITTED), so the
+// counts and seqs build on it. The row locks last until the statement commits: changes to one
+// inbox commit in seq order and a reader never skips a seq. Users of another app or deleted ones
+// are not locked, so they get nothing. The k-th of a user's `n` notifications takes the seq and
+// counts the user had before plus k; the notification and its event are written together.
+const DELIVER = `WITH c AS (SELECT * FROM unnest($1::bigint[], $2::int[]) AS c (id, n)),
+  locked AS MATERIALIZED (SELECT id FROM users WHERE id = ANY($1::bigint[]) AND app_id = $3 ORDER BY id FOR NO KEY UPDATE),
+  bumped AS (
+    UPDATE users SET seq = users.seq + c.n, unseen_count = users.unseen_count + c.n, unread_count = users.unread_count + c.n
+    FROM locked JOIN c ON c.id = locked.id
+    WHERE users.id = locked.id
+    RETURNING users.id, users.seq - c.n AS seq, users.unseen_count - c.n AS unseen, users.unread_count - c.n AS unread
+  ),
+  d AS (
+    SELECT r.ord, r.id, r.user_id, b.seq + r.k AS seq, b.unseen + r.k AS unseen, b.unread + r.k AS unread
+    FROM unnest($4::text[], $5::bigint[], $6::int[]) WITH ORDINALITY AS r (id, user_id, k, ord)
+    JOIN bumped AS b ON b.id = r.user_id
+  ),
+  created AS (
+    INSERT INTO notifications (id, app_id, user_id, seq, created_at, category, workflow, title, message, url, icon, actions, data)
+    SELECT d.id, $3, d.user_id, d.seq, $7, n.category, n.workflow, n.title, n.message, n.url, n.icon, n.actions, n.data
+    FROM d CROSS JOIN jsonb_to_record($8::jsonb) AS n (category text, workflow text, title text, message text, url text, icon text, actions jsonb, data jsonb)
+  ),
+  logged AS (
+    INSERT INTO events (app_id, user_id, seq, type, payload, created_at)
+    SELECT $3, d.user_id, d.seq, 'notification.created',
+      jsonb_build_object('type', 'notification.created', 'seq', d.seq, 'notification', $8::jsonb || jsonb_build_object('id', d.id),
+        'counts', jsonb_build_object('unseen', d.unseen, 'unread', d.unread)), $7
+    FROM d
+  )
+  SELECT id, user_id, seq, unseen, unread FROM d ORDER BY ord`;
+
 type InboxStorage = Pick<
   Storage,
   'deliver' | 'getInboxState' | 'listNotifications' | 'updateNotification' | 'deleteNotification' | 'applyBulk' | 'listEvents' | 'listEventsForUsers'
@@ -101,75 +147,31 @@ type InboxStorage = Pick<
 export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStorage {
   const deliver: InboxStorage['deliver'] = async (appId, userIds, content) => {
     if (userIds.length === 0) return [];
-    // A user listed twice gets two notifications, as when delivering one by one.
+    // A user listed twice gets two notifications, as when delivering one by one: `n` per user,
+    // and each notification its occurrence `k` (1-based) among the user's.
     const perUser = new Map<number, number>();
-    for (const userId of userIds) perUser.set(userId, (perUser.get(userId) ?? 0) + 1);
-    const ids = [...perUser.keys()];
-    return transaction(pool, async (client) => {
-      // Lock every recipient in id order first: two deliveries to overlapping sets then wait
-      // for each other instead of deadlocking.
-      await query(client, 'SELECT id FROM users WHERE id = ANY($1::bigint[]) AND app_id = $2 ORDER BY id FOR NO KEY UPDATE', [ids, appId]);
-      // Takes each user's seqs and adds the new notifications (unseen and unread) to the
-      // counters, in a statement that starts after the locks are held, so no other change to
-      // these inboxes can slip in.
-      const bumped = await query<{ id: number; seq: number; unseen: number; unread: number }>(
-        client,
-        `UPDATE users SET seq = users.seq + c.n, unseen_count = users.unseen_count + c.n, unread_count = users.unread_count + c.n
-         FROM unnest($1::bigint[], $2::int[]) AS c (id, n)
-         WHERE users.id = c.id AND users.app_id = $3
-         RETURNING users.id, users.seq, users.unseen_count AS unseen, users.unread_count AS unread`,
-        [ids, ids.map((id) => perUser.get(id)!), appId],
-      );
-      // Users of another app or deleted ones were not bumped: they get nothing. Each user's
-      // state before this delivery is the one after it, minus its notifications.
-      const next = new Map(
-        bumped.map((row) => {
-          const n = perUser.get(row.id)!;
-          return [row.id, { seq: row.seq - n + 1, counts: { unseen: row.unseen - n, unread: row.unread - n } }];
-        }),
-      );
-      const createdAt = now();
-      const deliveries: Delivery[] = [];
-      for (const userId of userIds) {
-        const state = next.get(userId);
-        if (!state) continue;
-        // A new notification is unseen and unread: each one adds one to both counts.
-        const counts = { unseen: state.counts.unseen + 1, unread: state.counts.unread + 1 };
-        const notification: Notification = { id: createSortableId('ntf'), createdAt, seenAt: null, readAt: null, archivedAt: null, ...content };
-        deliveries.push({ userId, event: { type: 'notification.created', seq: state.seq, notification, counts } });
-        next.set(userId, { seq: state.seq + 1, counts });
-      }
-      if (deliveries.length === 0) return [];
-      // The notifications and their events in one statement: one round trip for the whole batch.
-      await query(
-        client,
-        `WITH created AS (
-           INSERT INTO notifications (id, app_id, user_id, seq, created_at, category, workflow, title, message, url, icon, actions, data)
-           SELECT n.id, $1, n.user_id, n.seq, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb
-           FROM unnest($11::text[], $12::bigint[], $13::bigint[]) AS n (id, user_id, seq)
-         )
-         INSERT INTO events (app_id, user_id, seq, type, payload, created_at)
-         SELECT $1, e.user_id, e.seq, 'notification.created', e.payload::jsonb, $2
-         FROM unnest($12::bigint[], $13::bigint[], $14::text[]) AS e (user_id, seq, payload)`,
-        [
-          appId,
-          createdAt,
-          content.category,
-          content.workflow,
-          content.title,
-          content.message,
-          content.url,
-          content.icon,
-          toJsonParam(content.actions),
-          toJsonParam(content.data),
-          deliveries.map((d) => d.event.notification.id),
-          deliveries.map((d) => d.userId),
-          deliveries.map((d) => d.event.seq),
-          deliveries.map((d) => toJsonParam(d.event)),
-        ],
-      );
-      return deliveries;
+    const occurrence = userIds.map((userId) => {
+      const k = (perUser.get(userId) ?? 0) + 1;
+      perUser.set(userId, k);
+      return k;
     });
+    const ids = [...perUser.keys()];
+    const notificationIds = userIds.map(() => createSortableId('ntf'));
+    const createdAt = now();
+    // A new notification is unseen and unread; only its id differs between recipients.
+    const shared: Omit<Notification, 'id'> = { createdAt, seenAt: null, readAt: null, archivedAt: null, ...content };
+    const rows = await query<DeliveredRow>(
+      pool,
+      {
+        name: 'belfry_deliver',
+        text: DELIVER,
+        values: [ids, ids.map((id) => perUser.get(id)!), appId, notificationIds, userIds, occurrence, createdAt, toJsonParam(shared)],
+      },
+    );
+    return rows.map((row) => ({
+      userId: row.user_id,
+      event: { type: 'notification.created', seq: row.seq, notification: { id: row.id, ...shared }, counts: { unseen: row.unseen, unread: row.unread } },
+    }));
   };
 
   const updateNotification: InboxStorage['updateNotification'] = (userId, id, patch: NotificationPatch) =>
@@ -318,13 +320,14 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStor
       const found = new Map<number, InboxChangeEvent[]>();
       if (cursors.length === 0) return found;
       // One round trip for every cursor: a LATERAL probe of the (user_id, seq) key per user.
-      const rows = await query<{ user_id: number; payload: InboxChangeEvent }>(
-        pool,
-        `SELECT c.user_id, e.payload FROM unnest($1::bigint[], $2::bigint[]) AS c(user_id, after)
+      // Prepared (named): the realtime hub runs it for every batch of pokes.
+      const rows = await query<{ user_id: number; payload: InboxChangeEvent }>(pool, {
+        name: 'belfry_events_of_users',
+        text: `SELECT c.user_id, e.payload FROM unnest($1::bigint[], $2::bigint[]) AS c(user_id, after)
          CROSS JOIN LATERAL (SELECT payload, seq FROM events WHERE user_id = c.user_id AND seq > c.after ORDER BY seq LIMIT $3) e
          ORDER BY c.user_id, e.seq`,
-        [cursors.map((c) => c.userId), cursors.map((c) => c.after), limit],
-      );
+        values: [cursors.map((c) => c.userId), cursors.map((c) => c.after), limit],
+      });
       for (const row of rows) {
         const list = found.get(row.user_id);
         if (list) list.push(row.payload);

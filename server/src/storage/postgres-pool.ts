@@ -107,10 +107,13 @@ export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient
   }
 }
 
-/** Runs one statement on the pool, with the storage's error mapping. */
-export async function query<R extends pg.QueryResultRow>(db: Queryable, sql: string, params: unknown[] = []): Promise<R[]> {
+/**
+ * Runs one statement, with the storage's error mapping. A config with a `name` is a prepared
+ * statement: each connection parses and plans it once, later runs send only the values.
+ */
+export async function query<R extends pg.QueryResultRow>(db: Queryable, sql: string | pg.QueryConfig, params: unknown[] = []): Promise<R[]> {
   try {
-    return (await db.query<R>(sql, params)).rows;
+    return (typeof sql === 'string' ? await db.query<R>(sql, params) : await db.query<R>(sql)).rows;
   } catch (error) {
     throw toStorageError(error);
   }

@@ -117,6 +117,16 @@ const MIGRATIONS: readonly string[] = [
   `,
   // 2: the app's display name, read by templates as <<app.name>>; NULL for existing apps.
   `ALTER TABLE apps ADD COLUMN name TEXT;`,
+  // 3: no foreign key from notifications and events to apps. Each row already belongs to a user,
+  // which belongs to its app and goes with it (ON DELETE CASCADE through users), so the key only
+  // added a check per written row: a delivery to 100 users ran 200 of them, each locking the
+  // app's row (FOR KEY SHARE) that every concurrent delivery of the app locks too.
+  // Users' pages keep 30 % free: every change to an inbox updates its user's row (seq and
+  // counters), and with room on the same page PostgreSQL writes that version without touching the
+  // two indexes (a HOT update), one WAL record instead of three. Pages written from now on.
+  `ALTER TABLE notifications DROP CONSTRAINT IF EXISTS notifications_app_id_fkey;
+   ALTER TABLE events DROP CONSTRAINT IF EXISTS events_app_id_fkey;
+   ALTER TABLE users SET (fillfactor = 70);`,
 ];
 
 /** The PostgreSQL schema version this code writes. */

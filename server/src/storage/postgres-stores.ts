@@ -25,12 +25,13 @@ export function createPostgresPreferenceStore(pool: pg.Pool): PreferenceStore {
     getMany: async (userIds) => {
       const rowsByUser = new Map<number, PreferenceRow[]>(userIds.map((id) => [id, []]));
       if (userIds.length > 0) {
-        const rows = await query<PreferenceRow & { user_id: number }>(
-          pool,
-          `SELECT user_id, category, channel, enabled FROM preferences WHERE user_id = ANY($1::bigint[])
+        // Prepared (named): every trigger runs it once.
+        const rows = await query<PreferenceRow & { user_id: number }>(pool, {
+          name: 'belfry_preferences_of_users',
+          text: `SELECT user_id, category, channel, enabled FROM preferences WHERE user_id = ANY($1::bigint[])
            ORDER BY user_id, category COLLATE "C", channel COLLATE "C"`,
-          [userIds],
-        );
+          values: [userIds],
+        });
         for (const row of rows) rowsByUser.get(row.user_id)?.push(row);
       }
       return new Map([...rowsByUser].map(([id, rows]) => [id, toPreferences(rows)]));

@@ -200,7 +200,12 @@ export async function openPostgresStorage(databaseUrl: string, options: Postgres
     },
     findUsers: async (appId, identifiers) => {
       if (identifiers.length === 0) return [];
-      const rows = await query<PgUserRow>(pool, `SELECT ${USER_COLUMNS} FROM users WHERE app_id = $1 AND identifier = ANY($2::text[])`, [appId, identifiers]);
+      // Prepared (named): every trigger runs it once.
+      const rows = await query<PgUserRow>(pool, {
+        name: 'belfry_find_users',
+        text: `SELECT ${USER_COLUMNS} FROM users WHERE app_id = $1 AND identifier = ANY($2::text[])`,
+        values: [appId, identifiers],
+      });
       return rows.map(toUserRecord);
     },
     // Notifications, events and preferences go with the user (ON DELETE CASCADE).

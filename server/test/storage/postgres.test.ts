@@ -77,6 +77,40 @@ describe('openPostgresStorage', () => {
       expect(await adminQuery(`SELECT name FROM "${schema}".apps`)).toEqual([{ name: 'Acme' }]);
     });
 
+    it('migrates a version 2 schema (app keys on notifications and events, full user pages) forward, deleting an app still taking its inboxes', async () => {
+      const first = await openInstance(schema);
+      const { app } = await first.createApp();
+      const ada = await first.upsertUser(app.id, 'ada', {});
+      await first.deliver(app.id, [ada.id], createContent({ title: 'kept' }));
+      await first.close();
+      // Version 2 is exactly this schema with the foreign keys to apps that version 3 drops.
+      await adminQuery(`ALTER TABLE "${schema}".notifications ADD CONSTRAINT notifications_app_id_fkey FOREIGN KEY (app_id) REFERENCES "${schema}".apps(id) ON DELETE CASCADE`);
+      await adminQuery(`ALTER TABLE "${schema}".events ADD CONSTRAINT events_app_id_fkey FOREIGN KEY (app_id) REFERENCES "${schema}".apps(id) ON DELETE CASCADE`);
+      await adminQuery(`UPDATE "${schema}".schema_version SET version = 2`);
+
+      const second = await openInstance(schema);
+      try {
+        const [delivered] = await second.deliver(app.id, [ada.id], createContent({ title: 'after' }));
+        expect(delivered!.event.seq).toBe(2);
+        expect((await second.listEvents(ada.id, 0, 10)).map((e) => e.type === 'notification.created' && e.notification.title)).toEqual(['kept', 'after']);
+      } finally {
+        await second.close();
+      }
+      expect(await adminQuery(`SELECT version FROM "${schema}".schema_version`)).toEqual([{ version: POSTGRES_SCHEMA_VERSION }]);
+      const keys = await adminQuery(
+        `SELECT conname FROM pg_constraint WHERE contype = 'f' AND connamespace = $1::regnamespace AND confrelid = $2::regclass ORDER BY conname`,
+        [schema, `"${schema}".apps`],
+      );
+      expect(keys.map((row) => row['conname'])).not.toContain('notifications_app_id_fkey');
+      expect(keys.map((row) => row['conname'])).not.toContain('events_app_id_fkey');
+      expect(await adminQuery(`SELECT reloptions FROM pg_class WHERE oid = $1::regclass`, [`"${schema}".users`])).toEqual([{ reloptions: ['fillfactor=70'] }]);
+      // The app's notifications and events still go with it, through its users.
+      await adminQuery(`DELETE FROM "${schema}".apps WHERE id = $1`, [app.id]);
+      expect(await adminQuery(`SELECT (SELECT count(*) FROM "${schema}".notifications)::int AS n, (SELECT count(*) FROM "${schema}".events)::int AS e`)).toEqual([
+        { n: 0, e: 0 },
+      ]);
+    });
+
     it('refuses a schema written by a newer version', async () => {
       await (await openInstance(schema)).close();
       await adminQuery(`UPDATE "${schema}".schema_version SET version = $1`, [POSTGRES_SCHEMA_VERSION + 1]);
