@@ -14,6 +14,7 @@ import { ItemMenu } from './ItemMenu.tsx';
 import { ItemOptions } from './item-options.ts';
 import { formatDateTime, formatRelativeTime } from './relative-time.ts';
 import { RichText } from './RichText.tsx';
+import { useValue } from './use-value.ts';
 
 /** Props of `NotificationItem`. */
 export interface NotificationItemProps {
@@ -38,6 +39,8 @@ export function NotificationItem({ notification, inbox, now, locale, onNotificat
   const primary = useRef<HTMLAnchorElement | HTMLButtonElement>(null);
   const slot = useRef<HTMLDivElement>(null);
   const { onAction, renderItemBody } = useContext(ItemOptions);
+  // Rendering reads the user's attributes (templates may use them): re-render when they change.
+  useValue(inbox.user);
   const rendered = inbox.render(notification);
   const { title, message } = rendered;
   const unread = notification.readAt === null;

@@ -7,6 +7,7 @@ import type { Inbox } from '../core/index.ts';
 import type { Notification } from '../protocol/index.ts';
 import { ITEM_STRINGS as S } from './item-strings.ts';
 import { RichText } from './RichText.tsx';
+import { useValue } from './use-value.ts';
 
 /** How long a toast stays, in ms. */
 export const TOAST_MS = 6000;
@@ -18,6 +19,8 @@ export function Toasts({ inbox }: { inbox: Inbox }) {
   // Bit 1: hovered, bit 2: focus inside.
   const [held, setHeld] = useState(0);
   const hold = (bit: number, on: boolean) => setHeld((was) => (on ? was | bit : was & ~bit));
+  // Rendering reads the user's attributes (templates may use them): re-render when they change.
+  useValue(inbox.user);
   const keep = (test: (t: [Notification, number]) => boolean) => setToasts((list) => list.filter(test));
 
   useEffect(() => inbox.on('notification.received', (n) => setToasts((list) => [...list, [n, Date.now() + TOAST_MS] as [Notification, number]].slice(-3))), [inbox]);

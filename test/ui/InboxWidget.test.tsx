@@ -1,5 +1,6 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { InboxError } from '../../src/core/index.ts';
 import { ANNOUNCE_INTERVAL_MS, InboxWidget } from '../../src/ui/InboxWidget.tsx';
 import type { InboxUIOptions } from '../../src/ui/index.ts';
 import { createFakeInbox, createNotification } from './fixtures.ts';
@@ -173,6 +174,59 @@ describe('InboxWidget', () => {
         inbox.connection.value = 'offline';
       });
       expect(screen.getByText('Offline — showing saved notifications')).toBeTruthy();
+    });
+
+    // The UI has no global signals integration: each of these fails if its component reads the
+    // signal without subscribing to it.
+    it('re-renders on every signal the panel reads', () => {
+      const { inbox } = renderWidget({ status: 'loading', counts: { unseen: 0, unread: 0 } });
+      fireEvent.click(bell());
+      expect(screen.getByText('Loading notifications…')).toBeTruthy();
+      act(() => {
+        inbox.status.value = 'ready';
+      });
+      expect(screen.getByText('No notifications yet')).toBeTruthy();
+      act(() => {
+        inbox.counts.value = { unseen: 0, unread: 2 };
+      });
+      expect((screen.getByRole('button', { name: 'Mark all as read' }) as HTMLButtonElement).disabled).toBe(false);
+      act(() => {
+        inbox.error.value = new InboxError('http', 'Service down');
+      });
+      expect(screen.getByRole('alert').textContent).toBe('Service down');
+      act(() => {
+        inbox.notifications.value = [createNotification()];
+        inbox.hasMore.value = true;
+      });
+      expect(screen.getByRole('listitem').getAttribute('aria-setsize')).toBe('-1');
+      act(() => {
+        inbox.hasMore.value = false;
+      });
+      expect(screen.getByRole('listitem').getAttribute('aria-setsize')).toBe('1');
+    });
+
+    it('re-renders items and toasts when the user\'s attributes change (templates read them)', () => {
+      const n = createNotification();
+      const { inbox } = renderWidget({ notifications: [n] }, { toasts: true });
+      inbox.render.mockImplementation(() => ({ title: [{ type: 'text', value: `Hi ${String(inbox.user.value?.attributes['firstName'] ?? 'there')}` }], message: [] }));
+      fireEvent.click(bell());
+      act(() => inbox.live.receive(n));
+      expect(screen.getAllByText('Hi there')).toHaveLength(2);
+      act(() => {
+        inbox.user.value = { identifier: 'u1', attributes: { firstName: 'Ada' } };
+      });
+      expect(screen.getAllByText('Hi Ada')).toHaveLength(2);
+    });
+
+    it('stops re-rendering after unmount', () => {
+      const { inbox, unmount } = renderWidget();
+      unmount();
+      const renders = inbox.render.mock.calls.length;
+      act(() => {
+        inbox.notifications.value = [createNotification()];
+        inbox.user.value = { identifier: 'u1', attributes: {} };
+      });
+      expect(inbox.render.mock.calls.length).toBe(renders);
     });
 
     it('passes onNotificationClick to the items', () => {
