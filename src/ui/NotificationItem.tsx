@@ -43,6 +43,7 @@ export function NotificationItem({ notification, inbox, now, locale, onNotificat
   useValue(inbox.user);
   const rendered = inbox.render(notification);
   const { title, message } = rendered;
+  const titleText = textOf(title).trim();
   const unread = notification.readAt === null;
   // Checked again before navigation (design §6): a stored url may predate the API's check.
   const href = safeUrl(notification.url);
@@ -81,7 +82,7 @@ export function NotificationItem({ notification, inbox, now, locale, onNotificat
       ) : (
         <span class="icon avatar" aria-hidden="true">
           {/* The first character (a whole code point) of the title, when there is no icon. */}
-          {[...textOf(title).trim()][0]?.toUpperCase()}
+          {[...titleText][0]?.toUpperCase()}
         </span>
       )}
       <div class="content">
@@ -124,7 +125,7 @@ export function NotificationItem({ notification, inbox, now, locale, onNotificat
           </div>
         )}
       </div>
-      <ItemMenu notification={notification} inbox={inbox} />
+      <ItemMenu notification={notification} inbox={inbox} title={titleText} />
       {unread && (
         <span class="dot" part="unread-marker">
           <span class="sr-only">{t.unread}</span>

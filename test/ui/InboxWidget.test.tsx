@@ -267,7 +267,7 @@ describe('InboxWidget', () => {
       const [first, , last] = [controls()[0]!, null, controls().at(-1)!];
       expect(first.textContent).toBe('Mark all as read');
       // The last item's menu button ends the panel.
-      expect(last).toBe(screen.getAllByRole('button', { name: 'Options' }).at(-1));
+      expect(last).toBe(screen.getByRole('button', { name: 'Options for Two' }));
       last.focus();
       expect(fireEvent.keyDown(last, { key: 'Tab' })).toBe(false);
       expect(document.activeElement).toBe(first);
@@ -278,7 +278,7 @@ describe('InboxWidget', () => {
       fireEvent.click(bell());
       const dialog = screen.getByRole('dialog');
       expect(document.activeElement).toBe(dialog);
-      const last = screen.getByRole('button', { name: 'Options' });
+      const last = screen.getByRole('button', { name: 'Options for One' });
       fireEvent.keyDown(dialog, { key: 'Tab', shiftKey: true });
       expect(document.activeElement).toBe(last);
       screen.getByRole('button', { name: 'Mark all as read' }).focus();
@@ -291,7 +291,7 @@ describe('InboxWidget', () => {
       fireEvent.click(bell());
       // Item Two's controls leave the tab order: from item One's last control, Tab wraps.
       screen.getByRole('button', { name: 'Two' }).tabIndex = -1;
-      const [oneMenu, twoMenu] = screen.getAllByRole('button', { name: 'Options' });
+      const [oneMenu, twoMenu] = screen.getAllByRole('button', { name: /^Options for / });
       twoMenu!.tabIndex = -1;
       oneMenu!.focus();
       expect(fireEvent.keyDown(oneMenu!, { key: 'Tab' })).toBe(false);

@@ -21,6 +21,8 @@ describe('i18n', () => {
       expect(strings.newOther).toContain('{n}');
       expect(strings.title).not.toContain('{n}');
       expect(strings.loadMore).not.toContain('{n}');
+      expect(strings.options).toContain('{n}');
+      expect(strings.dismiss).not.toContain('{n}');
       if (language !== 'en') expect(strings.markAllRead).not.toBe(stringsFor('en').markAllRead);
     });
   });
