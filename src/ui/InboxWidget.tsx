@@ -129,7 +129,7 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, t
 
   const panel = (
     <ItemOptions.Provider value={options}>
-      <Panel id={panelId} inbox={inbox} mode={mode} now={now} locale={lang} onNotificationClick={onNotificationClick} panelRef={panelRef} />
+      <Panel id={panelId} inbox={inbox} mode={mode} now={now} onNotificationClick={onNotificationClick} panelRef={panelRef} />
     </ItemOptions.Provider>
   );
   return (

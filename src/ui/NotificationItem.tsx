@@ -6,13 +6,12 @@ import type { ComponentChildren } from 'preact';
 import { useContext, useLayoutEffect, useRef } from 'preact/hooks';
 import type { Inbox } from '../core/index.ts';
 import type { Notification } from '../protocol/index.ts';
-import { isSafeUrl } from '../template/index.ts';
+import { formatDate, isSafeUrl } from '../template/index.ts';
 import type { TemplateNode } from '../template/index.ts';
 import { fireAndForget } from './fire-and-forget.ts';
 import { useI18n } from './i18n.ts';
 import { ItemMenu } from './ItemMenu.tsx';
 import { ItemOptions } from './item-options.ts';
-import { formatDateTime, formatRelativeTime } from './relative-time.ts';
 import { RichText } from './RichText.tsx';
 import { useValue } from './use-value.ts';
 
@@ -22,7 +21,6 @@ export interface NotificationItemProps {
   inbox: Inbox;
   /** The clock the relative time is measured against (ms since the epoch). */
   now: number;
-  locale?: string | undefined;
   onNotificationClick?: ((notification: Notification) => boolean | void) | undefined;
   /** Position in the whole list (1-based) and its size, -1 while unknown: only part is in the DOM. */
   position?: number;
@@ -34,8 +32,8 @@ const safeUrl = (url: string | null | undefined) => (url && isSafeUrl(url) ? url
 const textOf = (nodes: readonly TemplateNode[]): string => nodes.map((n) => ('value' in n ? n.value : 'children' in n ? textOf(n.children) : '')).join('');
 
 /** Renders a notification's avatar, title, body, relative time, actions, menu and unread marker; clicking opens it. */
-export function NotificationItem({ notification, inbox, now, locale, onNotificationClick, position, setSize }: NotificationItemProps) {
-  const { t } = useI18n();
+export function NotificationItem({ notification, inbox, now, onNotificationClick, position, setSize }: NotificationItemProps) {
+  const { t, locale } = useI18n();
   const primary = useRef<HTMLAnchorElement | HTMLButtonElement>(null);
   const slot = useRef<HTMLDivElement>(null);
   const { onAction, renderItemBody } = useContext(ItemOptions);
@@ -45,6 +43,7 @@ export function NotificationItem({ notification, inbox, now, locale, onNotificat
   const { title, message } = rendered;
   const titleText = textOf(title).trim();
   const unread = notification.readAt === null;
+  const created = Date.parse(notification.createdAt);
   // Checked again before navigation (design §6): a stored url may predate the API's check.
   const href = safeUrl(notification.url);
   const icon = safeUrl(notification.icon);
@@ -97,8 +96,8 @@ export function NotificationItem({ notification, inbox, now, locale, onNotificat
         )}
         {/* The slot is an element of its own: Preact never diffs against the host's node in it. */}
         {node ? <div key="slot" ref={slot} class="message" /> : body && <div class="message">{body}</div>}
-        <time class="time" dateTime={notification.createdAt} title={formatDateTime(notification.createdAt, locale)}>
-          {formatRelativeTime(notification.createdAt, now, locale)}
+        <time class="time" dateTime={notification.createdAt} title={formatDate(created, 'long', locale)}>
+          {formatDate(created, 'relative', locale, now)}
         </time>
         {notification.actions.length > 0 && (
           <div class="actions">

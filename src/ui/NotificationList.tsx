@@ -12,12 +12,11 @@ import { VirtualList } from './VirtualList.tsx';
 export interface NotificationListProps {
   inbox: Inbox;
   now: number;
-  locale?: string | undefined;
   onNotificationClick?: ((notification: Notification) => boolean | void) | undefined;
 }
 
 /** Shows the offline note, the error, and the list (or its loading/empty state). */
-export function NotificationList({ inbox, now, locale, onNotificationClick }: NotificationListProps) {
+export function NotificationList({ inbox, now, onNotificationClick }: NotificationListProps) {
   const { t } = useI18n();
   const items = useValue(inbox.notifications);
   const status = useValue(inbox.status);
@@ -70,7 +69,6 @@ export function NotificationList({ inbox, now, locale, onNotificationClick }: No
               notification={n}
               inbox={inbox}
               now={now}
-              locale={locale}
               onNotificationClick={onNotificationClick}
               position={index + 1}
               setSize={hasMore ? -1 : items.length}
