@@ -46,9 +46,6 @@ const TABLES: Record<string, string> = {
   ja: '通知|通知、未読 {n} 件|すべて既読にする|未読|新しい通知 {n} 件|新しい通知 {n} 件|通知を読み込んでいます…|通知はまだありません|オフライン — 保存済みの通知|問題が発生しました|さらに読み込む|{n} のオプション|既読にする|未読にする|アーカイブ|アーカイブを解除|削除|新しい通知|閉じる',
 };
 
-/** The base languages the widget ships strings for. */
-export const SHIPPED_LANGUAGES = Object.keys(TABLES);
-
 const baseLanguage = (locale: string) => locale.split('-')[0]!.toLowerCase();
 
 // A tag Intl accepts, canonicalised ("pt-br" -> "pt-BR"); undefined for anything else, since the
