@@ -9,10 +9,31 @@ type Scalar = string | number | boolean | Date | undefined;
 
 type Filter = (text: string, value: Exclude<Scalar, undefined>, arg: never, locale: string | undefined, context: TemplateContext) => Scalar;
 
-// Largest unit first; `relative` picks the first one the distance reaches, else seconds.
+// Largest unit first; `relative` picks the first one the distance reaches. Under a minute none
+// does: `.at(-1)` then pairs "second" with the minute's length, which truncates to 0, "now".
 const UNITS = 'year,month,week,day,hour,minute,second'.split(',') as Intl.RelativeTimeFormatUnit[];
-const UNIT_MS = [31536e6, 2592e6, 6048e5, 864e5, 36e5, 6e4, 1e3];
+const UNIT_MS = [31536e6, 2592e6, 6048e5, 864e5, 36e5, 6e4];
 const DATE_STYLES: Record<string, Intl.DateTimeFormatOptions> = { short: { dateStyle: 'medium' }, long: { dateStyle: 'long', timeStyle: 'short' } };
+
+/**
+ * Formats `time` (ms since the epoch) as the `date` filter does: `short` ("Jan 5, 2025"), `long`
+ * ("January 5, 2025 at 3:04 PM") or `relative` to `now` ("5 minutes ago", "yesterday", "now"), in
+ * `locale` (a valid tag, or the runtime's) and `timeZone` (the runtime's if invalid). Undefined
+ * for a time that is not a date.
+ */
+export function formatDate(time: number, style = 'short', locale?: string, now = Date.now(), timeZone?: string): string | undefined {
+  if (!(Math.abs(time) <= 864e13)) return;
+  if (style == 'relative') {
+    const diff = time - now;
+    const unit = UNIT_MS.findIndex((ms) => Math.abs(diff) >= ms);
+    // Truncated, as people say it (119 seconds ago is "1 minute ago"), and a list refreshed every
+    // minute never runs ahead of the clock. `+ 0` turns -0 into 0 so "now" never reads "0 seconds ago".
+    return formatter([locale, 1], () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })).format(Math.trunc(diff / UNIT_MS.at(unit)!) + 0, UNITS.at(unit)!);
+  }
+  const format = (zone?: string) => formatter([locale, style, zone], () => new Intl.DateTimeFormat(locale, { ...DATE_STYLES[style], timeZone: zone })).format(time);
+  // Only an invalid time zone can throw here: then the runtime's is used.
+  return attempt(() => format(timeZone)) ?? format();
+}
 
 /** The filters by name; `default` only ever sees present values here (see filterValue). */
 export const FILTERS: Record<string, Filter> = {
@@ -29,21 +50,9 @@ export const FILTERS: Record<string, Filter> = {
     const n = text.trim() ? +text : NaN;
     return Number.isFinite(n) ? formatter([locale], () => new Intl.NumberFormat(locale)).format(n) : value;
   },
-  date: (_, value, style: string | undefined, locale, context) => {
-    // Numbers are epoch milliseconds, strings anything Date.parse reads (ISO 8601 from the service).
-    const time = typeof value == 'string' ? Date.parse(value) : typeof value == 'boolean' ? NaN : +value;
-    if (!(Math.abs(time) <= 864e13)) return value;
-    if (style == 'relative') {
-      const diff = time - (context.now ?? Date.now)();
-      const unit = UNIT_MS.findIndex((ms) => Math.abs(diff) >= ms);
-      // `+ 0` turns -0 into 0 so "now" never reads "0 seconds ago".
-      return formatter([locale, 1], () => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })).format(Math.round(diff / UNIT_MS.at(unit)!) + 0, UNITS.at(unit)!);
-    }
-    // The locale is valid by now, so only an invalid time zone can throw: then the runtime's is used.
-    style ??= 'short';
-    const format = (timeZone?: string) => formatter([locale, style, timeZone], () => new Intl.DateTimeFormat(locale, { ...DATE_STYLES[style!], timeZone })).format(time);
-    return attempt(() => format(context.timeZone)) ?? format();
-  },
+  // Numbers are epoch milliseconds, strings anything Date.parse reads (ISO 8601 from the service).
+  date: (_, value, style: string | undefined, locale, context) =>
+    formatDate(typeof value == 'string' ? Date.parse(value) : typeof value == 'boolean' ? NaN : +value, style, locale, (context.now ?? Date.now)(), context.timeZone) ?? value,
 };
 
 /** True when `arg` is what filter `name` takes: a value for `default`, a positive whole number for `truncate`, a style or nothing for `date`, nothing for the rest. */

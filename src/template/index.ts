@@ -1,5 +1,6 @@
 // The template engine (design §6): source -> safe AST. Imports nothing.
 export { checkTemplate } from './check.ts';
+export { formatDate } from './filters.ts';
 export { renderTemplate, renderText } from './render.ts';
 export { isSafeUrl } from './url.ts';
 export type { TemplateNode, TemplateContext, TemplateProblem } from './types.ts';

@@ -1,8 +1,6 @@
 // The root component: the bell and its popover panel, or the panel alone in inline mode.
 // Owns the open state, focus return, outside clicks, placement, "seen" bookkeeping, the widget's
 // language and the live region that announces new notifications.
-// Installs the Preact integration: components that read a signal's .value re-render when it changes.
-import '@preact/signals';
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Bell } from './Bell.tsx';
 import { fireAndForget } from './fire-and-forget.ts';
@@ -12,6 +10,7 @@ import { Panel } from './Panel.tsx';
 import { useTitleCount } from './title-count.ts';
 import { Toasts } from './Toasts.tsx';
 import type { MountInboxOptions } from './types.ts';
+import { useValue } from './use-value.ts';
 
 const TICK_MS = 60_000;
 /** At most one announcement per this many ms; arrivals in between are summed into the next one. */
@@ -33,7 +32,7 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, t
   const i18n = useMemo(() => createI18n(lang, translations), [lang, translations]);
   const i18nRef = useRef(i18n);
   i18nRef.current = i18n;
-  const counts = inbox.counts.value;
+  const counts = useValue(inbox.counts);
   const visible = mode === 'inline' || open;
   const popoverOpen = open && mode === 'popover';
   useTitleCount(rootRef, counts.unseen, options.titleCount);
@@ -130,7 +129,7 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, t
 
   const panel = (
     <ItemOptions.Provider value={options}>
-      <Panel id={panelId} inbox={inbox} mode={mode} now={now} locale={lang} onNotificationClick={onNotificationClick} panelRef={panelRef} />
+      <Panel id={panelId} inbox={inbox} mode={mode} now={now} onNotificationClick={onNotificationClick} panelRef={panelRef} />
     </ItemOptions.Provider>
   );
   return (

@@ -6,16 +6,21 @@ import { useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Inbox } from '../core/index.ts';
 import type { Notification } from '../protocol/index.ts';
 import { fireAndForget } from './fire-and-forget.ts';
-import { ITEM_STRINGS as S } from './item-strings.ts';
+import { useI18n } from './i18n.ts';
 
 /** Props of `ItemMenu`. */
 export interface ItemMenuProps {
   notification: Notification;
   inbox: Inbox;
+  /** The notification's title as text: the button's name says which item it is for. */
+  title: string;
 }
 
-/** The "Options" menu button of one notification: mark read/unread, archive/unarchive, delete. */
-export function ItemMenu({ notification: n, inbox }: ItemMenuProps) {
+/** The "Options for <title>" menu button of one notification: mark read/unread, archive/unarchive, delete. */
+export function ItemMenu({ notification: n, inbox, title }: ItemMenuProps) {
+  const { t } = useI18n();
+  // A function, so a `$&` in the title is not read as a replacement pattern.
+  const label = t.options.replace('{n}', () => title);
   const id = useId();
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
@@ -27,9 +32,9 @@ export function ItemMenu({ notification: n, inbox }: ItemMenuProps) {
 
   // Archive and delete take the item out of the list: focus moves on to a neighbour, or the panel.
   const entries: [string, (id: string) => Promise<void>, boolean?][] = [
-    n.readAt === null ? [S.markRead, inbox.markRead] : [S.markUnread, inbox.markUnread],
-    n.archivedAt === null ? [S.archive, inbox.archive, true] : [S.unarchive, inbox.unarchive, true],
-    [S.remove, inbox.remove, true],
+    n.readAt === null ? [t.markRead, inbox.markRead] : [t.markUnread, inbox.markUnread],
+    n.archivedAt === null ? [t.archive, inbox.archive, true] : [t.unarchive, inbox.unarchive, true],
+    [t.delete, inbox.remove, true],
   ];
   const run = (action: (id: string) => Promise<void>, leaves?: boolean) => {
     const li = button.current!.closest('li')!;
@@ -66,7 +71,7 @@ export function ItemMenu({ notification: n, inbox }: ItemMenuProps) {
         type="button"
         class="menu-button"
         part="item-menu-button"
-        aria-label={S.menu}
+        aria-label={label}
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={open ? id : undefined}
@@ -75,7 +80,7 @@ export function ItemMenu({ notification: n, inbox }: ItemMenuProps) {
         ⋯
       </button>
       {open && (
-        <div ref={menu} id={id} class="menu" part="item-menu" role="menu" aria-label={S.menu}>
+        <div ref={menu} id={id} class="menu" part="item-menu" role="menu" aria-label={label}>
           {entries.map(([label, action, leaves]) => (
             <button key={label} type="button" role="menuitem" tabIndex={-1} onClick={() => run(action, leaves)}>
               {label}

@@ -6,14 +6,14 @@ import type { ComponentChildren } from 'preact';
 import { useContext, useLayoutEffect, useRef } from 'preact/hooks';
 import type { Inbox } from '../core/index.ts';
 import type { Notification } from '../protocol/index.ts';
-import { isSafeUrl } from '../template/index.ts';
+import { formatDate, isSafeUrl } from '../template/index.ts';
 import type { TemplateNode } from '../template/index.ts';
 import { fireAndForget } from './fire-and-forget.ts';
 import { useI18n } from './i18n.ts';
 import { ItemMenu } from './ItemMenu.tsx';
 import { ItemOptions } from './item-options.ts';
-import { formatDateTime, formatRelativeTime } from './relative-time.ts';
 import { RichText } from './RichText.tsx';
+import { useValue } from './use-value.ts';
 
 /** Props of `NotificationItem`. */
 export interface NotificationItemProps {
@@ -21,7 +21,6 @@ export interface NotificationItemProps {
   inbox: Inbox;
   /** The clock the relative time is measured against (ms since the epoch). */
   now: number;
-  locale?: string | undefined;
   onNotificationClick?: ((notification: Notification) => boolean | void) | undefined;
   /** Position in the whole list (1-based) and its size, -1 while unknown: only part is in the DOM. */
   position?: number;
@@ -33,14 +32,18 @@ const safeUrl = (url: string | null | undefined) => (url && isSafeUrl(url) ? url
 const textOf = (nodes: readonly TemplateNode[]): string => nodes.map((n) => ('value' in n ? n.value : 'children' in n ? textOf(n.children) : '')).join('');
 
 /** Renders a notification's avatar, title, body, relative time, actions, menu and unread marker; clicking opens it. */
-export function NotificationItem({ notification, inbox, now, locale, onNotificationClick, position, setSize }: NotificationItemProps) {
-  const { t } = useI18n();
+export function NotificationItem({ notification, inbox, now, onNotificationClick, position, setSize }: NotificationItemProps) {
+  const { t, locale } = useI18n();
   const primary = useRef<HTMLAnchorElement | HTMLButtonElement>(null);
   const slot = useRef<HTMLDivElement>(null);
   const { onAction, renderItemBody } = useContext(ItemOptions);
+  // Rendering reads the user's attributes (templates may use them): re-render when they change.
+  useValue(inbox.user);
   const rendered = inbox.render(notification);
   const { title, message } = rendered;
+  const titleText = textOf(title).trim();
   const unread = notification.readAt === null;
+  const created = Date.parse(notification.createdAt);
   // Checked again before navigation (design §6): a stored url may predate the API's check.
   const href = safeUrl(notification.url);
   const icon = safeUrl(notification.icon);
@@ -78,7 +81,7 @@ export function NotificationItem({ notification, inbox, now, locale, onNotificat
       ) : (
         <span class="icon avatar" aria-hidden="true">
           {/* The first character (a whole code point) of the title, when there is no icon. */}
-          {[...textOf(title).trim()][0]?.toUpperCase()}
+          {[...titleText][0]?.toUpperCase()}
         </span>
       )}
       <div class="content">
@@ -93,8 +96,8 @@ export function NotificationItem({ notification, inbox, now, locale, onNotificat
         )}
         {/* The slot is an element of its own: Preact never diffs against the host's node in it. */}
         {node ? <div key="slot" ref={slot} class="message" /> : body && <div class="message">{body}</div>}
-        <time class="time" dateTime={notification.createdAt} title={formatDateTime(notification.createdAt, locale)}>
-          {formatRelativeTime(notification.createdAt, now, locale)}
+        <time class="time" dateTime={notification.createdAt} title={formatDate(created, 'long', locale)}>
+          {formatDate(created, 'relative', locale, now)}
         </time>
         {notification.actions.length > 0 && (
           <div class="actions">
@@ -121,7 +124,7 @@ export function NotificationItem({ notification, inbox, now, locale, onNotificat
           </div>
         )}
       </div>
-      <ItemMenu notification={notification} inbox={inbox} />
+      <ItemMenu notification={notification} inbox={inbox} title={titleText} />
       {unread && (
         <span class="dot" part="unread-marker">
           <span class="sr-only">{t.unread}</span>

@@ -5,24 +5,24 @@ import type { Inbox } from '../core/index.ts';
 import type { Notification } from '../protocol/index.ts';
 import { useI18n } from './i18n.ts';
 import { NotificationItem } from './NotificationItem.tsx';
+import { useValue } from './use-value.ts';
 import { VirtualList } from './VirtualList.tsx';
 
 /** Props of `NotificationList`. */
 export interface NotificationListProps {
   inbox: Inbox;
   now: number;
-  locale?: string | undefined;
   onNotificationClick?: ((notification: Notification) => boolean | void) | undefined;
 }
 
 /** Shows the offline note, the error, and the list (or its loading/empty state). */
-export function NotificationList({ inbox, now, locale, onNotificationClick }: NotificationListProps) {
+export function NotificationList({ inbox, now, onNotificationClick }: NotificationListProps) {
   const { t } = useI18n();
-  const items = inbox.notifications.value;
-  const status = inbox.status.value;
-  const error = inbox.error.value;
-  const offline = inbox.connection.value === 'offline';
-  const hasMore = inbox.hasMore.value;
+  const items = useValue(inbox.notifications);
+  const status = useValue(inbox.status);
+  const error = useValue(inbox.error);
+  const offline = useValue(inbox.connection) === 'offline';
+  const hasMore = useValue(inbox.hasMore);
   // 0: idle, 1: loading an older page, 2: that failed (shown with a retry button). The inbox
   // itself makes concurrent calls share one request.
   const [more, setMore] = useState(0);
@@ -69,7 +69,6 @@ export function NotificationList({ inbox, now, locale, onNotificationClick }: No
               notification={n}
               inbox={inbox}
               now={now}
-              locale={locale}
               onNotificationClick={onNotificationClick}
               position={index + 1}
               setSize={hasMore ? -1 : items.length}

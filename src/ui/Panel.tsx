@@ -15,11 +15,9 @@ export interface PanelProps {
   inbox: Inbox;
   mode: InboxMode;
   now: number;
-  locale?: string | undefined;
   onNotificationClick?: ((notification: Notification) => void) | undefined;
   panelRef?: Ref<HTMLDivElement>;
 }
-
 
 // Keeps Tab inside `panel`: from its last control to its first, and back with Shift.
 function trapTab(event: KeyboardEvent, panel: HTMLElement): void {
@@ -40,7 +38,7 @@ function trapTab(event: KeyboardEvent, panel: HTMLElement): void {
 }
 
 /** The header and the list, named "Notifications". */
-export function Panel({ id, inbox, mode, now, locale, onNotificationClick, panelRef }: PanelProps) {
+export function Panel({ id, inbox, mode, now, onNotificationClick, panelRef }: PanelProps) {
   const { t } = useI18n();
   const popover = mode === 'popover';
   return (
@@ -55,7 +53,7 @@ export function Panel({ id, inbox, mode, now, locale, onNotificationClick, panel
       onKeyDown={popover ? (event) => trapTab(event, event.currentTarget) : undefined}
     >
       <Header inbox={inbox} />
-      <NotificationList inbox={inbox} now={now} locale={locale} onNotificationClick={onNotificationClick} />
+      <NotificationList inbox={inbox} now={now} onNotificationClick={onNotificationClick} />
     </div>
   );
 }

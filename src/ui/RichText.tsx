@@ -25,9 +25,10 @@ function renderNode(node: TemplateNode, key: number, links: boolean): ComponentC
     case 'text':
       return node.value;
     case 'strong':
-      return <strong key={key}>{renderNodes(node.children, links)}</strong>;
-    case 'em':
-      return <em key={key}>{renderNodes(node.children, links)}</em>;
+    case 'em': {
+      const Tag = node.type;
+      return <Tag key={key}>{renderNodes(node.children, links)}</Tag>;
+    }
     case 'code':
       return <code key={key}>{node.value}</code>;
     case 'br':

@@ -5,20 +5,24 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Inbox } from '../core/index.ts';
 import type { Notification } from '../protocol/index.ts';
-import { ITEM_STRINGS as S } from './item-strings.ts';
+import { useI18n } from './i18n.ts';
 import { RichText } from './RichText.tsx';
+import { useValue } from './use-value.ts';
 
 /** How long a toast stays, in ms. */
 export const TOAST_MS = 6000;
 
 /** The toast stack of one inbox: the last three notifications received, each for `TOAST_MS`. */
 export function Toasts({ inbox }: { inbox: Inbox }) {
+  const { t } = useI18n();
   // Each toast with the time it goes.
   const [toasts, setToasts] = useState<[Notification, number][]>([]);
   // Bit 1: hovered, bit 2: focus inside.
   const [held, setHeld] = useState(0);
   const hold = (bit: number, on: boolean) => setHeld((was) => (on ? was | bit : was & ~bit));
-  const keep = (test: (t: [Notification, number]) => boolean) => setToasts((list) => list.filter(test));
+  // Rendering reads the user's attributes (templates may use them): re-render when they change.
+  useValue(inbox.user);
+  const keep = (test: (x: [Notification, number]) => boolean) => setToasts((list) => list.filter(test));
 
   useEffect(() => inbox.on('notification.received', (n) => setToasts((list) => [...list, [n, Date.now() + TOAST_MS] as [Notification, number]].slice(-3))), [inbox]);
   useEffect(() => {
@@ -26,7 +30,7 @@ export function Toasts({ inbox }: { inbox: Inbox }) {
   }, [held]);
   useEffect(() => {
     if (held || !toasts[0]) return;
-    const timer = setTimeout(() => keep((t) => t[1] > Date.now()), Math.min(...toasts.map((t) => t[1])) - Date.now());
+    const timer = setTimeout(() => keep((x) => x[1] > Date.now()), Math.min(...toasts.map((x) => x[1])) - Date.now());
     return () => clearTimeout(timer);
   }, [toasts, held]);
 
@@ -34,7 +38,7 @@ export function Toasts({ inbox }: { inbox: Inbox }) {
     <section
       class="toasts"
       part="toasts"
-      aria-label={S.toasts}
+      aria-label={t.toasts}
       onPointerEnter={() => hold(1, true)}
       onPointerLeave={() => hold(1, false)}
       onFocusIn={() => hold(2, true)}
@@ -52,7 +56,7 @@ export function Toasts({ inbox }: { inbox: Inbox }) {
                 <RichText nodes={message} links={false} />
               </div>
             </div>
-            <button type="button" class="close" aria-label={S.dismiss} onClick={() => keep((t) => t[0] !== n)}>
+            <button type="button" class="close" aria-label={t.dismiss} onClick={() => keep((x) => x[0] !== n)}>
               ×
             </button>
           </div>

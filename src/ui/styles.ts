@@ -30,7 +30,7 @@ font:14px/1.4 var(--font);color:var(--fg);position:relative;display:inline-block
 .belfry[data-mode=inline]{display:block}
 *{box-sizing:border-box}
 button{font:inherit;color:inherit;background:none;border:0;padding:0;cursor:pointer}
-button:focus-visible,a:focus-visible,.panel:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
+button:focus-visible,a:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
 .panel:focus{outline:none}
 .sr-only{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 .bell{position:relative;display:inline-flex;align-items:center;justify-content:center;width:40px;height:40px;border-radius:50%;color:var(--belfry-bell-color,currentColor)}
@@ -67,7 +67,6 @@ code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:var(--
 .more{margin:0;padding:12px 16px;text-align:center;color:var(--muted)}
 .more button{color:var(--accent)}
 @media (prefers-reduced-motion:no-preference){.bell,.item,.mark-all{transition:background-color .15s}}
-@media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important;scroll-behavior:auto!important}}
 `;
 
 /**

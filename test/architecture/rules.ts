@@ -6,7 +6,7 @@ export const LAYER_RULES: Record<string, { modules: string[]; packages: string[]
   'src/protocol': { modules: [], packages: [] },
   'src/template': { modules: [], packages: [] },
   'src/core': { modules: ['src/protocol', 'src/template'], packages: ['@preact/signals-core', 'idb-keyval'] },
-  'src/ui': { modules: ['src/core', 'src/protocol', 'src/template'], packages: ['preact', '@preact/signals', '@preact/signals-core'] },
+  'src/ui': { modules: ['src/core', 'src/protocol', 'src/template'], packages: ['preact', '@preact/signals-core'] },
   'src/element': { modules: ['src/ui', 'src/core', 'src/protocol'], packages: ['preact'] },
   'src/node': { modules: ['src/protocol', 'src/template'], packages: ['jose'] },
 };

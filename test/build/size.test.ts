@@ -16,9 +16,9 @@ const KB = 1024;
  * with its dependencies — and each budget comes down as the code does.
  */
 export const BUDGETS = {
-  'belfry.iife.js': 28.5 * KB,
+  'belfry.iife.js': 27.1 * KB,
   'belfry (core + signals-core + idb-keyval)': 12 * KB,
-  'belfry/ui (own code only)': 9.5 * KB,
+  'belfry/ui (own code only)': 9.7 * KB,
 };
 
 const gzipSize = (bytes: Uint8Array | string) => gzipSync(bytes, { level: 9 }).length;

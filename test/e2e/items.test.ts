@@ -128,7 +128,7 @@ describe('notification items in a host page', () => {
     await menu.waitFor({ state: 'detached' });
     // Escape closed the menu only: the panel is open and focus is back on the menu button.
     expect(await page.getByRole('dialog', { name: 'Notifications' }).count()).toBe(1);
-    expect(await page.evaluate(() => document.querySelector('belfry-inbox')!.shadowRoot!.activeElement!.getAttribute('aria-label'))).toBe('Options');
+    expect(await page.evaluate(() => document.querySelector('belfry-inbox')!.shadowRoot!.activeElement!.getAttribute('aria-label'))).toBe('Options for Weekly digest');
   });
 
   it('archives a notification from its menu: it leaves the list and the service has it archived', async () => {

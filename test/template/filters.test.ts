@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderText } from '../../src/template/index.ts';
+import { formatDate, renderText } from '../../src/template/index.ts';
 import { NOW, createContext } from './fixtures.ts';
 
 // Renders one placeholder over `value` (as data.v); ICU may use narrow no-break spaces in times.
@@ -108,9 +108,14 @@ describe('filters', () => {
 
     it.each([
       [0, 'now'],
-      [-30e3, '30 seconds ago'],
+      // Under a minute is "now": a relative time is read later than it is written.
+      [-30e3, 'now'],
+      [59e3, 'now'],
       [5 * 6e4, 'in 5 minutes'],
+      // Truncated, as people say it.
+      [-119e3, '1 minute ago'],
       [-3 * 36e5, '3 hours ago'],
+      [-(5 * 36e5 + 59 * 6e4), '5 hours ago'],
       [-864e5, 'yesterday'],
       [2 * 864e5, 'in 2 days'],
       [-10 * 864e5, 'last week'],
@@ -124,6 +129,10 @@ describe('filters', () => {
       expect(apply(' | date: "relative"', placedAt, { now: () => Date.parse(placedAt) + 2 * 36e5 })).toBe('2 hours ago');
     });
 
+    it('formats "relative" in the context locale', () => {
+      expect(apply(' | date: "relative"', new Date(NOW - 5 * 6e4).toISOString(), { locale: 'de' })).toBe('vor 5 Minuten');
+    });
+
     it('leaves values that are not dates as they are', () => {
       expect(apply(' | date', 'tomorrow')).toBe('tomorrow');
       expect(apply(' | date', 1e20)).toBe('100000000000000000000');
@@ -132,6 +141,22 @@ describe('filters', () => {
 
     it('falls back when the locale or time zone is invalid', () => {
       expect(apply(' | date: "long"', placedAt, { locale: '!!', timeZone: 'Not/AZone' })).toMatch(/2025/);
+    });
+  });
+
+  describe('formatDate()', () => {
+    const time = Date.parse('2025-01-05T15:04:00Z');
+
+    it('formats as the date filter does, for callers outside templates (the widget)', () => {
+      expect(formatDate(time, 'relative', 'en', time + 2 * 864e5)).toBe('2 days ago');
+      expect(formatDate(time, 'long', 'en', undefined, 'UTC')!.replace(/\s/g, ' ')).toBe('January 5, 2025 at 3:04 PM');
+      expect(formatDate(time, undefined, 'en', undefined, 'UTC')).toBe('Jan 5, 2025');
+    });
+
+    it('answers undefined for a time that is not a date', () => {
+      expect(formatDate(NaN, 'relative', 'en')).toBeUndefined();
+      expect(formatDate(Date.parse('yesterday-ish'), 'long')).toBeUndefined();
+      expect(formatDate(1e20)).toBeUndefined();
     });
   });
 });

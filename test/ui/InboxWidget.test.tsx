@@ -1,5 +1,6 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { InboxError } from '../../src/core/index.ts';
 import { ANNOUNCE_INTERVAL_MS, InboxWidget } from '../../src/ui/InboxWidget.tsx';
 import type { InboxUIOptions } from '../../src/ui/index.ts';
 import { createFakeInbox, createNotification } from './fixtures.ts';
@@ -175,6 +176,59 @@ describe('InboxWidget', () => {
       expect(screen.getByText('Offline — showing saved notifications')).toBeTruthy();
     });
 
+    // The UI has no global signals integration: each of these fails if its component reads the
+    // signal without subscribing to it.
+    it('re-renders on every signal the panel reads', () => {
+      const { inbox } = renderWidget({ status: 'loading', counts: { unseen: 0, unread: 0 } });
+      fireEvent.click(bell());
+      expect(screen.getByText('Loading notifications…')).toBeTruthy();
+      act(() => {
+        inbox.status.value = 'ready';
+      });
+      expect(screen.getByText('No notifications yet')).toBeTruthy();
+      act(() => {
+        inbox.counts.value = { unseen: 0, unread: 2 };
+      });
+      expect((screen.getByRole('button', { name: 'Mark all as read' }) as HTMLButtonElement).disabled).toBe(false);
+      act(() => {
+        inbox.error.value = new InboxError('http', 'Service down');
+      });
+      expect(screen.getByRole('alert').textContent).toBe('Service down');
+      act(() => {
+        inbox.notifications.value = [createNotification()];
+        inbox.hasMore.value = true;
+      });
+      expect(screen.getByRole('listitem').getAttribute('aria-setsize')).toBe('-1');
+      act(() => {
+        inbox.hasMore.value = false;
+      });
+      expect(screen.getByRole('listitem').getAttribute('aria-setsize')).toBe('1');
+    });
+
+    it('re-renders items and toasts when the user\'s attributes change (templates read them)', () => {
+      const n = createNotification();
+      const { inbox } = renderWidget({ notifications: [n] }, { toasts: true });
+      inbox.render.mockImplementation(() => ({ title: [{ type: 'text', value: `Hi ${String(inbox.user.value?.attributes['firstName'] ?? 'there')}` }], message: [] }));
+      fireEvent.click(bell());
+      act(() => inbox.live.receive(n));
+      expect(screen.getAllByText('Hi there')).toHaveLength(2);
+      act(() => {
+        inbox.user.value = { identifier: 'u1', attributes: { firstName: 'Ada' } };
+      });
+      expect(screen.getAllByText('Hi Ada')).toHaveLength(2);
+    });
+
+    it('stops re-rendering after unmount', () => {
+      const { inbox, unmount } = renderWidget();
+      unmount();
+      const renders = inbox.render.mock.calls.length;
+      act(() => {
+        inbox.notifications.value = [createNotification()];
+        inbox.user.value = { identifier: 'u1', attributes: {} };
+      });
+      expect(inbox.render.mock.calls.length).toBe(renders);
+    });
+
     it('passes onNotificationClick to the items', () => {
       const n = createNotification({ title: 'Open me' });
       const clicked: string[] = [];
@@ -213,7 +267,7 @@ describe('InboxWidget', () => {
       const [first, , last] = [controls()[0]!, null, controls().at(-1)!];
       expect(first.textContent).toBe('Mark all as read');
       // The last item's menu button ends the panel.
-      expect(last).toBe(screen.getAllByRole('button', { name: 'Options' }).at(-1));
+      expect(last).toBe(screen.getByRole('button', { name: 'Options for Two' }));
       last.focus();
       expect(fireEvent.keyDown(last, { key: 'Tab' })).toBe(false);
       expect(document.activeElement).toBe(first);
@@ -224,7 +278,7 @@ describe('InboxWidget', () => {
       fireEvent.click(bell());
       const dialog = screen.getByRole('dialog');
       expect(document.activeElement).toBe(dialog);
-      const last = screen.getByRole('button', { name: 'Options' });
+      const last = screen.getByRole('button', { name: 'Options for One' });
       fireEvent.keyDown(dialog, { key: 'Tab', shiftKey: true });
       expect(document.activeElement).toBe(last);
       screen.getByRole('button', { name: 'Mark all as read' }).focus();
@@ -237,7 +291,7 @@ describe('InboxWidget', () => {
       fireEvent.click(bell());
       // Item Two's controls leave the tab order: from item One's last control, Tab wraps.
       screen.getByRole('button', { name: 'Two' }).tabIndex = -1;
-      const [oneMenu, twoMenu] = screen.getAllByRole('button', { name: 'Options' });
+      const [oneMenu, twoMenu] = screen.getAllByRole('button', { name: /^Options for / });
       twoMenu!.tabIndex = -1;
       oneMenu!.focus();
       expect(fireEvent.keyDown(oneMenu!, { key: 'Tab' })).toBe(false);

@@ -1,6 +1,7 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Notification } from '../../src/protocol/index.ts';
+import { createI18n, I18nContext } from '../../src/ui/i18n.ts';
 import { NotificationItem } from '../../src/ui/NotificationItem.tsx';
 import { createFakeInbox, createNotification } from './fixtures.ts';
 
@@ -16,7 +17,7 @@ function renderItems(first: Notification = createNotification({ title: 'First' }
       </ul>
     </div>,
   );
-  const [menuButton] = screen.getAllByRole('button', { name: 'Options' });
+  const menuButton = screen.getByRole('button', { name: `Options for ${first.title}` });
   return { ...result, inbox, onListKey, menuButton: menuButton!, first, second };
 }
 
@@ -37,10 +38,30 @@ describe('ItemMenu', () => {
     it('opens the menu it controls and focuses its first item', () => {
       const { menuButton } = renderItems();
       fireEvent.click(menuButton);
-      const menu = screen.getByRole('menu', { name: 'Options' });
+      const menu = screen.getByRole('menu', { name: 'Options for First' });
       expect(menuButton.getAttribute('aria-expanded')).toBe('true');
       expect(menuButton.getAttribute('aria-controls')).toBe(menu.id);
       expect(document.activeElement).toBe(menuItems()[0]);
+    });
+
+    it('names the item it is for, with the title as plain text', () => {
+      renderItems(createNotification({ title: 'Pay $& now' }));
+      // The fake inbox renders the title as text; `$&` would be a replacement pattern in a string.
+      expect(screen.getByRole('button', { name: 'Options for Pay $& now' })).toBeTruthy();
+    });
+
+    it('speaks the widget\'s language', () => {
+      const inbox = createFakeInbox();
+      render(
+        <I18nContext.Provider value={createI18n('de')}>
+          <ul>
+            <NotificationItem notification={createNotification({ title: 'Bericht', archivedAt: new Date().toISOString() })} inbox={inbox} now={Date.now()} />
+          </ul>
+        </I18nContext.Provider>,
+      );
+      fireEvent.click(screen.getByRole('button', { name: 'Optionen für Bericht' }));
+      expect(screen.getByRole('menu', { name: 'Optionen für Bericht' })).toBeTruthy();
+      expect(names()).toEqual(['Als gelesen markieren', 'Archivierung aufheben', 'Löschen']);
     });
 
     it('closes the menu when pressed again', () => {
@@ -100,7 +121,7 @@ describe('ItemMenu', () => {
 
     it('deletes the last item and moves focus to the previous one', () => {
       const { inbox, second } = renderItems();
-      fireEvent.click(screen.getAllByRole('button', { name: 'Options' })[1]!);
+      fireEvent.click(screen.getByRole('button', { name: `Options for ${second.title}` }));
       fireEvent.click(screen.getByRole('menuitem', { name: 'Delete' }));
       expect(inbox.remove).toHaveBeenCalledExactlyOnceWith(second.id);
       expect(document.activeElement).toBe(screen.getByRole('button', { name: 'First' }));
@@ -115,7 +136,7 @@ describe('ItemMenu', () => {
           </ul>
         </div>,
       );
-      fireEvent.click(screen.getByRole('button', { name: 'Options' }));
+      fireEvent.click(screen.getByRole('button', { name: /^Options for / }));
       fireEvent.click(screen.getByRole('menuitem', { name: 'Delete' }));
       expect(document.activeElement).toBe(container.querySelector('.panel'));
     });

@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Notification } from '../../src/protocol/index.ts';
+import { createI18n, I18nContext } from '../../src/ui/i18n.ts';
 import { NotificationItem } from '../../src/ui/NotificationItem.tsx';
 import { ItemOptions } from '../../src/ui/item-options.ts';
 import type { InboxUIOptions } from '../../src/ui/index.ts';
@@ -10,15 +11,17 @@ import type { FakeInbox } from './fixtures.ts';
 function renderItem(
   notification: Notification,
   inbox: FakeInbox = createFakeInbox(),
-  extra: { locale?: string; onNotificationClick?: (n: Notification) => void } = {},
+  { locale, ...extra }: { locale?: string; onNotificationClick?: (n: Notification) => void } = {},
   options: InboxUIOptions = {},
 ) {
   const result = render(
-    <ItemOptions.Provider value={options}>
-      <ul>
-        <NotificationItem notification={notification} inbox={inbox} now={Date.now()} {...extra} />
-      </ul>
-    </ItemOptions.Provider>,
+    <I18nContext.Provider value={createI18n(locale ?? 'en')}>
+      <ItemOptions.Provider value={options}>
+        <ul>
+          <NotificationItem notification={notification} inbox={inbox} now={Date.now()} {...extra} />
+        </ul>
+      </ItemOptions.Provider>
+    </I18nContext.Provider>,
   );
   return { ...result, inbox, item: result.container.querySelector('li')! };
 }
@@ -59,6 +62,8 @@ describe('NotificationItem', () => {
       const time = item.querySelector('time')!;
       expect(time.textContent).toBe('vor 5 Minuten');
       expect(time.getAttribute('datetime')).toBe(n.createdAt);
+      // The tooltip is the full date and time, as the template's `date: "long"` writes it.
+      expect(time.title).toBe(new Intl.DateTimeFormat('de', { dateStyle: 'long', timeStyle: 'short' }).format(Date.parse(n.createdAt)));
     });
 
     it('marks an unread item with the accessible text "Unread"', () => {

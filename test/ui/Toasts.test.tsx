@@ -6,14 +6,14 @@ import { TOAST_MS } from '../../src/ui/Toasts.tsx';
 import { createFakeInbox, createNotification } from './fixtures.ts';
 
 /** A fake inbox whose `notification.received` listeners the test calls, and the widget with toasts on. */
-function renderToasts(toasts = true) {
+function renderToasts(toasts = true, locale?: string) {
   const inbox = createFakeInbox();
   const listeners = new Set<(n: Notification) => void>();
   inbox.on.mockImplementation(((event: string, listener: (n: Notification) => void) => {
     if (event === 'notification.received') listeners.add(listener);
     return () => listeners.delete(listener);
   }) as never);
-  const result = render(<InboxWidget inbox={inbox} toasts={toasts} />);
+  const result = render(<InboxWidget inbox={inbox} toasts={toasts} locale={locale} />);
   const receive = (overrides: Partial<Notification> = {}) => {
     const n = createNotification(overrides);
     act(() => listeners.forEach((listener) => listener(n)));
@@ -98,6 +98,13 @@ describe('Toasts', () => {
     receive({ title: 'B' });
     fireEvent.click(screen.getAllByRole('button', { name: 'Dismiss' })[0]!);
     expect(titles()).toEqual(['B']);
+  });
+
+  it('names the stack and its buttons in the widget\'s language', () => {
+    const { receive } = renderToasts(true, 'fr');
+    receive({ title: 'A' });
+    const stack = screen.getByRole('region', { name: 'Nouvelles notifications' });
+    expect(stack.querySelector('button')!.getAttribute('aria-label')).toBe('Fermer');
   });
 
   it('shows nothing without the toasts option, and stops listening on unmount', () => {

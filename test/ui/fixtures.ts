@@ -1,5 +1,5 @@
 // Test doubles for the UI: notifications and a fake Inbox made of real signals and vi.fn actions.
-import { signal } from '@preact/signals';
+import { signal } from '@preact/signals-core';
 import { vi } from 'vitest';
 import type { ConnectionState, Inbox, InboxError, InboxEventMap, InboxStatus, InboxUser, RenderedNotification } from '../../src/core/index.ts';
 import type { Counts, Notification, Preferences } from '../../src/protocol/index.ts';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { itemCss } from '../../src/ui/item-styles.ts';
 import { css } from '../../src/ui/styles.ts';
 
 // WCAG 2.x relative luminance and contrast ratio of two #rrggbb colours.
@@ -40,8 +41,13 @@ describe('styles', () => {
     }
   });
 
-  it('turns transitions off for prefers-reduced-motion: reduce', () => {
-    expect(css).toMatch(/@media \(prefers-reduced-motion:reduce\)\{\*\{transition:none!important;animation:none!important/);
+  it('moves nothing unless the user has no preference against motion', () => {
+    // Transitions live only inside the no-preference query, so reduce needs no override; there are no animations.
+    const all = css + itemCss;
+    const motion = all.match(/@media \(prefers-reduced-motion:no-preference\)\{([^{}]*\{[^{}]*\})*\}/g) ?? [];
+    expect(motion).toHaveLength(1);
+    expect(all.replace(motion[0]!, '')).not.toMatch(/transition|animation|scroll-behavior:smooth/);
+    expect(motion[0]).toMatch(/transition:/);
   });
 
   it('lays out with logical properties only, so right-to-left needs no other stylesheet', () => {
