@@ -13,8 +13,13 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
-/** How often the worker checkpoints, in ms. */
-export const CHECKPOINT_INTERVAL_MS = 100;
+/**
+ * The pause between the worker's checkpoints, in ms. Short on purpose: each checkpoint syncs the
+ * database file, and while the file system commits that sync the writer's own WAL writes can wait
+ * (ext4 journal), so many small syncs stall the event loop less than few large ones (at 100 ms
+ * the half-load p99 was 38-48 ms, at 30 ms 25-30 ms, at 10 ms 22-24 ms).
+ */
+export const CHECKPOINT_INTERVAL_MS = 10;
 
 /** The automatic checkpoint threshold (pages) of the committing connection while the worker runs. */
 export const BACKSTOP_AUTOCHECKPOINT_PAGES = 20_000;
