@@ -16,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 /**
  * The pause between the worker's checkpoints, in ms. Short on purpose: each checkpoint syncs the
  * database file, and while the file system commits that sync the writer's own WAL writes can wait
- * (ext4 journal), so many small syncs stall the event loop less than few large ones (at 100 ms
+ * (seen on ext4), so many small syncs stall the event loop less than few large ones (at 100 ms
  * the half-load p99 was 38-48 ms, at 30 ms 25-30 ms, at 10 ms 22-24 ms).
  */
 export const CHECKPOINT_INTERVAL_MS = 10;
