@@ -6,6 +6,10 @@
 // once the transaction holding it has committed. A savepoint per call would cost about as much as
 // the call itself, so a group first runs without them; only when a call throws is the group rolled
 // back and run again with each call in its own savepoint, where the one that broke fails alone.
+// A group is capped by `maxWeight` (e.g. rows written): the transaction blocks the event loop
+// while it runs, so a backlog after a stall commits in slices, a turn of the loop each, and the
+// first slice's answers go out before the next slice starts instead of after the whole backlog.
+// `pause` keeps calls queued (not committed) until `resume`, e.g. while a WAL checkpoint finishes.
 import { setImmediate } from 'node:timers';
 import type Database from 'better-sqlite3';
 
@@ -15,14 +19,23 @@ interface Job<A extends unknown[], R> {
   reject: (error: unknown) => void;
 }
 
-/** A write whose calls commit in groups; `flush` runs what is queued now (before closing). */
+/** A write whose calls commit in groups; `flush` runs everything queued now (before closing). */
 export interface GroupCommit<A extends unknown[], R> {
   run(...args: A): Promise<R>;
   flush(): void;
+  /** Calls wait in the queue, uncommitted, until `resume`. */
+  pause(): void;
+  resume(): void;
+}
+
+/** How big a group may grow: calls are added while their summed `weight` stays within `maxWeight`. */
+export interface GroupLimit<A extends unknown[]> {
+  weight: (...args: A) => number;
+  maxWeight: number;
 }
 
 /** Wraps `work` (synchronous statements on `db`) so concurrent calls share one transaction. */
-export function createGroupCommit<A extends unknown[], R>(db: Database.Database, work: (...args: A) => R): GroupCommit<A, R> {
+export function createGroupCommit<A extends unknown[], R>(db: Database.Database, work: (...args: A) => R, limit?: GroupLimit<A>): GroupCommit<A, R> {
   // The fast way: every call in one transaction; the first that throws rolls all of them back.
   const together = db.transaction((jobs: readonly Job<A, R>[]) => jobs.map((job) => work(...job.args)));
   // The careful way, after a failure. Called inside a transaction, a better-sqlite3 transaction
@@ -39,11 +52,34 @@ export function createGroupCommit<A extends unknown[], R>(db: Database.Database,
   );
   let queue: Job<A, R>[] = [];
   let scheduled = false;
+  let paused = false;
 
-  function flush(): void {
-    scheduled = false;
-    const jobs = queue;
-    queue = [];
+  function schedule(): void {
+    if (scheduled || paused || queue.length === 0) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      if (paused) return;
+      commitGroup(takeGroup());
+      // The rest waits for the next turn, after the answers of this group.
+      schedule();
+    });
+  }
+
+  // The longest head of the queue within the limit (at least one call).
+  function takeGroup(): Job<A, R>[] {
+    if (!limit) return queue.splice(0);
+    let count = 0;
+    let weight = 0;
+    while (count < queue.length) {
+      weight += limit.weight(...queue[count]!.args);
+      if (count > 0 && weight > limit.maxWeight) break;
+      count++;
+    }
+    return queue.splice(0, count);
+  }
+
+  function commitGroup(jobs: Job<A, R>[]): void {
     if (jobs.length === 0) return;
     let values: R[];
     try {
@@ -73,11 +109,17 @@ export function createGroupCommit<A extends unknown[], R>(db: Database.Database,
     run: (...args) =>
       new Promise<R>((resolve, reject) => {
         queue.push({ args, resolve, reject });
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(flush);
-        }
+        schedule();
       }),
-    flush,
+    flush: () => {
+      while (queue.length > 0) commitGroup(takeGroup());
+    },
+    pause: () => {
+      paused = true;
+    },
+    resume: () => {
+      paused = false;
+      schedule();
+    },
   };
 }

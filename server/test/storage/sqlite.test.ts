@@ -1,9 +1,10 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStorage, openStorage, SCHEMA_VERSION } from '../../src/index.ts';
 import { IDEMPOTENCY_TTL_MS } from '../../src/storage/index.ts';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, RESTART_FRAMES } from '../../src/storage/sqlite-checkpointer.ts';
 import { createTempDir } from '../fixtures.ts';
 import { createContent, describeStorageContract } from './contract.ts';
 import { describeCountersContract } from './contract-counters.ts';
@@ -102,6 +103,37 @@ describe('openSqliteStorage checkpoints', () => {
     await reopened.close();
     temp.cleanup();
   });
+});
+
+describe('openSqliteStorage WAL restarts', () => {
+  it('starts the WAL over long before the backstop checkpoint while deliveries never stop', async () => {
+    const temp = createTempDir();
+    const file = join(temp.dir, 'restarts.db');
+    const storage = openSqliteStorage(file, { backgroundCheckpointAfter: 0 });
+    const appId = (await storage.createApp()).app.id;
+    const users = await Promise.all(Array.from({ length: 200 }, (_, i) => storage.upsertUser(appId, `u-${i}`, {})));
+    const ids = users.map((u) => u.id);
+    // The WAL header's first salt changes every time a writer starts the WAL over.
+    const salt = () => readFileSync(`${file}-wal`).readUInt32BE(16);
+    const first = salt();
+    let restarts = 0;
+    let last = first;
+    let largest = 0;
+    const deadline = Date.now() + 30_000;
+    while (restarts < 3 && Date.now() < deadline) {
+      // Two deliveries always in flight: the writer never leaves the WAL alone for long.
+      await Promise.all([storage.deliver(appId, ids, createContent()), storage.deliver(appId, ids, createContent())]);
+      const now = salt();
+      if (now !== last) restarts++;
+      last = now;
+      largest = Math.max(largest, statSync(`${file}-wal`).size);
+    }
+    expect(restarts).toBe(3);
+    // Each restart came from the worker's hold, near RESTART_FRAMES, not from the backstop.
+    expect(largest).toBeLessThan(((RESTART_FRAMES + BACKSTOP_AUTOCHECKPOINT_PAGES) / 2) * 4120);
+    await storage.close();
+    temp.cleanup();
+  }, 40_000);
 });
 
 describe('openSqliteStorage idempotency keys', () => {
