@@ -21,6 +21,9 @@ import { Worker } from 'node:worker_threads';
  */
 export const CHECKPOINT_INTERVAL_MS = 10;
 
+/** The longest pause between checkpoints while nothing is written, in ms. */
+export const MAX_IDLE_INTERVAL_MS = 1_000;
+
 /** The automatic checkpoint threshold (pages) of the committing connection while the worker runs. */
 export const BACKSTOP_AUTOCHECKPOINT_PAGES = 20_000;
 
@@ -41,6 +44,10 @@ const db = new Database(workerData.filename);
 db.pragma('busy_timeout = 0');
 let holding = false;
 let timer = null;
+// Idle (nothing new in the WAL since the last pass, all of it copied): the pause doubles up to
+// maxIdleMs, so an idle service does not wake the worker 100 times a second; a write resets it.
+let pause = workerData.intervalMs;
+let lastLog = -1;
 function checkpoint() {
   try {
     return db.pragma('wal_checkpoint(PASSIVE)')[0];
@@ -62,7 +69,10 @@ function round() {
     timer = setTimeout(round, 0);
     return;
   }
-  timer = setTimeout(round, workerData.intervalMs);
+  const idle = result !== undefined && result.log === lastLog && result.checkpointed === result.log;
+  lastLog = result === undefined ? -1 : result.log;
+  pause = idle ? Math.min(pause * 2, workerData.maxIdleMs) : workerData.intervalMs;
+  timer = setTimeout(round, pause);
 }
 timer = setTimeout(round, workerData.intervalMs);
 parentPort.on('message', (message) => {
@@ -99,7 +109,7 @@ export function startCheckpointer(filename: string, writes: WriteHold, intervalM
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { filename, driver, intervalMs, restartFrames: RESTART_FRAMES, tailFrames: HOLD_TAIL_FRAMES },
+    workerData: { filename, driver, intervalMs, maxIdleMs: MAX_IDLE_INTERVAL_MS, restartFrames: RESTART_FRAMES, tailFrames: HOLD_TAIL_FRAMES },
   });
   let holdTimer: NodeJS.Timeout | null = null;
   const resume = () => {

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStorage, openStorage, SCHEMA_VERSION } from '../../src/index.ts';
+import type { Storage } from '../../src/index.ts';
 import { IDEMPOTENCY_TTL_MS } from '../../src/storage/index.ts';
-import { BACKSTOP_AUTOCHECKPOINT_PAGES, RESTART_FRAMES } from '../../src/storage/sqlite-checkpointer.ts';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, MAX_IDLE_INTERVAL_MS, RESTART_FRAMES } from '../../src/storage/sqlite-checkpointer.ts';
 import { createTempDir } from '../fixtures.ts';
 import { createContent, describeStorageContract } from './contract.ts';
 import { describeCountersContract } from './contract-counters.ts';
@@ -106,18 +107,12 @@ describe('openSqliteStorage checkpoints', () => {
 });
 
 describe('openSqliteStorage WAL restarts', () => {
-  it('starts the WAL over long before the backstop checkpoint while deliveries never stop', async () => {
-    const temp = createTempDir();
-    const file = join(temp.dir, 'restarts.db');
-    const storage = openSqliteStorage(file, { backgroundCheckpointAfter: 0 });
-    const appId = (await storage.createApp()).app.id;
-    const users = await Promise.all(Array.from({ length: 200 }, (_, i) => storage.upsertUser(appId, `u-${i}`, {})));
-    const ids = users.map((u) => u.id);
+  /** Delivers without pause until the WAL started over three times; answers its largest size. */
+  async function restartsUnderLoad(file: string, storage: Storage, appId: string, ids: number[]) {
     // The WAL header's first salt changes every time a writer starts the WAL over.
     const salt = () => readFileSync(`${file}-wal`).readUInt32BE(16);
-    const first = salt();
     let restarts = 0;
-    let last = first;
+    let last = salt();
     let largest = 0;
     const deadline = Date.now() + 30_000;
     while (restarts < 3 && Date.now() < deadline) {
@@ -128,12 +123,39 @@ describe('openSqliteStorage WAL restarts', () => {
       last = now;
       largest = Math.max(largest, statSync(`${file}-wal`).size);
     }
+    return { restarts, largest };
+  }
+
+  async function openWithUsers() {
+    const temp = createTempDir();
+    const file = join(temp.dir, 'restarts.db');
+    const storage = openSqliteStorage(file, { backgroundCheckpointAfter: 0 });
+    const appId = (await storage.createApp()).app.id;
+    const users = await Promise.all(Array.from({ length: 200 }, (_, i) => storage.upsertUser(appId, `u-${i}`, {})));
+    return { temp, file, storage, appId, ids: users.map((u) => u.id) };
+  }
+
+  it('starts the WAL over long before the backstop checkpoint while deliveries never stop', async () => {
+    const { temp, file, storage, appId, ids } = await openWithUsers();
+    const { restarts, largest } = await restartsUnderLoad(file, storage, appId, ids);
     expect(restarts).toBe(3);
     // Each restart came from the worker's hold, near RESTART_FRAMES, not from the backstop.
     expect(largest).toBeLessThan(((RESTART_FRAMES + BACKSTOP_AUTOCHECKPOINT_PAGES) / 2) * 4120);
     await storage.close();
     temp.cleanup();
   }, 40_000);
+
+  it('keeps doing so when deliveries resume after an idle spell, in which the worker slows down', async () => {
+    const { temp, file, storage, appId, ids } = await openWithUsers();
+    await storage.deliver(appId, ids, createContent());
+    // Long enough for the idle worker's pause to reach its longest.
+    await new Promise((resolve) => setTimeout(resolve, 3 * MAX_IDLE_INTERVAL_MS));
+    const { restarts, largest } = await restartsUnderLoad(file, storage, appId, ids);
+    expect(restarts).toBe(3);
+    expect(largest).toBeLessThan(((RESTART_FRAMES + BACKSTOP_AUTOCHECKPOINT_PAGES) / 2) * 4120);
+    await storage.close();
+    temp.cleanup();
+  }, 45_000);
 });
 
 describe('openSqliteStorage idempotency keys', () => {
