@@ -13,6 +13,7 @@ import type { MountInboxOptions } from './types.ts';
 import { useValue } from './use-value.ts';
 
 const TICK_MS = 60_000;
+const FRESH_MS = 1_000;
 /** At most one announcement per this many ms; arrivals in between are summed into the next one. */
 export const ANNOUNCE_INTERVAL_MS = 5_000;
 // The least distance the popover keeps from the viewport's edges.
@@ -45,10 +46,11 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, t
     if (opening || (visible && counts.unseen > 0)) fireAndForget(() => inbox.markAllSeen());
   }, [visible, counts.unseen, inbox]);
 
-  // Relative times go stale; refresh them while the panel is visible, and on each opening.
+  // Relative times go stale; refresh them while the panel is visible, and on each opening. Not
+  // when the clock is still fresh (as at mount): that would re-render the whole widget for nothing.
   useEffect(() => {
     if (!visible) return;
-    setNow(Date.now());
+    setNow((was) => (Date.now() - was < FRESH_MS ? was : Date.now()));
     const timer = setInterval(() => setNow(Date.now()), TICK_MS);
     return () => clearInterval(timer);
   }, [visible]);

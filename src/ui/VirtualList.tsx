@@ -80,9 +80,10 @@ export function VirtualList<T extends { id: string }>({ items, renderItem, onEnd
     observer.observe(scroller);
     children.forEach((li) => observer.observe(li));
     scroller.addEventListener('scroll', onScroll);
-    // Put the anchored item back where the user saw it.
-    const want = ul.offsetTop + s.top;
-    if (s.anchor !== undefined && Math.abs(scroller.scrollTop - want) >= 1) scroller.scrollTop = want;
+    // Put the anchored item back where the user saw it. Only then read the layout: a read here
+    // forces a layout in the middle of the commit (the first render of the list never needs one).
+    const want = s.anchor !== undefined && ul.offsetTop + s.top;
+    if (want !== false && Math.abs(scroller.scrollTop - want) >= 1) scroller.scrollTop = want;
     if (s.focus >= 0) children[s.focus - start]?.querySelector<HTMLElement>('a,button')?.focus();
     s.focus = -1;
     if (end > items.length - THRESHOLD) onEndReached?.();
