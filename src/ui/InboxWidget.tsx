@@ -7,6 +7,7 @@ import { fireAndForget } from './fire-and-forget.ts';
 import { createI18n, I18nContext, isRtl, resolveLocale } from './i18n.ts';
 import { ItemOptions } from './item-options.ts';
 import { Panel } from './Panel.tsx';
+import { Settled } from './Settled.tsx';
 import { useTitleCount } from './title-count.ts';
 import { Toasts } from './Toasts.tsx';
 import type { MountInboxOptions } from './types.ts';
@@ -138,7 +139,7 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, t
     <I18nContext.Provider value={i18n}>
       <div ref={rootRef} class="belfry" data-mode={mode} data-theme={theme} lang={lang} dir={isRtl(lang) ? 'rtl' : 'ltr'} onKeyDown={onKeyDown}>
         {mode === 'inline' ? (
-          panel
+          <Settled inbox={inbox}>{panel}</Settled>
         ) : (
           <>
             <Bell
