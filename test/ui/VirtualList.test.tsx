@@ -33,6 +33,13 @@ describe('VirtualList', () => {
   afterEach(cleanup);
 
   describe('render', () => {
+    it('renders enough items to fill the window before anything was measured', () => {
+      const { container } = renderList(100);
+      // There is no layout here: without this the window would be empty, and hold only the overscan.
+      expect(window.innerHeight).toBeGreaterThan(0);
+      expect(rendered(container).length).toBeGreaterThanOrEqual(Math.ceil(window.innerHeight / ESTIMATE) + 4);
+    });
+
     it('renders only the items that come into the window when it moves', async () => {
       const { inbox, scroller, container } = renderList(100);
       const before = new Set(positions(container));
