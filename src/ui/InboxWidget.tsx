@@ -7,12 +7,14 @@ import { fireAndForget } from './fire-and-forget.ts';
 import { createI18n, I18nContext, isRtl, resolveLocale } from './i18n.ts';
 import { ItemOptions } from './item-options.ts';
 import { Panel } from './Panel.tsx';
+import { Settled } from './Settled.tsx';
 import { useTitleCount } from './title-count.ts';
 import { Toasts } from './Toasts.tsx';
 import type { MountInboxOptions } from './types.ts';
 import { useValue } from './use-value.ts';
 
 const TICK_MS = 60_000;
+const FRESH_MS = 1_000;
 /** At most one announcement per this many ms; arrivals in between are summed into the next one. */
 export const ANNOUNCE_INTERVAL_MS = 5_000;
 // The least distance the popover keeps from the viewport's edges.
@@ -45,10 +47,11 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, t
     if (opening || (visible && counts.unseen > 0)) fireAndForget(() => inbox.markAllSeen());
   }, [visible, counts.unseen, inbox]);
 
-  // Relative times go stale; refresh them while the panel is visible, and on each opening.
+  // Relative times go stale; refresh them while the panel is visible, and on each opening. Not
+  // when the clock is still fresh (as at mount): that would re-render the whole widget for nothing.
   useEffect(() => {
     if (!visible) return;
-    setNow(Date.now());
+    setNow((was) => (Date.now() - was < FRESH_MS ? was : Date.now()));
     const timer = setInterval(() => setNow(Date.now()), TICK_MS);
     return () => clearInterval(timer);
   }, [visible]);
@@ -136,7 +139,7 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, t
     <I18nContext.Provider value={i18n}>
       <div ref={rootRef} class="belfry" data-mode={mode} data-theme={theme} lang={lang} dir={isRtl(lang) ? 'rtl' : 'ltr'} onKeyDown={onKeyDown}>
         {mode === 'inline' ? (
-          panel
+          <Settled inbox={inbox}>{panel}</Settled>
         ) : (
           <>
             <Bell

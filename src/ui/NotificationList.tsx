@@ -4,9 +4,13 @@ import { useState } from 'preact/hooks';
 import type { Inbox } from '../core/index.ts';
 import type { Notification } from '../protocol/index.ts';
 import { useI18n } from './i18n.ts';
+import { memo } from './memo.ts';
 import { NotificationItem } from './NotificationItem.tsx';
 import { useValue } from './use-value.ts';
 import { VirtualList } from './VirtualList.tsx';
+
+// The list re-renders after measuring and scrolling; an item only when its own props changed.
+const Item = memo(NotificationItem);
 
 /** Props of `NotificationList`. */
 export interface NotificationListProps {
@@ -64,7 +68,7 @@ export function NotificationList({ inbox, now, onNotificationClick }: Notificati
           items={items}
           onEndReached={hasMore && !more ? loadMore : undefined}
           renderItem={(n, index) => (
-            <NotificationItem
+            <Item
               key={n.id}
               notification={n}
               inbox={inbox}

@@ -47,7 +47,10 @@ export function VirtualList<T extends { id: string }>({ items, renderItem, onEnd
   const list = useRef<HTMLUListElement>(null);
   const [, rerender] = useState(0);
   const update = () => rerender((n) => n + 1);
-  const s = useRef<ListState>({ heights: new Map(), top: 0, view: 0, delta: 0, focus: -1 }).current;
+  // Until the scroller is measured, its height is taken as the window's (it is rarely taller):
+  // the first render then holds every item the first paint shows, instead of a few, and the rest
+  // after a measuring pass that costs another render and layout in the same frame.
+  const s = useRef<ListState>({ heights: new Map(), top: 0, view: globalThis.innerHeight || 0, delta: 0, focus: -1 }).current;
 
   const ids = items.map((item) => item.id);
   const offsets = getOffsets(ids, s.heights, ESTIMATE);
@@ -80,9 +83,10 @@ export function VirtualList<T extends { id: string }>({ items, renderItem, onEnd
     observer.observe(scroller);
     children.forEach((li) => observer.observe(li));
     scroller.addEventListener('scroll', onScroll);
-    // Put the anchored item back where the user saw it.
-    const want = ul.offsetTop + s.top;
-    if (s.anchor !== undefined && Math.abs(scroller.scrollTop - want) >= 1) scroller.scrollTop = want;
+    // Put the anchored item back where the user saw it. Only then read the layout: a read here
+    // forces a layout in the middle of the commit (the first render of the list never needs one).
+    const want = s.anchor !== undefined && ul.offsetTop + s.top;
+    if (want !== false && Math.abs(scroller.scrollTop - want) >= 1) scroller.scrollTop = want;
     if (s.focus >= 0) children[s.focus - start]?.querySelector<HTMLElement>('a,button')?.focus();
     s.focus = -1;
     if (end > items.length - THRESHOLD) onEndReached?.();

@@ -94,11 +94,13 @@ export interface I18n {
 /** Builds the i18n object for a resolved locale and the host's overrides. */
 export function createI18n(locale: string, overrides?: Partial<InboxStrings>): I18n {
   const t = stringsFor(locale, overrides);
-  const numbers = new Intl.NumberFormat(locale);
-  const plurals = new Intl.PluralRules(locale);
-  const n = (value: number) => numbers.format(value);
+  // Made on first use: loading a locale's number and plural data is a noticeable part of
+  // mounting, and an inline panel with nothing unread needs neither.
+  let numbers: Intl.NumberFormat | undefined;
+  let plurals: Intl.PluralRules | undefined;
+  const n = (value: number) => (numbers ??= new Intl.NumberFormat(locale)).format(value);
   const count = (key: keyof InboxStrings, value: number) => t[key].replace('{n}', n(value));
-  return { locale, t, n, count, newCount: (value) => count(plurals.select(value) === 'one' ? 'newOne' : 'newOther', value) };
+  return { locale, t, n, count, newCount: (value) => count((plurals ??= new Intl.PluralRules(locale)).select(value) === 'one' ? 'newOne' : 'newOther', value) };
 }
 
 /** Carries the widget's i18n to its components. */

@@ -69,6 +69,8 @@ code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:var(--
 @media (prefers-reduced-motion:no-preference){.bell,.item,.mark-all{transition:background-color .15s}}
 `;
 
+const sheets = new WeakMap<typeof CSSStyleSheet, CSSStyleSheet>();
+
 /**
  * Adopts the widget's stylesheet into `root` and returns a function that removes it again.
  * Browsers without constructable stylesheets get an unstyled (but working) widget.
@@ -76,11 +78,18 @@ code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:var(--
 export function adoptStyles(root: ShadowRoot): () => void {
   const Sheet = root.ownerDocument.defaultView?.CSSStyleSheet;
   if (!Sheet || !('adoptedStyleSheets' in root) || typeof Sheet.prototype.replaceSync !== 'function') return () => {};
-  // Construct in the root's own window: a sheet from another document may not be adopted.
-  const sheet = new Sheet();
-  sheet.replaceSync(css + itemCss);
-  root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  // Construct in the root's own window: a sheet from another document may not be adopted. One
+  // sheet per window, shared by every widget in it: parsing the CSS is a real part of the cost
+  // of mounting one.
+  let sheet = sheets.get(Sheet);
+  if (!sheet) {
+    sheet = new Sheet();
+    sheet.replaceSync(css + itemCss);
+    sheets.set(Sheet, sheet);
+  }
+  const adopted = sheet;
+  root.adoptedStyleSheets = [...root.adoptedStyleSheets, adopted];
   return () => {
-    root.adoptedStyleSheets = root.adoptedStyleSheets.filter((s) => s !== sheet);
+    root.adoptedStyleSheets = root.adoptedStyleSheets.filter((s) => s !== adopted);
   };
 }

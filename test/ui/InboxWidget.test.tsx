@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InboxError } from '../../src/core/index.ts';
 import { ANNOUNCE_INTERVAL_MS, InboxWidget } from '../../src/ui/InboxWidget.tsx';
 import type { InboxUIOptions } from '../../src/ui/index.ts';
+import { SETTLE_MS } from '../../src/ui/Settled.tsx';
 import { createFakeInbox, createNotification } from './fixtures.ts';
 import type { FakeInboxState } from './fixtures.ts';
 
@@ -249,6 +250,34 @@ describe('InboxWidget', () => {
     it('marks all seen as soon as it is shown', () => {
       const { inbox } = renderWidget({ counts: { unseen: 2, unread: 2 } }, { mode: 'inline' });
       expect(inbox.markAllSeen).toHaveBeenCalledOnce();
+    });
+
+    it('shows nothing while the first load runs with nothing cached, then "Loading" once SETTLE_MS passed', () => {
+      vi.useFakeTimers();
+      try {
+        renderWidget({ status: 'loading' }, { mode: 'inline' });
+        expect(screen.queryByRole('region')).toBeNull();
+        act(() => void vi.advanceTimersByTime(SETTLE_MS - 1));
+        expect(screen.queryByRole('region')).toBeNull();
+        act(() => void vi.advanceTimersByTime(1));
+        expect(screen.getByText('Loading notifications…').getAttribute('role')).toBe('status');
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('shows the cached notifications without a "Loading" first, and keeps the panel shown after', () => {
+      const { inbox } = renderWidget({ status: 'loading' }, { mode: 'inline' });
+      expect(screen.queryByText('Loading notifications…')).toBeNull();
+      act(() => {
+        inbox.notifications.value = [createNotification({ title: 'Cached one' })];
+      });
+      expect(screen.getByRole('region', { name: 'Notifications' })).toBeTruthy();
+      expect(screen.getByText('Cached one')).toBeTruthy();
+      act(() => {
+        inbox.notifications.value = [];
+      });
+      expect(screen.getByText('Loading notifications…')).toBeTruthy();
     });
 
     it('ignores Escape', () => {

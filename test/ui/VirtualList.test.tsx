@@ -33,6 +33,26 @@ describe('VirtualList', () => {
   afterEach(cleanup);
 
   describe('render', () => {
+    it('renders enough items to fill the window before anything was measured', () => {
+      const { container } = renderList(100);
+      // There is no layout here: without this the window would be empty, and hold only the overscan.
+      expect(window.innerHeight).toBeGreaterThan(0);
+      expect(rendered(container).length).toBeGreaterThanOrEqual(Math.ceil(window.innerHeight / ESTIMATE) + 4);
+    });
+
+    it('renders only the items that come into the window when it moves', async () => {
+      const { inbox, scroller, container } = renderList(100);
+      const before = new Set(positions(container));
+      const calls = inbox.render.mock.calls.length;
+      await scrollTo(scroller, 3 * ESTIMATE);
+      const after = positions(container);
+      const entered = after.filter((p) => !before.has(p)).length;
+      // The window moved, but most of its items stayed: those are not rendered again.
+      expect(entered).toBeGreaterThan(0);
+      expect(entered).toBeLessThan(after.length);
+      expect(inbox.render.mock.calls.length - calls).toBe(entered);
+    });
+
     it('puts only a window of 10,000 items in the DOM, each with its place in the whole', () => {
       const { container } = renderList(10_000);
       const items = rendered(container);

@@ -52,6 +52,16 @@ describe('mountInbox', () => {
       expect(shadow.querySelectorAll('style')).toHaveLength(0);
     });
 
+    it('shares one parsed stylesheet between the widgets of a page', () => {
+      const one = mountInto({ inbox: createFakeInbox() });
+      const two = mountInto({ inbox: createFakeInbox() });
+      expect(two.shadow.adoptedStyleSheets[0]).toBe(one.shadow.adoptedStyleSheets[0]);
+      // Unmounting one takes it out of that root only.
+      one.mount.unmount();
+      expect(one.shadow.adoptedStyleSheets).toHaveLength(0);
+      expect(two.shadow.adoptedStyleSheets).toHaveLength(1);
+    });
+
     it('defines light and dark values for the --belfry-* properties', () => {
       expect(css).toMatch(/--belfry-bg/);
       expect(css).toMatch(/\[data-theme=dark\]/);
