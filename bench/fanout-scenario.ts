@@ -4,13 +4,13 @@
 // Everything started here is stopped here, also when a step fails.
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_API_KEY, BENCH_API_SECRET } from './credentials.ts';
 import { fanoutUser, monotonicMs } from './fanout-protocol.ts';
 import type { ClientRequestMessage, MemorySample, ServeRequest } from './fanout-protocol.ts';
+import { processCpuSeconds, sortedPercentile as percentile } from './stats.ts';
 
 /** Which server a scenario runs against. */
 export type FanoutServerKind = 'bare' | 'sqlite' | 'postgres';
@@ -98,18 +98,6 @@ async function stopChild(child: ChildProcess, message: unknown): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   await exited;
   clearTimeout(timer);
-}
-
-/** CPU seconds a process has used so far (Linux /proc; utime + stime at 100 ticks/s). */
-function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 function triggerBody(index: number, round: number): string {

@@ -2,6 +2,7 @@
 // each sending its next request when the last answered) and open loop (a fixed arrival rate,
 // latency counted from when each request was due, so a slow server cannot hide its queueing).
 import { Agent, request } from 'node:http';
+import { sortedPercentile as percentile } from './stats.ts';
 
 /** What one run measured. */
 export interface LoadResult {
@@ -39,11 +40,6 @@ function sendOne(agent: Agent, target: URL, spec: RequestSpec, i: number): Promi
     req.on('error', () => resolve(false));
     req.end(body);
   });
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 /** p50 and p99 of a result, in ms. */

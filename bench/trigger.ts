@@ -3,11 +3,11 @@
 // Each server runs in its own process on loopback; everything started here is stopped here.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { closedLoop, latencySummary, openLoop } from './load.ts';
 import type { LoadResult, RequestSpec } from './load.ts';
 import { BENCH_API_KEY, BENCH_API_SECRET } from './credentials.ts';
+import { processCpuSeconds } from './stats.ts';
 
 /** Knobs of a run (environment: BENCH_CLIENTS, BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_USERS, BENCH_PROFILE). */
 export interface TriggerBenchOptions {
@@ -80,13 +80,6 @@ function startServer(kind: 'empty' | 'belfry', profileDir: string | undefined): 
       });
     });
   });
-}
-
-/** CPU seconds a process has used so far (Linux /proc; utime + stime at 100 ticks/s). */
-function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function measure(pid: number, run: () => Promise<LoadResult>): Promise<{ result: LoadResult; serverCpuSeconds: number }> {
