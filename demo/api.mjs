@@ -61,9 +61,10 @@ export function createDemoApi(apps) {
     },
 
     /**
-     * `POST /api/session {userId}`: signs the page in as `userId` (the demo has no passwords). In
-     * secure mode the widget cannot create its user, so the app's backend does it here, as a real
-     * app would at sign-up.
+     * `POST /api/session {userId}`: signs the page in as `userId`. The demo has no passwords, so its
+     * session cookie just names the user; a real app issues tokens from its own authenticated
+     * session. In secure mode the widget cannot create its user, so the app's backend does it
+     * here, as a real app would at sign-up.
      */
     async signIn(body) {
       const problem = checkUserId(body.userId);
