@@ -8,13 +8,15 @@ import type { InboxUser } from './types.ts';
 
 type Check = (v: unknown) => boolean;
 
-const isString = (v: unknown): v is string => typeof v === 'string';
+/** True for strings. */
+export const isString = (v: unknown): v is string => typeof v === 'string';
 const isNullableString: Check = (v) => v === null || isString(v);
-const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+/** True for a stream position: a whole number, 0 or more. */
+export const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const arrayOf = (check: Check): Check => (v) => Array.isArray(v) && v.every(check);
 
 /** A check for an object whose listed fields pass their checks (other fields are let through). */
-const shape = <T,>(fields: Record<string, Check>) => {
+export const shape = <T,>(fields: Record<string, Check>) => {
   const entries = Object.entries(fields);
   return (v: unknown): v is T => isPlainObject(v) && entries.every(([key, check]) => check(v[key]));
 };
