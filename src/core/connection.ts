@@ -22,7 +22,7 @@ import type { InboxChangeEvent, Notification, StreamEvent } from '../protocol/in
 import { createBackoff } from './backoff.ts';
 import { InboxError } from './errors.ts';
 import { readEventStream } from './event-stream.ts';
-import { fail } from './http.ts';
+import { fail, must } from './http.ts';
 import type { Transport } from './http.ts';
 import { changesAfter } from './reducer.ts';
 import type { InboxAction, InboxState } from './reducer.ts';
@@ -101,8 +101,7 @@ export function createConnection(deps: ConnectionDeps): Connection {
   }
 
   async function fetchFirstPage(signal: AbortSignal): Promise<void> {
-    const page = parseNotificationPage(await transport.request('GET', `/v1/me/notifications?limit=${deps.pageSize}`, undefined, signal));
-    if (!page) throw fail('protocol');
+    const page = must(parseNotificationPage(await transport.request('GET', `/v1/me/notifications?limit=${deps.pageSize}`, undefined, signal)));
     dispatch({ type: 'page.loaded', page, cursor: null });
   }
 
@@ -179,9 +178,7 @@ export function createConnection(deps: ConnectionDeps): Connection {
       // banner does not flicker with every attempt; it turns 'online' once events flow.
       if (getState().connection !== 'offline') setConnection('connecting');
       if (!synced) {
-        const response = parseConnectResponse(await transport.request('POST', '/v1/me/connect', {}, signal));
-        if (!response) throw fail('protocol');
-        dispatch({ type: 'connected', response });
+        dispatch({ type: 'connected', response: must(parseConnectResponse(await transport.request('POST', '/v1/me/connect', {}, signal))) });
         await fetchFirstPage(signal);
         synced = true;
       }
@@ -194,8 +191,7 @@ export function createConnection(deps: ConnectionDeps): Connection {
             probe(signal);
           }
           const path = `/v1/me/events?after=${getState().seq}&wait=${POLL_WAIT_S}`;
-          const page = parseEventsPage(await transport.request('GET', path, undefined, signal, { Accept: 'application/json' }));
-          if (!page) throw fail('protocol');
+          const page = must(parseEventsPage(await transport.request('GET', path, undefined, signal, { Accept: 'application/json' })));
           live();
           // An empty answer carries the latest seq, as a heartbeat does; a full one is followed at once.
           handle(page.events.length ? page.events : [{ type: 'heartbeat', seq: page.seq }], signal);
@@ -205,10 +201,9 @@ export function createConnection(deps: ConnectionDeps): Connection {
       const sentAt = now();
       let heard = false;
       try {
-        const response = await transport.openStream(getState().seq, signal);
-        if (!response.body) throw fail('protocol');
+        const body = must((await transport.openStream(getState().seq, signal)).body);
         live();
-        return await readEventStream(response.body, signal, (events) => {
+        return await readEventStream(body, signal, (events) => {
           heard = true;
           emptyStreams = 0;
           heardAt = now();

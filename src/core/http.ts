@@ -39,6 +39,12 @@ const MESSAGES = {
 /** An InboxError for a failure the service did not answer with. */
 export const fail = (code: keyof typeof MESSAGES, cause?: unknown): InboxError => new InboxError(code, MESSAGES[code], { cause });
 
+/** Answers `value`, or throws a `protocol` InboxError when a check found it malformed (null or false). */
+export const must = <T,>(value: T | null | false): T => {
+  if (!value) throw fail('protocol');
+  return value;
+};
+
 /** Turns an error answer into an InboxError: 401/403 are final, anything else is retryable. */
 export async function errorFromResponse(response: Response, now: number): Promise<InboxError> {
   const status = response.status;
