@@ -90,7 +90,6 @@ export function createConnection(deps: ConnectionDeps): Connection {
   let emptyStreams = 0;
   let polling = false;
   let heardAt = 0; // when the current attempt last heard from the service
-  let removeListeners = () => {};
 
   const setConnection = (connection: 'connecting' | 'online') => dispatch({ type: 'connection.changed', connection });
 
@@ -228,7 +227,8 @@ export function createConnection(deps: ConnectionDeps): Connection {
     const controller = new AbortController();
     const stop = () => controller.abort();
     const timer = setTimeout(stop, STREAM_STALL_MS);
-    signal.addEventListener('abort', stop);
+    // The controller doubles as the listener's options: its `signal` removes the listener when the probe stops.
+    signal.addEventListener('abort', stop, controller);
     transport
       .openStream(getState().seq, controller.signal)
       .then((response) =>
@@ -241,7 +241,6 @@ export function createConnection(deps: ConnectionDeps): Connection {
       .catch(() => {})
       .finally(() => {
         clearTimeout(timer);
-        signal.removeEventListener('abort', stop);
         stop();
       });
   }
@@ -302,13 +301,10 @@ export function createConnection(deps: ConnectionDeps): Connection {
         if (wake) wake();
         else if (now() - heardAt > STREAM_STALL_MS) restart();
       };
+      // The lifetime controller doubles as the listeners' options: its `signal` removes them at stop().
       if (typeof g.addEventListener === 'function') {
-        g.addEventListener('online', onOnline);
-        doc?.addEventListener('visibilitychange', onVisibility);
-        removeListeners = () => {
-          g.removeEventListener('online', onOnline);
-          doc?.removeEventListener('visibilitychange', onVisibility);
-        };
+        g.addEventListener('online', onOnline, lifetime);
+        doc?.addEventListener('visibilitychange', onVisibility, lifetime);
       }
       // loop() handles its own failures; the catch only keeps a bug from becoming an unhandled rejection.
       loop().catch((error: unknown) => dispatch({ type: 'failed', error: toInboxError(error), fatal: true }));
@@ -317,7 +313,6 @@ export function createConnection(deps: ConnectionDeps): Connection {
       lifetime.abort();
       attemptAbort?.abort();
       wake?.();
-      removeListeners();
     },
   };
 }
