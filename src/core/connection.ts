@@ -245,16 +245,15 @@ export function createConnection(deps: ConnectionDeps): Connection {
       });
   }
 
+  // `wake` ends the pause early: on `online`, on visibility, and at stop().
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
         wake = undefined;
-        ended.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout((wake = done), ms);
-      ended.addEventListener('abort', done);
     });
 
   async function loop(): Promise<void> {
