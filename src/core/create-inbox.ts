@@ -1,8 +1,8 @@
 // The headless inbox (design §7): composes the store, the transport, the cache and the
 // connection loop, and offers the user's actions. Nothing here runs at import time, and every
 // global (fetch, setTimeout, indexedDB, addEventListener) is looked up when it is used.
-import { HEADER_IDEMPOTENCY_KEY, isPlainObject } from '../protocol/index.ts';
-import type { Attributes, Notification, PreferencesResponse } from '../protocol/index.ts';
+import { HEADER_IDEMPOTENCY_KEY } from '../protocol/index.ts';
+import type { Attributes, Notification } from '../protocol/index.ts';
 import type { TemplateNode } from '../template/index.ts';
 import { renderTemplate } from '../template/index.ts';
 import { cacheName, createInboxCache, toCached } from './cache.ts';
@@ -19,7 +19,7 @@ import { createInboxStore } from './store.ts';
 import { createTabCoordinator } from './tabs.ts';
 import type { TabCoordinator } from './tabs.ts';
 import type { Inbox, InboxEventMap, InboxOptions, RenderedNotification } from './types.ts';
-import { parseMutationResponse, parseNotificationPage } from './validate.ts';
+import { isPreferences, parseMutationResponse, parseNotificationPage } from './validate.ts';
 
 /** Delay between a change and its write to the cache; bursts of events share one write. */
 export const PERSIST_DELAY_MS = 300;
@@ -286,7 +286,7 @@ export function createInbox(options: InboxOptions): Inbox {
       async get() {
         assertAlive();
         const answer = await get(PREFERENCES_PATH);
-        return must(isPlainObject(answer) && isPlainObject(answer.preferences) && Array.isArray(answer.categories) && (answer as unknown as PreferencesResponse));
+        return must(isPreferences(answer) && answer);
       },
       set: (preferences) => mutate('PUT', PREFERENCES_PATH, { preferences }),
     },

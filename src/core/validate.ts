@@ -3,7 +3,7 @@
 // full disk may have left in any state). What fails a check is dropped, never rendered.
 // Shapes are tables of field checks, so each wire type costs one short line.
 import { isPlainObject } from '../protocol/index.ts';
-import type { ConnectResponse, Counts, EventsPage, MutationResponse, Notification, NotificationPage, StreamEvent } from '../protocol/index.ts';
+import type { ConnectResponse, Counts, EventsPage, MutationResponse, Notification, NotificationPage, PreferencesResponse, StreamEvent } from '../protocol/index.ts';
 import type { InboxUser } from './types.ts';
 
 type Check = (v: unknown) => boolean;
@@ -72,6 +72,8 @@ const isConnect = shape<ConnectResponse>({ user: isUser, counts: isCounts, seq: 
 const isPage = shape<NotificationPage>({ items: Array.isArray, nextCursor: isNullableString, counts: isCounts, seq: isSeq });
 const isMutation = shape<MutationResponse>({ counts: isCounts, seq: isSeq });
 const isEventsPage = shape<EventsPage>({ events: Array.isArray, seq: isSeq });
+/** True for a well-formed `GET /v1/me/preferences` answer. */
+export const isPreferences = shape<PreferencesResponse>({ preferences: isPlainObject, categories: Array.isArray });
 
 /** Checks a `POST /v1/me/connect` answer; null when malformed. */
 export const parseConnectResponse = (v: unknown): ConnectResponse | null => {
