@@ -4,8 +4,7 @@
 // broken (Firefox private mode, Safari dropping connections); then the copy lives in memory.
 import { createStore, get, update } from 'idb-keyval';
 import type { UseStore } from 'idb-keyval';
-import { isCounts, isUser, validNotifications } from './validate.ts';
-import { isPlainObject } from '../protocol/index.ts';
+import { isCounts, isSeq, isString, isUser, shape, validNotifications } from './validate.ts';
 import type { CachedInbox, InboxState } from './reducer.ts';
 
 /** Bump when the stored shape changes: the old databases are then simply never read. */
@@ -51,13 +50,12 @@ export function toCached(state: InboxState): CachedInbox | null {
 
 /** Checks what was read back; null when it is not a cached inbox of `userKey`. */
 export function parseCachedInbox(value: unknown, userKey: string | undefined): CachedInbox | null {
-  if (!isPlainObject(value) || value.version !== CACHE_SCHEMA_VERSION) return null;
+  if (!isCachedInbox(value) || (userKey !== undefined && value.user.identifier !== userKey)) return null;
   const { items, counts, seq, user, appName } = value;
-  if (!Array.isArray(items) || !isCounts(counts) || !isUser(user)) return null;
-  if (!Number.isSafeInteger(seq) || (seq as number) < 0) return null;
-  if (userKey !== undefined && user.identifier !== userKey) return null;
-  return { items: validNotifications(items), counts, seq: seq as number, user, appName: typeof appName === 'string' ? appName : null };
+  return { items: validNotifications(items), counts, seq, user, appName: isString(appName) ? appName : null };
 }
+
+const isCachedInbox = shape<CachedInbox>({ version: (v) => v === CACHE_SCHEMA_VERSION, items: Array.isArray, counts: isCounts, seq: isSeq, user: isUser });
 
 function withTimeout<T>(promise: Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {

@@ -22,7 +22,7 @@ import type { InboxChangeEvent, Notification, StreamEvent } from '../protocol/in
 import { createBackoff } from './backoff.ts';
 import { InboxError } from './errors.ts';
 import { readEventStream } from './event-stream.ts';
-import { fail } from './http.ts';
+import { fail, must } from './http.ts';
 import type { Transport } from './http.ts';
 import { changesAfter } from './reducer.ts';
 import type { InboxAction, InboxState } from './reducer.ts';
@@ -90,7 +90,6 @@ export function createConnection(deps: ConnectionDeps): Connection {
   let emptyStreams = 0;
   let polling = false;
   let heardAt = 0; // when the current attempt last heard from the service
-  let removeListeners = () => {};
 
   const setConnection = (connection: 'connecting' | 'online') => dispatch({ type: 'connection.changed', connection });
 
@@ -101,8 +100,7 @@ export function createConnection(deps: ConnectionDeps): Connection {
   }
 
   async function fetchFirstPage(signal: AbortSignal): Promise<void> {
-    const page = parseNotificationPage(await transport.request('GET', `/v1/me/notifications?limit=${deps.pageSize}`, undefined, signal));
-    if (!page) throw fail('protocol');
+    const page = must(parseNotificationPage(await transport.request('GET', `/v1/me/notifications?limit=${deps.pageSize}`, undefined, signal)));
     dispatch({ type: 'page.loaded', page, cursor: null });
   }
 
@@ -179,9 +177,7 @@ export function createConnection(deps: ConnectionDeps): Connection {
       // banner does not flicker with every attempt; it turns 'online' once events flow.
       if (getState().connection !== 'offline') setConnection('connecting');
       if (!synced) {
-        const response = parseConnectResponse(await transport.request('POST', '/v1/me/connect', {}, signal));
-        if (!response) throw fail('protocol');
-        dispatch({ type: 'connected', response });
+        dispatch({ type: 'connected', response: must(parseConnectResponse(await transport.request('POST', '/v1/me/connect', {}, signal))) });
         await fetchFirstPage(signal);
         synced = true;
       }
@@ -194,8 +190,7 @@ export function createConnection(deps: ConnectionDeps): Connection {
             probe(signal);
           }
           const path = `/v1/me/events?after=${getState().seq}&wait=${POLL_WAIT_S}`;
-          const page = parseEventsPage(await transport.request('GET', path, undefined, signal, { Accept: 'application/json' }));
-          if (!page) throw fail('protocol');
+          const page = must(parseEventsPage(await transport.request('GET', path, undefined, signal, { Accept: 'application/json' })));
           live();
           // An empty answer carries the latest seq, as a heartbeat does; a full one is followed at once.
           handle(page.events.length ? page.events : [{ type: 'heartbeat', seq: page.seq }], signal);
@@ -205,10 +200,9 @@ export function createConnection(deps: ConnectionDeps): Connection {
       const sentAt = now();
       let heard = false;
       try {
-        const response = await transport.openStream(getState().seq, signal);
-        if (!response.body) throw fail('protocol');
+        const body = must((await transport.openStream(getState().seq, signal)).body);
         live();
-        return await readEventStream(response.body, signal, (events) => {
+        return await readEventStream(body, signal, (events) => {
           heard = true;
           emptyStreams = 0;
           heardAt = now();
@@ -233,7 +227,8 @@ export function createConnection(deps: ConnectionDeps): Connection {
     const controller = new AbortController();
     const stop = () => controller.abort();
     const timer = setTimeout(stop, STREAM_STALL_MS);
-    signal.addEventListener('abort', stop);
+    // The controller doubles as the listener's options: its `signal` removes the listener when the probe stops.
+    signal.addEventListener('abort', stop, controller);
     transport
       .openStream(getState().seq, controller.signal)
       .then((response) =>
@@ -246,21 +241,19 @@ export function createConnection(deps: ConnectionDeps): Connection {
       .catch(() => {})
       .finally(() => {
         clearTimeout(timer);
-        signal.removeEventListener('abort', stop);
         stop();
       });
   }
 
+  // `wake` ends the pause early: on `online`, on visibility, and at stop().
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
         wake = undefined;
-        ended.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout((wake = done), ms);
-      ended.addEventListener('abort', done);
     });
 
   async function loop(): Promise<void> {
@@ -307,13 +300,10 @@ export function createConnection(deps: ConnectionDeps): Connection {
         if (wake) wake();
         else if (now() - heardAt > STREAM_STALL_MS) restart();
       };
+      // The lifetime controller doubles as the listeners' options: its `signal` removes them at stop().
       if (typeof g.addEventListener === 'function') {
-        g.addEventListener('online', onOnline);
-        doc?.addEventListener('visibilitychange', onVisibility);
-        removeListeners = () => {
-          g.removeEventListener('online', onOnline);
-          doc?.removeEventListener('visibilitychange', onVisibility);
-        };
+        g.addEventListener('online', onOnline, lifetime);
+        doc?.addEventListener('visibilitychange', onVisibility, lifetime);
       }
       // loop() handles its own failures; the catch only keeps a bug from becoming an unhandled rejection.
       loop().catch((error: unknown) => dispatch({ type: 'failed', error: toInboxError(error), fatal: true }));
@@ -322,7 +312,6 @@ export function createConnection(deps: ConnectionDeps): Connection {
       lifetime.abort();
       attemptAbort?.abort();
       wake?.();
-      removeListeners();
     },
   };
 }

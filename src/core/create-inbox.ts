@@ -1,16 +1,16 @@
 // The headless inbox (design §7): composes the store, the transport, the cache and the
 // connection loop, and offers the user's actions. Nothing here runs at import time, and every
 // global (fetch, setTimeout, indexedDB, addEventListener) is looked up when it is used.
-import { HEADER_IDEMPOTENCY_KEY, isPlainObject } from '../protocol/index.ts';
-import type { Attributes, Notification, PreferencesResponse } from '../protocol/index.ts';
+import { HEADER_IDEMPOTENCY_KEY } from '../protocol/index.ts';
+import type { Attributes, Notification } from '../protocol/index.ts';
 import type { TemplateNode } from '../template/index.ts';
 import { renderTemplate } from '../template/index.ts';
 import { cacheName, createInboxCache, toCached } from './cache.ts';
 import type { InboxCache } from './cache.ts';
 import { createConnection, toInboxError } from './connection.ts';
 import { createEmitter } from './emitter.ts';
-import { InboxError } from './errors.ts';
-import { createTransport, tokenSubject } from './http.ts';
+import type { InboxError } from './errors.ts';
+import { createTransport, fail, must, tokenSubject } from './http.ts';
 import { createOutbox, newIdempotencyKey } from './outbox.ts';
 import type { OutboxEntry } from './outbox.ts';
 import { rollbackFor } from './reducer.ts';
@@ -19,7 +19,7 @@ import { createInboxStore } from './store.ts';
 import { createTabCoordinator } from './tabs.ts';
 import type { TabCoordinator } from './tabs.ts';
 import type { Inbox, InboxEventMap, InboxOptions, RenderedNotification } from './types.ts';
-import { parseMutationResponse, parseNotificationPage } from './validate.ts';
+import { isPreferences, parseMutationResponse, parseNotificationPage } from './validate.ts';
 
 /** Delay between a change and its write to the cache; bursts of events share one write. */
 export const PERSIST_DELAY_MS = 300;
@@ -207,7 +207,7 @@ export function createInbox(options: InboxOptions): Inbox {
   //#region actions
 
   function assertAlive(): void {
-    if (destroyed) throw new InboxError('aborted', 'destroyed');
+    if (destroyed) throw fail('aborted');
   }
 
   /** Sends an action with its idempotency key and applies the answer; rejects with an InboxError. */
@@ -245,11 +245,6 @@ export function createInbox(options: InboxOptions): Inbox {
     }
   }
 
-  /** A service answer in an unexpected shape. */
-  const valid = <T>(value: T | null | false): T => {
-    if (!value) throw new InboxError('protocol', 'bad answer');
-    return value;
-  };
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   const find = (id: string) => store.state.items.find((n) => n.id === id);
   const itemPath = (id: string) => ITEM_PATH + encodeURIComponent(id);
@@ -270,7 +265,7 @@ export function createInbox(options: InboxOptions): Inbox {
       // The transport rejects with InboxErrors only; one request serves concurrent calls.
       if (cursor !== null) {
         await (loadingMore ??= get(`${ITEM_PATH.slice(0, -1)}?limit=${pageSize}&cursor=${encodeURIComponent(cursor)}`)
-          .then((answer) => void dispatch({ type: 'page.loaded', page: valid(parseNotificationPage(answer)), cursor }))
+          .then((answer) => void dispatch({ type: 'page.loaded', page: must(parseNotificationPage(answer)), cursor }))
           .finally(() => (loadingMore = undefined)));
       }
     },
@@ -291,7 +286,7 @@ export function createInbox(options: InboxOptions): Inbox {
       async get() {
         assertAlive();
         const answer = await get(PREFERENCES_PATH);
-        return valid(isPlainObject(answer) && isPlainObject(answer.preferences) && Array.isArray(answer.categories) && (answer as unknown as PreferencesResponse));
+        return must(isPreferences(answer) && answer);
       },
       set: (preferences) => mutate('PUT', PREFERENCES_PATH, { preferences }),
     },

@@ -39,6 +39,12 @@ const MESSAGES = {
 /** An InboxError for a failure the service did not answer with. */
 export const fail = (code: keyof typeof MESSAGES, cause?: unknown): InboxError => new InboxError(code, MESSAGES[code], { cause });
 
+/** Answers `value`, or throws a `protocol` InboxError when a check found it malformed (null or false). */
+export const must = <T,>(value: T | null | false): T => {
+  if (!value) throw fail('protocol');
+  return value;
+};
+
 /** Turns an error answer into an InboxError: 401/403 are final, anything else is retryable. */
 export async function errorFromResponse(response: Response, now: number): Promise<InboxError> {
   const status = response.status;
@@ -48,14 +54,13 @@ export async function errorFromResponse(response: Response, now: number): Promis
   } catch {
     // Not JSON (a proxy's HTML error page, say): the status says enough.
   }
-  const body = isPlainObject(error) ? error : {};
-  const message = typeof body.message === 'string' ? body.message : `The service answered ${status}.`;
-  if (status === 401 && body.code === 'user_token_required') {
-    const hint = 'This app runs in secure mode: pass `userToken` or `getUserToken` to createInbox() (a token signed by your server, see generateUserToken).';
-    return new InboxError('user_token_required', hint, { status });
-  }
-  if (status === 401 || status === 403) return new InboxError('unauthorized', message, { status });
-  return new InboxError('http', message, { status, retryAfterMs: parseRetryAfter(response.headers.get('Retry-After'), now)! });
+  const { code, message } = isPlainObject(error) ? error : {};
+  return status === 401 && code === 'user_token_required'
+    ? new InboxError('user_token_required', 'Secure mode: pass `userToken` or `getUserToken` (signed by your server: generateUserToken) to createInbox().', { status })
+    : new InboxError(status === 401 || status === 403 ? 'unauthorized' : 'http', typeof message === 'string' ? message : `The service answered ${status}.`, {
+        status,
+        retryAfterMs: parseRetryAfter(response.headers.get('Retry-After'), now)!,
+      });
 }
 
 /**
@@ -67,8 +72,8 @@ export const TOKEN_REFRESH_LEAD_MS = 60_000;
 /** Reads the claims of a JWT without verifying them (the service verifies; we only plan with them). */
 export function tokenClaims(token: string): Record<string, unknown> | undefined {
   try {
-    const base64 = token.split('.')[1]!.replace(/[-_]/g, (c) => (c === '-' ? '+' : '/'));
-    const claims: unknown = JSON.parse(atob(base64 + '==='.slice((base64.length + 3) % 4)));
+    // atob decodes without the padding (forgiving-base64), so base64url only needs its alphabet mapped.
+    const claims: unknown = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')));
     return isPlainObject(claims) ? claims : undefined;
   } catch {}
 }

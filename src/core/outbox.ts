@@ -9,7 +9,7 @@
 // Tabs of one user share the stored outbox: each adds and removes only its own entries, by key,
 // in one transaction with the read (never by writing its whole list), so one tab's write cannot
 // drop an entry another tab just added.
-import { isPlainObject } from '../protocol/index.ts';
+import { isString, shape } from './validate.ts';
 import type { Optimistic } from './reducer.ts';
 
 /**
@@ -43,11 +43,10 @@ export interface Outbox {
 }
 
 /** Keeps the well-formed entries of what was read back; anything else is dropped, never sent. */
-export function parseOutbox(value: unknown): OutboxEntry[] {
-  return Array.isArray(value)
-    ? value.filter((e): e is OutboxEntry => isPlainObject(e) && typeof e.key === 'string' && typeof e.method === 'string' && typeof e.path === 'string' && e.path.startsWith('/v1/me/'))
-    : [];
-}
+export const parseOutbox = (value: unknown): OutboxEntry[] => (Array.isArray(value) ? value.filter(isEntry) : []);
+
+// Only requests to the client API are replayed, whatever else storage holds.
+const isEntry = shape<OutboxEntry>({ key: isString, method: isString, path: (v) => isString(v) && v.startsWith('/v1/me/') });
 
 /** A fresh idempotency key; `crypto.randomUUID` needs a secure context (https, localhost), hence the fallback. */
 export const newIdempotencyKey = (): string => globalThis.crypto?.randomUUID?.() ?? `${Math.random()}${Date.now()}`;

@@ -1,7 +1,8 @@
-// Holds the reducer's state and projects it onto signals: every dispatch writes the signals in
-// one batch, so a UI never sees counts from one change and items from another.
-import { batch, signal } from '@preact/signals-core';
-import type { ReadonlySignal, Signal } from '@preact/signals-core';
+// Holds the reducer's state in one signal and projects it onto computed signals: every dispatch is
+// one write, so a UI never sees counts from one change and items from another. A projection whose
+// value keeps its identity notifies nobody.
+import { computed, signal } from '@preact/signals-core';
+import type { ReadonlySignal } from '@preact/signals-core';
 import type { Counts, Notification } from '../protocol/index.ts';
 import type { InboxError } from './errors.ts';
 import { initialState, reduce } from './reducer.ts';
@@ -27,36 +28,26 @@ export interface InboxStore {
   dispatch(action: InboxAction): InboxState;
 }
 
-// The signals' values for a state; unchanged parts keep their identity, so writing them notifies nobody.
-const project = (state: InboxState) => ({
-  notifications: state.items,
-  counts: state.counts,
-  user: state.user,
-  status: state.status,
-  connection: state.connection,
-  error: state.error,
-  hasMore: state.nextCursor !== null,
-});
-
 /** Creates a store starting from the initial state. */
 export function createInboxStore(): InboxStore {
-  let state = initialState;
-  const signals = {} as Record<string, Signal<unknown>>;
-  for (const [name, value] of Object.entries(project(state))) signals[name] = signal(value);
+  const state = signal(initialState);
+  const of = <T,>(pick: (state: InboxState) => T) => computed(() => pick(state.value));
   return {
     get state() {
-      return state;
+      return state.peek();
     },
-    signals: signals as unknown as InboxSignals,
+    signals: {
+      notifications: of((s) => s.items),
+      counts: of((s) => s.counts),
+      user: of((s) => s.user),
+      status: of((s) => s.status),
+      connection: of((s) => s.connection),
+      error: of((s) => s.error),
+      hasMore: of((s) => s.nextCursor !== null),
+    },
     dispatch(action) {
-      const previous = state;
-      state = reduce(state, action);
-      if (state !== previous) {
-        // Signals skip writes of an identical value, so unchanged parts notify nobody.
-        batch(() => {
-          for (const [name, value] of Object.entries(project(state))) signals[name]!.value = value;
-        });
-      }
+      const previous = state.peek();
+      state.value = reduce(previous, action);
       return previous;
     },
   };

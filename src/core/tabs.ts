@@ -100,8 +100,9 @@ export function createTabCoordinator(options: TabOptions): TabCoordinator {
             release = resolve;
             stopLeading = options.lead();
           });
-    // An aborted request rejects with AbortError: that is the withdrawal itself.
-    (channel ? locks!.request(name!, { signal: controller.signal }, granted) : Promise.resolve(granted())).catch(() => {});
+    // An aborted request rejects with AbortError: that is the withdrawal itself. Alone, the grant
+    // is at once (the controller was just made, so granted() answers a promise).
+    (channel ? locks!.request(name!, { signal: controller.signal }, granted) : granted()!).catch(() => {});
   }
 
   function withdraw(): void {

@@ -3,18 +3,20 @@
 // full disk may have left in any state). What fails a check is dropped, never rendered.
 // Shapes are tables of field checks, so each wire type costs one short line.
 import { isPlainObject } from '../protocol/index.ts';
-import type { ConnectResponse, Counts, EventsPage, MutationResponse, Notification, NotificationPage, StreamEvent } from '../protocol/index.ts';
+import type { ConnectResponse, Counts, EventsPage, MutationResponse, Notification, NotificationPage, PreferencesResponse, StreamEvent } from '../protocol/index.ts';
 import type { InboxUser } from './types.ts';
 
 type Check = (v: unknown) => boolean;
 
-const isString = (v: unknown): v is string => typeof v === 'string';
+/** True for strings. */
+export const isString = (v: unknown): v is string => typeof v === 'string';
 const isNullableString: Check = (v) => v === null || isString(v);
-const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+/** True for a stream position: a whole number, 0 or more. */
+export const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const arrayOf = (check: Check): Check => (v) => Array.isArray(v) && v.every(check);
 
 /** A check for an object whose listed fields pass their checks (other fields are let through). */
-const shape = <T,>(fields: Record<string, Check>) => {
+export const shape = <T,>(fields: Record<string, Check>) => {
   const entries = Object.entries(fields);
   return (v: unknown): v is T => isPlainObject(v) && entries.every(([key, check]) => check(v[key]));
 };
@@ -70,6 +72,8 @@ const isConnect = shape<ConnectResponse>({ user: isUser, counts: isCounts, seq: 
 const isPage = shape<NotificationPage>({ items: Array.isArray, nextCursor: isNullableString, counts: isCounts, seq: isSeq });
 const isMutation = shape<MutationResponse>({ counts: isCounts, seq: isSeq });
 const isEventsPage = shape<EventsPage>({ events: Array.isArray, seq: isSeq });
+/** True for a well-formed `GET /v1/me/preferences` answer. */
+export const isPreferences = shape<PreferencesResponse>({ preferences: isPlainObject, categories: Array.isArray });
 
 /** Checks a `POST /v1/me/connect` answer; null when malformed. */
 export const parseConnectResponse = (v: unknown): ConnectResponse | null => {
