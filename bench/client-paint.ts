@@ -8,7 +8,7 @@ import { TEST_APP, createScratchDir, startService, type RunningService } from '.
 import { CPU_THROTTLING_RATE, calibrate, startProfile, stopProfile, throttle } from './client-browser.ts';
 import { traceBetween } from './client-trace.ts';
 import { paintPageHtml, type StaticServer } from './client-serve.ts';
-
+import { seedInbox } from './seed-inbox.ts';
 
 /** One load of the page, times in ms from `script-start`. */
 export interface PaintSample {
@@ -59,25 +59,6 @@ const LONG_FRAMES = `(() => {
   });
 })()`;
 
-async function seed(service: RunningService, userId: string, count: number): Promise<void> {
-  const headers = { 'X-API-Key': TEST_APP.apiKey, 'X-API-Secret': TEST_APP.apiSecret, 'Content-Type': 'application/json' };
-  const send = async (method: string, path: string, body: unknown) => {
-    const response = await fetch(`${service.url}${path}`, { method, headers, body: JSON.stringify(body) });
-    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
-  };
-  await send('PUT', `/v1/users/${userId}`, { firstName: 'Ada', locale: 'en' });
-  for (let i = 0; i < count; i++) {
-    const shipped = i % 2 === 1;
-    await send('POST', '/v1/notifications', {
-      notification: shipped
-        ? { title: 'Hey <<recipient.firstName>>, order #<<data.order>> shipped', message: 'Your order **#<<data.order>>** is on its way to <<data.city>>.', category: 'orders', url: `https://app.example.com/orders/${i}` }
-        : { title: '<<data.author>> commented on <<data.post>>', message: '*<<data.excerpt | truncate: 60>>*', category: 'comments' },
-      data: shipped ? { order: 10000 + i, city: 'Lisbon' } : { author: 'Grace Hopper', post: `Compilers ${i}`, excerpt: 'Looks good to me, one question about the second paragraph though' },
-      sendTo: { recipients: [userId] },
-    });
-  }
-}
-
 /** Resolves with the page's paint times; rejects when the page has not painted within 30 s. */
 function painted(page: Page): Promise<PaintSample & { error?: string }> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -95,7 +76,7 @@ export async function runCachedPaint(context: BrowserContext, server: StaticServ
   try {
     service = await startService({ database: `sqlite:${join(scratch.dir, 'belfry.db')}` });
     const userId = 'bench-paint-user';
-    await seed(service, userId, options.notifications);
+    await seedInbox({ url: service.url, ...TEST_APP }, userId, options.notifications);
     const pageOptions = { apiKey: TEST_APP.apiKey, userId, baseUrl: service.url };
     // The first visit reports at the first item; what it shows once settled is what the cache holds.
     server.setPaintPage(paintPageHtml({ ...pageOptions, expectedItems: 1 }));

@@ -233,16 +233,18 @@ export interface StaticServer {
   url: string;
   /** Sets the HTML of the cached-first-paint page (`/paint.html`). */
   setPaintPage(html: string): void;
+  /** Serves `html` at `path` (e.g. `/mount.html`) from now on, uncached like the other pages. */
+  setPage(path: string, html: string): void;
   close(): Promise<void>;
 }
 
 /** Serves the pages and the built files on 127.0.0.1 (port 0). */
 export async function startStaticServer(): Promise<StaticServer> {
-  let paintPage = '';
+  const pages = new Map([['/paint.html', ''], ['/core.html', CORE_PAGE], ['/bare.html', BARE_PAGE]]);
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
-    const html = path === '/paint.html' ? paintPage : path === '/core.html' ? CORE_PAGE : path === '/bare.html' ? BARE_PAGE : null;
-    if (html !== null) {
+    const html = pages.get(path);
+    if (html !== undefined) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(html);
       return;
@@ -261,7 +263,10 @@ export async function startStaticServer(): Promise<StaticServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     setPaintPage(html) {
-      paintPage = html;
+      pages.set('/paint.html', html);
+    },
+    setPage(path, html) {
+      pages.set(path, html);
     },
     close: () =>
       new Promise<void>((resolve) => {
