@@ -43,6 +43,15 @@ export function calibrate(page: Page): Promise<number> {
   return page.evaluate(CALIBRATION) as Promise<number>;
 }
 
+/** Evaluates `expression` in `page` (awaiting a promise it yields); rejects with `what` when that takes over `ms`. */
+export function evaluateWithin<T>(page: Page, expression: string, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([page.evaluate(expression) as Promise<T>, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** The JS heap in use after a full garbage collection, in bytes. */
 export async function heapUsedAfterGc(cdp: CDPSession): Promise<number> {
   // Two rounds: the first may only free what finalizers of the second release.

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { TEST_APP, createScratchDir, startService, type RunningService } from '../test/e2e/harness.ts';
-import { CPU_THROTTLING_RATE, calibrate, startProfile, stopProfile, throttle } from './client-browser.ts';
+import { CPU_THROTTLING_RATE, calibrate, evaluateWithin, startProfile, stopProfile, throttle } from './client-browser.ts';
 import { traceBetween } from './client-trace.ts';
 import { paintPageHtml, type StaticServer } from './client-serve.ts';
 import { seedInbox } from './seed-inbox.ts';
@@ -61,11 +61,7 @@ const LONG_FRAMES = `(() => {
 
 /** Resolves with the page's paint times; rejects when the page has not painted within 30 s. */
 function painted(page: Page): Promise<PaintSample & { error?: string }> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('the cached items were not painted within 30 s')), 30_000);
-  });
-  return Promise.race([page.evaluate('window.__painted') as Promise<PaintSample & { error?: string }>, timeout]).finally(() => clearTimeout(timer));
+  return evaluateWithin(page, 'window.__painted', 30_000, 'the cached items were not painted');
 }
 
 /** Runs the cached-first-paint benchmark in `context` (a persistent profile, so IndexedDB stays). */
