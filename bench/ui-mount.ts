@@ -6,7 +6,7 @@ import type { BrowserContext } from 'playwright-core';
 import { calibrate, evaluateWithin, startProfile, stopProfile, throttle } from './client-browser.ts';
 import type { StaticServer } from './client-serve.ts';
 import { traceBetween } from './client-trace.ts';
-import { mountPageHtml, type HostOptions } from './ui-pages.ts';
+import { mountPageHtml, type MountSubject } from './ui-pages.ts';
 
 /** One load: ms from `exec-start`. */
 interface MountSample {
@@ -36,9 +36,16 @@ export interface MountResult {
   profile: string[];
 }
 
-/** Loads `/mount.html` `runs` times after `warmupRuns`, throttled; then the same-source loads and one traced load. */
-export async function runMount(context: BrowserContext, server: StaticServer, host: HostOptions, options: { runs: number; warmupRuns: number }): Promise<MountResult> {
-  server.setPage('/mount.html', mountPageHtml(host));
+/** How many loads, and the bell's accessible name, when it is known (a check that the right thing mounted). */
+export interface MountOptions {
+  runs: number;
+  warmupRuns: number;
+  bellName?: RegExp;
+}
+
+/** Loads `/mount.html` with `subject` `runs` times after `warmupRuns`, throttled; then the same-source loads and one traced load. */
+export async function runMount(context: BrowserContext, server: StaticServer, subject: MountSubject, options: MountOptions): Promise<MountResult> {
+  server.setPage('/mount.html', mountPageHtml(subject));
   const page = await context.newPage();
   try {
     await page.goto(`${server.url}/bare.html`);
@@ -48,7 +55,7 @@ export async function runMount(context: BrowserContext, server: StaticServer, ho
       await page.goto(`${server.url}/mount.html?fresh=${fresh ? 1 : 0}`);
       const sample = await evaluateWithin<MountSample & { error?: string }>(page, 'window.__mounted', 30_000, 'the bell was not painted');
       if (sample.error) throw new Error(sample.error);
-      if (!/^Notifications/.test(sample.bell)) throw new Error(`the mounted bell is named ${JSON.stringify(sample.bell)}`);
+      if (options.bellName && !options.bellName.test(sample.bell)) throw new Error(`the mounted bell is named ${JSON.stringify(sample.bell)}`);
       return sample;
     };
     for (let i = 0; i < options.warmupRuns; i++) await load(true);

@@ -20,8 +20,9 @@ const head = (title: string) => `<!doctype html>
 <style>body{margin:0;font:16px system-ui}header{display:flex;justify-content:space-between;align-items:center;padding:8px 24px;border-bottom:1px solid #ddd}</style>`;
 
 const element = (o: HostOptions) =>
-  `<header><h1>Host app</h1><belfry-inbox api-key="${attr(o.apiKey)}" user-id="${attr(o.userId)}" base-url="${attr(o.baseUrl)}"></belfry-inbox></header>
+  `<belfry-inbox api-key="${attr(o.apiKey)}" user-id="${attr(o.userId)}" base-url="${attr(o.baseUrl)}"></belfry-inbox>
 <script>document.querySelector('belfry-inbox').options = { pageSize: ${Number(o.pageSize)} };</script>`;
+const appBar = (o: HostOptions) => `<header><h1>Host app</h1>${element(o)}</header>`;
 
 // In-page helpers: the widget's shadow root, waiting for a selector to match (checked at once, then
 // on every mutation of the shadow tree), and "the next frame has been painted": a task queued from
@@ -40,24 +41,42 @@ const whenPresent = (root, selector) => new Promise((resolve) => {
 const nextPaint = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 `;
 
+/** What the parse-and-execute page runs and waits for: Belfry's widget, or another inbox measured the same way. */
+export interface MountSubject {
+  /** Where the page fetches the script's text from. */
+  script: string;
+  /** Markup in the app bar before the script runs: what the script mounts into. */
+  markup: string;
+  /** A page-side JavaScript expression that yields the bell button once it is mounted (falsy before). */
+  findBell: string;
+}
+
+/** Belfry's script-tag file and `<belfry-inbox>`, its bell found in the element's shadow root. */
+export function belfryMountSubject(o: HostOptions): MountSubject {
+  return { script: '/belfry.iife.js', markup: element(o), findBell: `host().shadowRoot && host().shadowRoot.querySelector('[part~="bell"]')` };
+}
+
 /**
- * Parse and execute up to the bell (`/mount.html`). The page fetches `/belfry.iife.js` as text
- * first (so no network time is counted), lets the host page paint and settle, then inserts a
- * `<script>` holding that text, which runs synchronously: parse, compile, run the bundle, define
- * `<belfry-inbox>`, upgrade the element already in the page and render its bell into the shadow root.
- * Clock: `exec-start` (just before the insertion) to `bell-mounted` (the insertion returned and the
- * bell button is in the shadow root) and to `bell-painted` (the task after the next frame).
+ * Parse and execute up to the bell (`/mount.html`). The page fetches the script (Belfry's
+ * `/belfry.iife.js`) as text first (so no network time is counted), lets the host page paint and
+ * settle, then inserts a `<script>` holding that text, which runs synchronously: parse, compile,
+ * run the bundle; for Belfry that defines `<belfry-inbox>`, upgrades the element already in the
+ * page and renders its bell into the shadow root before the insertion returns.
+ * Clock: `exec-start` (just before the insertion) to `bell-mounted` (the bell button is in the
+ * DOM: checked when the insertion returns, then, for renderers that mount later, at every timer
+ * turn) and to `bell-painted` (the task after the next frame).
  * With `?fresh=1` the text gets a unique trailing comment per load, so V8's in-memory compilation
  * cache (keyed by the source) cannot serve an earlier load's compile: every load parses from scratch,
  * like a first visit. `window.__mounted` resolves with the times in ms.
  */
-export function mountPageHtml(o: HostOptions): string {
+export function mountPageHtml(subject: MountSubject): string {
   return `${head('Parse and execute')}</head><body>
-${element(o)}
+<header><h1>Host app</h1>${subject.markup}</header>
 <script>
 ${HELPERS}
+const findBell = () => (${subject.findBell});
 window.__mounted = (async () => {
-  const source = await (await fetch('/belfry.iife.js')).text();
+  const source = await (await fetch(${JSON.stringify(subject.script)})).text();
   const fresh = new URLSearchParams(location.search).get('fresh') === '1';
   const text = fresh ? source + '\\n// load ' + performance.timeOrigin + '-' + Math.random() : source;
   await nextPaint();
@@ -66,9 +85,10 @@ window.__mounted = (async () => {
   script.textContent = text;
   performance.mark('exec-start');
   document.body.appendChild(script);
-  const root = host().shadowRoot;
-  if (!root) return { error: 'no shadow root after the script ran' };
-  await whenPresent(root, '[part~="bell"]');
+  const bell = findBell() || (await new Promise((resolve) => {
+    const poll = () => { const found = findBell(); found ? resolve(found) : setTimeout(poll, 0); };
+    poll();
+  }));
   performance.mark('bell-mounted');
   await nextPaint();
   performance.mark('bell-painted');
@@ -77,7 +97,7 @@ window.__mounted = (async () => {
     mounted: at('bell-mounted') - at('exec-start'),
     painted: at('bell-painted') - at('exec-start'),
     bytes: source.length,
-    bell: root.querySelector('[part~="bell"]').getAttribute('aria-label'),
+    bell: bell.getAttribute('aria-label') || bell.textContent.trim().slice(0, 40) || bell.tagName,
   };
 })();
 </script>
@@ -103,7 +123,7 @@ try {
 } catch {}
 </script>
 <script src="/belfry.iife.js"></script></head><body>
-${element(o)}
+${appBar(o)}
 <script>
 ${HELPERS}
 const expected = ${Number(o.expected)};
@@ -149,7 +169,7 @@ window.__opened = new Promise((resolve) => {
 export function scrollPageHtml(o: HostOptions): string {
   return `${head('Scroll the list')}
 <script src="/belfry.iife.js"></script></head><body>
-${element(o)}
+${appBar(o)}
 <script>
 ${HELPERS}
 window.__fill = async () => {

@@ -21,6 +21,7 @@ import { startServer, type BenchServer } from './trigger.ts';
 import { runMount } from './ui-mount.ts';
 import { runOpen } from './ui-open.ts';
 import { table, targets, type UiBenchResult } from './ui-report.ts';
+import { belfryMountSubject } from './ui-pages.ts';
 import { runScroll } from './ui-scroll.ts';
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
@@ -54,7 +55,7 @@ try {
   context = await launchChromium(scratch.dir);
   const fifty = { ...base, userId: 'bench-ui-50', pageSize: OPEN_NOTIFICATIONS, expected: OPEN_NOTIFICATIONS };
   progress(`parse+execute: ${RUNS} fresh-source loads and ${RUNS} same-source loads after ${WARMUP_RUNS} warm-up loads`);
-  const mount = await runMount(context, server, fifty, { runs: RUNS, warmupRuns: WARMUP_RUNS });
+  const mount = await runMount(context, server, belfryMountSubject(fifty), { runs: RUNS, warmupRuns: WARMUP_RUNS, bellName: /^Notifications/ });
   progress(`open panel: ${RUNS} loads after ${WARMUP_RUNS} warm-up loads`);
   const open = await runOpen(context, server, fifty, { runs: RUNS, warmupRuns: WARMUP_RUNS });
   progress(`scroll: filling the list with ${SCROLL_NOTIFICATIONS.toLocaleString('en')}, then ${RUNS} gestures of ${SCROLL_PX} px after ${WARMUP_RUNS} warm-up gestures`);
