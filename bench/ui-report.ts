@@ -27,6 +27,8 @@ export function toVsyncPeriods(intervals: readonly number[]): number[] {
 /** Everything one `npm run bench:ui` measured. */
 export interface UiBenchResult {
   mount: MountResult;
+  /** Other vendors' inboxes through the same parse-and-execute page, if measured. */
+  peers: { label: string; result: MountResult }[];
   open: OpenResult;
   scroll: ScrollResult;
 }
@@ -58,6 +60,9 @@ export function table(r: UiBenchResult): string {
       row('parse+execute: script text in the page → bell painted, 4x throttled', r.mount.painted, `median ≤ ${MOUNT_TARGET_MS} ms`, met.mount),
       row('… → bell in the shadow DOM (the inserted script returned)', r.mount.mounted, '-', null),
       row('… → bell painted, the same source every load (compilation cache may serve it)', r.mount.samePainted, '-', null),
+      ...r.peers.map((peer) =>
+        row(`… ${peer.label} (${fixed(peer.result.bytes / 1000)} k characters), same page and clock → its bell painted`, peer.result.painted, '-', null),
+      ),
       row(`open panel: click → first frame painted with its items (${r.open.held} loaded), 4x throttled`, r.open.opened, `median ≤ ${OPEN_TARGET_MS} ms`, met.open),
       row('… click → items in the shadow DOM', r.open.inDom, '-', null),
       row('… Event Timing `duration` of the click (8 ms steps; entries ≥ 16 ms only)', r.open.eventTiming, '-', null),
