@@ -1,5 +1,5 @@
-// The UI benchmark's host pages: a header with `<belfry-inbox>` (popover mode, the bell) as an app
-// embeds it. The in-page code is plain JavaScript in strings, so it reaches Chromium as written.
+// The UI benchmark's host pages: an app bar with `<belfry-inbox>` (popover mode, the bell) as an app
+// embeds it, or another vendor's inbox for the parse-and-execute comparison. The in-page code is plain JavaScript in strings, so it reaches Chromium as written.
 // Every clock is read in the page (`performance.now()`, event timestamps), never across the
 // DevTools protocol; the harness only awaits the promises the pages expose.
 
@@ -25,8 +25,9 @@ const element = (o: HostOptions) =>
 const appBar = (o: HostOptions) => `<header><h1>Host app</h1>${element(o)}</header>`;
 
 // In-page helpers: the widget's shadow root, waiting for a selector to match (checked at once, then
-// on every mutation of the shadow tree), and "the next frame has been painted": a task queued from
-// requestAnimationFrame runs after the main thread produced that frame (style, layout, paint).
+// on every mutation of the shadow tree), "the next frame has been painted" (a task queued from
+// requestAnimationFrame runs after the main thread produced that frame: style, layout, paint), and
+// polling for a condition outside any clock.
 const HELPERS = `
 const host = () => document.querySelector('belfry-inbox');
 const whenPresent = (root, selector) => new Promise((resolve) => {
@@ -39,6 +40,7 @@ const whenPresent = (root, selector) => new Promise((resolve) => {
   observer.observe(root, { childList: true, subtree: true });
 });
 const nextPaint = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+const until = (test) => new Promise((resolve) => { const poll = () => (test() ? resolve() : setTimeout(poll, 20)); poll(); });
 `;
 
 /** What the parse-and-execute page runs and waits for: Belfry's widget, or another inbox measured the same way. */
@@ -127,7 +129,6 @@ ${appBar(o)}
 <script>
 ${HELPERS}
 const expected = ${Number(o.expected)};
-const until = (test) => new Promise((resolve) => { const poll = () => (test() ? resolve() : setTimeout(poll, 20)); poll(); });
 window.__opened = new Promise((resolve) => {
   window.addEventListener('click', async (event) => {
     if (!event.isTrusted || !event.composedPath().some((node) => node.getAttribute && node.getAttribute('part') === 'bell')) return;
@@ -174,7 +175,6 @@ ${appBar(o)}
 ${HELPERS}
 window.__fill = async () => {
   const inbox = host().inbox;
-  const until = (test) => new Promise((resolve) => { const poll = () => (test() ? resolve() : setTimeout(poll, 20)); poll(); });
   await until(() => inbox.status.value === 'ready' && inbox.notifications.value.length > 0);
   while (inbox.hasMore.value) await inbox.loadMore();
   return { held: inbox.notifications.value.length };
