@@ -1,9 +1,20 @@
 // Chromium for the client benchmark: 4x CPU throttling through the DevTools protocol (as
 // DevTools' "4x slowdown" does), a check that it took effect, and CPU profiles summed up by
 // function so a missed target says where the time went.
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
+
+/** Debian's Chromium version line, e.g. `Chromium 142.0.7444.175`, for the results' machine line. */
+export function chromiumVersion(): string {
+  try {
+    // Debian's wrapper script prints a shell warning on stderr; the version is on stdout.
+    return execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).replace(/ built on.*/s, '').trim();
+  } catch {
+    return 'Chromium (version unknown)';
+  }
+}
 
 /** The slowdown the targets are stated for. */
 export const CPU_THROTTLING_RATE = 4;
@@ -30,6 +41,15 @@ const CALIBRATION = `(() => {
 /** How long the calibration loop takes in `page` right now, in ms. */
 export function calibrate(page: Page): Promise<number> {
   return page.evaluate(CALIBRATION) as Promise<number>;
+}
+
+/** Evaluates `expression` in `page` (awaiting a promise it yields); rejects with `what` when that takes over `ms`. */
+export function evaluateWithin<T>(page: Page, expression: string, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([page.evaluate(expression) as Promise<T>, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** The JS heap in use after a full garbage collection, in bytes. */

@@ -5,10 +5,10 @@
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { TEST_APP, createScratchDir, startService, type RunningService } from '../test/e2e/harness.ts';
-import { CPU_THROTTLING_RATE, calibrate, startProfile, stopProfile, throttle } from './client-browser.ts';
+import { CPU_THROTTLING_RATE, calibrate, evaluateWithin, startProfile, stopProfile, throttle } from './client-browser.ts';
 import { traceBetween } from './client-trace.ts';
 import { paintPageHtml, type StaticServer } from './client-serve.ts';
-
+import { seedInbox } from './seed-inbox.ts';
 
 /** One load of the page, times in ms from `script-start`. */
 export interface PaintSample {
@@ -59,32 +59,9 @@ const LONG_FRAMES = `(() => {
   });
 })()`;
 
-async function seed(service: RunningService, userId: string, count: number): Promise<void> {
-  const headers = { 'X-API-Key': TEST_APP.apiKey, 'X-API-Secret': TEST_APP.apiSecret, 'Content-Type': 'application/json' };
-  const send = async (method: string, path: string, body: unknown) => {
-    const response = await fetch(`${service.url}${path}`, { method, headers, body: JSON.stringify(body) });
-    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
-  };
-  await send('PUT', `/v1/users/${userId}`, { firstName: 'Ada', locale: 'en' });
-  for (let i = 0; i < count; i++) {
-    const shipped = i % 2 === 1;
-    await send('POST', '/v1/notifications', {
-      notification: shipped
-        ? { title: 'Hey <<recipient.firstName>>, order #<<data.order>> shipped', message: 'Your order **#<<data.order>>** is on its way to <<data.city>>.', category: 'orders', url: `https://app.example.com/orders/${i}` }
-        : { title: '<<data.author>> commented on <<data.post>>', message: '*<<data.excerpt | truncate: 60>>*', category: 'comments' },
-      data: shipped ? { order: 10000 + i, city: 'Lisbon' } : { author: 'Grace Hopper', post: `Compilers ${i}`, excerpt: 'Looks good to me, one question about the second paragraph though' },
-      sendTo: { recipients: [userId] },
-    });
-  }
-}
-
 /** Resolves with the page's paint times; rejects when the page has not painted within 30 s. */
 function painted(page: Page): Promise<PaintSample & { error?: string }> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('the cached items were not painted within 30 s')), 30_000);
-  });
-  return Promise.race([page.evaluate('window.__painted') as Promise<PaintSample & { error?: string }>, timeout]).finally(() => clearTimeout(timer));
+  return evaluateWithin(page, 'window.__painted', 30_000, 'the cached items were not painted');
 }
 
 /** Runs the cached-first-paint benchmark in `context` (a persistent profile, so IndexedDB stays). */
@@ -95,7 +72,7 @@ export async function runCachedPaint(context: BrowserContext, server: StaticServ
   try {
     service = await startService({ database: `sqlite:${join(scratch.dir, 'belfry.db')}` });
     const userId = 'bench-paint-user';
-    await seed(service, userId, options.notifications);
+    await seedInbox({ url: service.url, ...TEST_APP }, userId, options.notifications);
     const pageOptions = { apiKey: TEST_APP.apiKey, userId, baseUrl: service.url };
     // The first visit reports at the first item; what it shows once settled is what the cache holds.
     server.setPaintPage(paintPageHtml({ ...pageOptions, expectedItems: 1 }));

@@ -24,7 +24,8 @@ export interface ClientBenchResult {
   notifications: number;
 }
 
-function markdown(header: string[], rows: string[][]): string {
+/** A Markdown table of `rows` under `header`. */
+export function markdown(header: string[], rows: string[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 }
 

@@ -233,18 +233,21 @@ export interface StaticServer {
   url: string;
   /** Sets the HTML of the cached-first-paint page (`/paint.html`). */
   setPaintPage(html: string): void;
+  /** Serves `body` at `path` (e.g. `/mount.html`) from now on, uncached like the other pages; HTML unless `type` says otherwise. */
+  setPage(path: string, body: string, type?: string): void;
   close(): Promise<void>;
 }
 
 /** Serves the pages and the built files on 127.0.0.1 (port 0). */
 export async function startStaticServer(): Promise<StaticServer> {
-  let paintPage = '';
+  const HTML = 'text/html; charset=utf-8';
+  const pages = new Map([['/paint.html', { body: '', type: HTML }], ['/core.html', { body: CORE_PAGE, type: HTML }], ['/bare.html', { body: BARE_PAGE, type: HTML }]]);
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
-    const html = path === '/paint.html' ? paintPage : path === '/core.html' ? CORE_PAGE : path === '/bare.html' ? BARE_PAGE : null;
-    if (html !== null) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(html);
+    const page = pages.get(path);
+    if (page !== undefined) {
+      res.writeHead(200, { 'content-type': page.type, 'cache-control': 'no-store' });
+      res.end(page.body);
       return;
     }
     const file = MODULES[path] ?? (/^\/(dist\/)?[\w.-]+\.js$/.test(path) ? join(DIST, path.replace(/^\/dist\//, '/')) : null);
@@ -261,7 +264,10 @@ export async function startStaticServer(): Promise<StaticServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     setPaintPage(html) {
-      paintPage = html;
+      pages.set('/paint.html', { body: html, type: HTML });
+    },
+    setPage(path, body, type = HTML) {
+      pages.set(path, { body, type });
     },
     close: () =>
       new Promise<void>((resolve) => {

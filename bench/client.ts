@@ -7,26 +7,20 @@
 // Each timed scenario gets one more run, traced and CPU-profiled, summed up under the table: where
 // the time went. Knobs: BENCH_CLIENT_RUNS (20 page loads; event runs likewise),
 // BENCH_CLIENT_PROFILE=dir also writes those runs' `.cpuprofile` files there.
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
 import { createScratchDir, launchChromium, requireE2ePrerequisites } from '../test/e2e/harness.ts';
-import { CPU_THROTTLING_RATE } from './client-browser.ts';
+import { CPU_THROTTLING_RATE, chromiumVersion } from './client-browser.ts';
 import { runEvents, runMemory } from './client-core.ts';
 import { runCachedPaint } from './client-paint.ts';
 import { table, targets, type ClientBenchResult } from './client-report.ts';
 import { requireBuild, startStaticServer, type StaticServer } from './client-serve.ts';
 import { machine } from './fanout-report.ts';
+import { positive } from './stats.ts';
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
-
-function positive(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!(value > 0) || !Number.isInteger(value)) throw new Error(`${name} must be a positive integer`);
-  return value;
-}
 
 const RUNS = positive('BENCH_CLIENT_RUNS', 20);
 const EVENTS = 1000;
@@ -36,15 +30,6 @@ const MEMORY_PAGE_SIZE = 100;
 const profileDir = process.env['BENCH_CLIENT_PROFILE'] || undefined;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
-
-function chromiumVersion(): string {
-  try {
-    // Debian's wrapper script prints a shell warning on stderr; the version is on stdout.
-    return execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).replace(/ built on.*/s, '').trim();
-  } catch {
-    return 'Chromium (version unknown)';
-  }
-}
 
 requireE2ePrerequisites();
 requireBuild();

@@ -46,13 +46,15 @@ export interface TriggerBenchResult {
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RECIPIENTS = 100;
 
-interface BenchServer {
+/** A benchmark service process (bench/serve.ts) and how to stop it. */
+export interface BenchServer {
   url: string;
   pid: number;
   stop(): Promise<void>;
 }
 
-function startServer(kind: 'empty' | 'belfry', profileDir: string | undefined): Promise<BenchServer> {
+/** Starts bench/serve.ts `kind` in a process of its own (`belfry`: the real service, rate limits off); resolves once it listens. */
+export function startServer(kind: 'empty' | 'belfry', profileDir: string | undefined): Promise<BenchServer> {
   // With BENCH_PROFILE=dir the service writes a V8 CPU profile there when it exits.
   const profile = profileDir && kind === 'belfry' ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
   // stderr goes to /dev/null: the service's request log is written, as in production, not kept.
