@@ -1,4 +1,4 @@
-// Styles of the preferences view, its header buttons and the loading skeleton; appended to the
+// Styles of the preferences view and the loading skeleton (the icon buttons share item-styles.ts's); appended to the
 // widget's stylesheet (styles.ts), so they share its custom properties and themes.
 
 /**
@@ -8,8 +8,7 @@
  * query that keeps all motion from users who ask for less.
  */
 export const preferencesCss = `
-.icon-button{display:grid;place-items:center;width:28px;height:28px;border-radius:6px;color:var(--muted)}
-.icon-button:hover{background:var(--hover)}
+.icon-button{display:grid;place-items:center}
 .icon-button svg{width:18px;height:18px}
 [dir=rtl] .back svg{scale:-1 1}
 .prefs{width:100%;border-collapse:collapse;font-size:13px}
