@@ -109,7 +109,8 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', placement
     const place = () => {
       // Not on small screens, where the stylesheet pins the panel to the viewport instead.
       const fixed = view.getComputedStyle(panel).position === 'fixed';
-      const up = !fixed && placement.startsWith('top');
+      // A test, not startsWith: a script may pass anything, and a bad value must not break the widget.
+      const up = !fixed && /^top/.test(placement);
       panel.style.translate = '';
       panel.toggleAttribute('data-up', up);
       const box = panel.getBoundingClientRect();

@@ -506,5 +506,11 @@ describe('InboxWidget', () => {
       expect(container.querySelector('.belfry')!.getAttribute('data-placement')).toBe(placement);
       expect(screen.getByRole('dialog').hasAttribute('data-up')).toBe(up);
     });
+
+    it('opens as by default, below, for a value that is not a placement', () => {
+      renderWidget({}, { placement: null as unknown as 'top-end' });
+      fireEvent.click(bell());
+      expect(screen.getByRole('dialog').hasAttribute('data-up')).toBe(false);
+    });
   });
 });
