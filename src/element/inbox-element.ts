@@ -3,7 +3,7 @@ import { createInbox } from '../core/index.ts';
 import type { Inbox, InboxOptions } from '../core/index.ts';
 import type { Notification, NotificationAction } from '../protocol/index.ts';
 import { mountInbox } from '../ui/index.ts';
-import type { InboxMount } from '../ui/index.ts';
+import type { InboxMount, InboxPlacement } from '../ui/index.ts';
 import { missingOptions, parseTranslations, sameOptions, splitOptions } from './options.ts';
 import type { InboxElementOptions } from './options.ts';
 
@@ -30,7 +30,7 @@ export interface InboxElementEventMap {
 /** The `<belfry-inbox>` element: attributes and the `options` property configure it. */
 export class BelfryInboxElement extends Base {
   /** Attributes whose changes the element reacts to. */
-  static observedAttributes = [...Object.keys(IDENTITY_ATTRIBUTES), 'mode', 'theme', 'locale', 'translations', 'toasts', 'title-count'];
+  static observedAttributes = [...Object.keys(IDENTITY_ATTRIBUTES), 'mode', 'theme', 'placement', 'locale', 'translations', 'toasts', 'title-count', 'preferences'];
 
   #options: InboxElementOptions = {};
   #inbox: Inbox | null = null;
@@ -96,12 +96,14 @@ export class BelfryInboxElement extends Base {
     if (mode === 'popover' || mode === 'inline') result.mode = mode;
     const theme = this.getAttribute('theme');
     if (theme === 'light' || theme === 'dark' || theme === 'auto') result.theme = theme;
+    const placement = this.getAttribute('placement');
+    if (placement && /^(top|bottom)-(start|end)$/.test(placement)) result.placement = placement as InboxPlacement;
     const locale = this.getAttribute('locale');
     if (locale) result.locale = locale;
     const translations = this.getAttribute('translations');
     if (translations) result.translations = parseTranslations(translations);
-    // Boolean attributes: present (and not "false") turns the feature on.
-    for (const [attribute, key] of [['toasts', 'toasts'], ['title-count', 'titleCount']] as const) {
+    // Boolean attributes: present (and not "false") turns the feature on; preferences="false" turns it off.
+    for (const [attribute, key] of [['toasts', 'toasts'], ['title-count', 'titleCount'], ['preferences', 'preferences']] as const) {
       const value = this.getAttribute(attribute);
       if (value !== null) result[key] = value !== 'false';
     }

@@ -17,8 +17,8 @@ export function splitOptions(options: InboxElementOptions): {
   inboxOptions: Partial<InboxOptions>;
   inbox: Inbox | undefined;
 } {
-  const { mode, theme, locale, translations, onNotificationClick, onAction, renderItemBody, toasts, titleCount, inbox, ...inboxOptions } = options;
-  return { ui: { mode, theme, locale, translations, onNotificationClick, onAction, renderItemBody, toasts, titleCount }, inboxOptions, inbox };
+  const { mode, theme, placement, preferences, locale, translations, onNotificationClick, onAction, renderItemBody, toasts, titleCount, inbox, ...inboxOptions } = options;
+  return { ui: { mode, theme, placement, preferences, locale, translations, onNotificationClick, onAction, renderItemBody, toasts, titleCount }, inboxOptions, inbox };
 }
 
 /** Names what createInbox still needs, or returns an empty list when the options are complete. */

@@ -1,4 +1,5 @@
-// The panel's header: its title and "Mark all as read".
+// The panel's header: its title, "Mark all as read" and whatever else the panel puts at its end.
+import type { ComponentChildren } from 'preact';
 import type { Inbox } from '../core/index.ts';
 import { CheckIcon } from './icons.tsx';
 import { fireAndForget } from './fire-and-forget.ts';
@@ -8,10 +9,12 @@ import { useValue } from './use-value.ts';
 /** Props of `Header`. */
 export interface HeaderProps {
   inbox: Inbox;
+  /** More controls after "Mark all as read" (the preferences button). */
+  children?: ComponentChildren;
 }
 
 /** The title and a "Mark all as read" button, disabled when nothing is unread. */
-export function Header({ inbox }: HeaderProps) {
+export function Header({ inbox, children }: HeaderProps) {
   const { t } = useI18n();
   const unread = useValue(inbox.counts).unread;
   return (
@@ -21,6 +24,7 @@ export function Header({ inbox }: HeaderProps) {
         <CheckIcon />
         {t.markAllRead}
       </button>
+      {children}
     </div>
   );
 }

@@ -21,7 +21,7 @@ export const ANNOUNCE_INTERVAL_MS = 5_000;
 const MARGIN = 8;
 
 /** The whole widget for one inbox. */
-export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, translations, onNotificationClick, ...options }: MountInboxOptions) {
+export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', placement = 'bottom-end', locale, translations, onNotificationClick, ...options }: MountInboxOptions) {
   const panelId = useId();
   const [open, setOpen] = useState(false);
   const [now, setNow] = useState(Date.now);
@@ -97,31 +97,35 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, t
     return () => doc.removeEventListener('pointerdown', onPointerDown, true);
   }, [popoverOpen]);
 
-  // The stylesheet anchors the popover to the bell's inline-end edge (mirrored in RTL by logical
-  // properties). Where that would cross the viewport's edge, shift it back in; where there is no
-  // room below the bell but more above, open upwards. A CSSOM write, not a style attribute, so a
-  // strict CSP (no 'unsafe-inline' styles) allows it.
+  // The stylesheet anchors the popover to the bell's edge that `placement` names (inline-end by
+  // default, mirrored in RTL by logical properties), below it or, with `data-up`, above it. Where
+  // that would cross the viewport's edge, shift it back in; where there is no room on the chosen
+  // side of the bell but more on the other, open there. A CSSOM write, not a style attribute, so
+  // a strict CSP (no 'unsafe-inline' styles) allows it.
   useLayoutEffect(() => {
     const panel = panelRef.current;
     const view = panel?.ownerDocument.defaultView;
     if (!popoverOpen || !panel || !view) return;
     const place = () => {
+      // Not on small screens, where the stylesheet pins the panel to the viewport instead.
+      const fixed = view.getComputedStyle(panel).position === 'fixed';
+      // A test, not startsWith: a script may pass anything, and a bad value must not break the widget.
+      const up = !fixed && /^top/.test(placement);
       panel.style.translate = '';
-      panel.removeAttribute('data-up');
+      panel.toggleAttribute('data-up', up);
       const box = panel.getBoundingClientRect();
       if (box.width === 0) return;
       const width = panel.ownerDocument.documentElement.clientWidth;
       const shift = box.left < MARGIN ? MARGIN - box.left : box.right > width - MARGIN ? Math.max(MARGIN - box.left, width - MARGIN - box.right) : 0;
       if (shift) panel.style.translate = `${shift}px`;
       const bell = bellRef.current?.getBoundingClientRect();
-      // Not on small screens, where the stylesheet pins the panel to the viewport instead.
-      const fixed = view.getComputedStyle(panel).position === 'fixed';
-      if (bell && !fixed && box.bottom > view.innerHeight && bell.top > view.innerHeight - bell.bottom) panel.setAttribute('data-up', '');
+      const roomAbove = bell && bell.top > view.innerHeight - bell.bottom;
+      if (bell && !fixed && (up ? box.top < 0 && !roomAbove : box.bottom > view.innerHeight && roomAbove)) panel.toggleAttribute('data-up', !up);
     };
     place();
     view.addEventListener('resize', place);
     return () => view.removeEventListener('resize', place);
-  }, [popoverOpen]);
+  }, [popoverOpen, placement]);
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key !== 'Escape' || !popoverOpen) return;
@@ -137,7 +141,7 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', locale, t
   );
   return (
     <I18nContext.Provider value={i18n}>
-      <div ref={rootRef} class="belfry" data-mode={mode} data-theme={theme} lang={lang} dir={isRtl(lang) ? 'rtl' : 'ltr'} onKeyDown={onKeyDown}>
+      <div ref={rootRef} class="belfry" data-mode={mode} data-theme={theme} data-placement={placement} lang={lang} dir={isRtl(lang) ? 'rtl' : 'ltr'} onKeyDown={onKeyDown}>
         {mode === 'inline' ? (
           <Settled inbox={inbox}>{panel}</Settled>
         ) : (

@@ -1,4 +1,4 @@
-// The panel's body: status notes, then the feed or its empty/loading state. The body is the
+// The panel's body: status notes, then the feed or its empty/loading (skeleton) state. The body is the
 // scroller of the virtualized list; older pages load as the user nears the end of what is loaded.
 import { useState } from 'preact/hooks';
 import type { Inbox } from '../core/index.ts';
@@ -6,6 +6,7 @@ import type { Notification } from '../protocol/index.ts';
 import { useI18n } from './i18n.ts';
 import { memo } from './memo.ts';
 import { NotificationItem } from './NotificationItem.tsx';
+import { Skeleton } from './Skeleton.tsx';
 import { useValue } from './use-value.ts';
 import { VirtualList } from './VirtualList.tsx';
 
@@ -57,9 +58,7 @@ export function NotificationList({ inbox, now, onNotificationClick }: Notificati
       )}
       {items.length === 0 ? (
         status === 'loading' ? (
-          <p class="state" role="status">
-            {t.loading}
-          </p>
+<Skeleton>{t.loading}</Skeleton>
         ) : status === 'ready' ? (
           <p class="state">{t.empty}</p>
         ) : null

@@ -2,11 +2,14 @@
 // The popover is non-modal, but while it is open Tab and Shift+Tab cycle through its controls,
 // so keyboard users do not fall out of it into the page behind (Escape and the bell close it).
 import type { Ref } from 'preact';
+import { useContext, useState } from 'preact/hooks';
 import type { Inbox } from '../core/index.ts';
 import type { Notification } from '../protocol/index.ts';
 import { Header } from './Header.tsx';
 import { useI18n } from './i18n.ts';
+import { ItemOptions } from './item-options.ts';
 import { NotificationList } from './NotificationList.tsx';
+import { Preferences, PreferencesButton } from './Preferences.tsx';
 import type { InboxMode } from './types.ts';
 
 /** Props of `Panel`. */
@@ -37,10 +40,13 @@ function trapTab(event: KeyboardEvent, panel: HTMLElement): void {
   }
 }
 
-/** The header and the list, named "Notifications". */
+/** The header and the list (or the preferences view), named "Notifications". */
 export function Panel({ id, inbox, mode, now, onNotificationClick, panelRef }: PanelProps) {
   const { t } = useI18n();
   const popover = mode === 'popover';
+  // The preferences view replaces header and list; undefined until first opened, false after it.
+  const [preferences, setPreferences] = useState<boolean>();
+  const hasPreferences = useContext(ItemOptions).preferences !== false;
   return (
     <div
       ref={panelRef}
@@ -52,8 +58,14 @@ export function Panel({ id, inbox, mode, now, onNotificationClick, panelRef }: P
       tabIndex={-1}
       onKeyDown={popover ? (event) => trapTab(event, event.currentTarget) : undefined}
     >
-      <Header inbox={inbox} />
-      <NotificationList inbox={inbox} now={now} onNotificationClick={onNotificationClick} />
+      {preferences ? (
+        <Preferences inbox={inbox} onBack={() => setPreferences(false)} />
+      ) : (
+        <>
+          <Header inbox={inbox}>{hasPreferences && <PreferencesButton focus={preferences === false} onClick={() => setPreferences(true)} />}</Header>
+          <NotificationList inbox={inbox} now={now} onNotificationClick={onNotificationClick} />
+        </>
+      )}
     </div>
   );
 }

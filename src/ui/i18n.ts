@@ -29,21 +29,33 @@ const KEYS = [
   'delete',
   'toasts',
   'dismiss',
+  'preferences',
+  'back',
+  'general',
+  'inApp',
+  'email',
+  'sms',
+  'webhook',
+  'channelFor',
+  'retry',
 ] as const;
 
-/** Every string the widget shows; `{n}` stands for a number (in `options`, for the notification's title). */
+/**
+ * Every string the widget shows; `{n}` stands for a number (in `options`, for the notification's
+ * title; in `channelFor`, for a category's name, with `{c}` for a channel's).
+ */
 export type InboxStrings = Record<(typeof KEYS)[number], string>;
 
 // Keyed by base language: pt is Brazilian Portuguese, so pt-PT still gets Portuguese.
 const TABLES: Record<string, string> = {
-  en: 'Notifications|Notifications, {n} unread|Mark all as read|Unread|{n} new notification|{n} new notifications|Loading notifications…|No notifications yet|Offline — showing saved notifications|Something went wrong|Load more|Options for {n}|Mark as read|Mark as unread|Archive|Unarchive|Delete|New notifications|Dismiss',
-  de: 'Benachrichtigungen|Benachrichtigungen, {n} ungelesen|Alle als gelesen markieren|Ungelesen|{n} neue Benachrichtigung|{n} neue Benachrichtigungen|Benachrichtigungen werden geladen…|Noch keine Benachrichtigungen|Offline – gespeicherte Benachrichtigungen|Etwas ist schiefgelaufen|Mehr laden|Optionen für {n}|Als gelesen markieren|Als ungelesen markieren|Archivieren|Archivierung aufheben|Löschen|Neue Benachrichtigungen|Schließen',
-  fr: 'Notifications|Notifications, non lues : {n}|Tout marquer comme lu|Non lue|{n} nouvelle notification|{n} nouvelles notifications|Chargement des notifications…|Aucune notification pour le moment|Hors ligne — notifications enregistrées|Une erreur s’est produite|Afficher plus|Options pour {n}|Marquer comme lue|Marquer comme non lue|Archiver|Désarchiver|Supprimer|Nouvelles notifications|Fermer',
-  es: 'Notificaciones|Notificaciones, {n} sin leer|Marcar todas como leídas|Sin leer|{n} notificación nueva|{n} notificaciones nuevas|Cargando notificaciones…|Aún no hay notificaciones|Sin conexión: notificaciones guardadas|Algo salió mal|Cargar más|Opciones de {n}|Marcar como leída|Marcar como no leída|Archivar|Desarchivar|Eliminar|Notificaciones nuevas|Cerrar',
-  pt: 'Notificações|Notificações, não lidas: {n}|Marcar todas como lidas|Não lida|{n} nova notificação|{n} novas notificações|Carregando notificações…|Nenhuma notificação ainda|Offline — notificações salvas|Algo deu errado|Carregar mais|Opções de {n}|Marcar como lida|Marcar como não lida|Arquivar|Desarquivar|Excluir|Novas notificações|Fechar',
-  ar: 'الإشعارات|الإشعارات، غير المقروءة: {n}|تحديد الكل كمقروء|غير مقروء|إشعار جديد واحد|إشعارات جديدة: {n}|جارٍ تحميل الإشعارات…|لا توجد إشعارات بعد|غير متصل — الإشعارات المحفوظة|حدث خطأ ما|تحميل المزيد|خيارات {n}|تحديد كمقروء|تحديد كغير مقروء|أرشفة|إلغاء الأرشفة|حذف|إشعارات جديدة|إغلاق',
-  hi: 'सूचनाएँ|सूचनाएँ, {n} अपठित|सभी को पढ़ा हुआ चिह्नित करें|अपठित|{n} नई सूचना|{n} नई सूचनाएँ|सूचनाएँ लोड हो रही हैं…|अभी कोई सूचना नहीं|ऑफ़लाइन — सहेजी गई सूचनाएँ|कुछ गलत हो गया|और लोड करें|{n} के विकल्प|पढ़ा हुआ चिह्नित करें|अपठित चिह्नित करें|संग्रहित करें|संग्रह से निकालें|हटाएँ|नई सूचनाएँ|बंद करें',
-  ja: '通知|通知、未読 {n} 件|すべて既読にする|未読|新しい通知 {n} 件|新しい通知 {n} 件|通知を読み込んでいます…|通知はまだありません|オフライン — 保存済みの通知|問題が発生しました|さらに読み込む|{n} のオプション|既読にする|未読にする|アーカイブ|アーカイブを解除|削除|新しい通知|閉じる',
+  en: 'Notifications|Notifications, {n} unread|Mark all as read|Unread|{n} new notification|{n} new notifications|Loading notifications…|No notifications yet|Offline — showing saved notifications|Something went wrong|Load more|Options for {n}|Mark as read|Mark as unread|Archive|Unarchive|Delete|New notifications|Dismiss|Preferences|Back|General|In-app|Email|SMS|Webhook|{c} for {n}|Try again',
+  de: 'Benachrichtigungen|Benachrichtigungen, {n} ungelesen|Alle als gelesen markieren|Ungelesen|{n} neue Benachrichtigung|{n} neue Benachrichtigungen|Benachrichtigungen werden geladen…|Noch keine Benachrichtigungen|Offline – gespeicherte Benachrichtigungen|Etwas ist schiefgelaufen|Mehr laden|Optionen für {n}|Als gelesen markieren|Als ungelesen markieren|Archivieren|Archivierung aufheben|Löschen|Neue Benachrichtigungen|Schließen|Einstellungen|Zurück|Allgemein|In der App|E-Mail|SMS|Webhook|{c} für {n}|Erneut versuchen',
+  fr: 'Notifications|Notifications, non lues : {n}|Tout marquer comme lu|Non lue|{n} nouvelle notification|{n} nouvelles notifications|Chargement des notifications…|Aucune notification pour le moment|Hors ligne — notifications enregistrées|Une erreur s’est produite|Afficher plus|Options pour {n}|Marquer comme lue|Marquer comme non lue|Archiver|Désarchiver|Supprimer|Nouvelles notifications|Fermer|Préférences|Retour|Général|Dans l’app|E-mail|SMS|Webhook|{c} pour {n}|Réessayer',
+  es: 'Notificaciones|Notificaciones, {n} sin leer|Marcar todas como leídas|Sin leer|{n} notificación nueva|{n} notificaciones nuevas|Cargando notificaciones…|Aún no hay notificaciones|Sin conexión: notificaciones guardadas|Algo salió mal|Cargar más|Opciones de {n}|Marcar como leída|Marcar como no leída|Archivar|Desarchivar|Eliminar|Notificaciones nuevas|Cerrar|Preferencias|Atrás|General|En la app|Correo|SMS|Webhook|{c} para {n}|Reintentar',
+  pt: 'Notificações|Notificações, não lidas: {n}|Marcar todas como lidas|Não lida|{n} nova notificação|{n} novas notificações|Carregando notificações…|Nenhuma notificação ainda|Offline — notificações salvas|Algo deu errado|Carregar mais|Opções de {n}|Marcar como lida|Marcar como não lida|Arquivar|Desarquivar|Excluir|Novas notificações|Fechar|Preferências|Voltar|Geral|No app|E-mail|SMS|Webhook|{c} para {n}|Tentar novamente',
+  ar: 'الإشعارات|الإشعارات، غير المقروءة: {n}|تحديد الكل كمقروء|غير مقروء|إشعار جديد واحد|إشعارات جديدة: {n}|جارٍ تحميل الإشعارات…|لا توجد إشعارات بعد|غير متصل — الإشعارات المحفوظة|حدث خطأ ما|تحميل المزيد|خيارات {n}|تحديد كمقروء|تحديد كغير مقروء|أرشفة|إلغاء الأرشفة|حذف|إشعارات جديدة|إغلاق|التفضيلات|رجوع|عام|داخل التطبيق|البريد الإلكتروني|الرسائل النصية|Webhook|{c} لـ {n}|إعادة المحاولة',
+  hi: 'सूचनाएँ|सूचनाएँ, {n} अपठित|सभी को पढ़ा हुआ चिह्नित करें|अपठित|{n} नई सूचना|{n} नई सूचनाएँ|सूचनाएँ लोड हो रही हैं…|अभी कोई सूचना नहीं|ऑफ़लाइन — सहेजी गई सूचनाएँ|कुछ गलत हो गया|और लोड करें|{n} के विकल्प|पढ़ा हुआ चिह्नित करें|अपठित चिह्नित करें|संग्रहित करें|संग्रह से निकालें|हटाएँ|नई सूचनाएँ|बंद करें|प्राथमिकताएँ|वापस|सामान्य|ऐप में|ईमेल|SMS|वेबहुक|{n} के लिए {c}|फिर से कोशिश करें',
+  ja: '通知|通知、未読 {n} 件|すべて既読にする|未読|新しい通知 {n} 件|新しい通知 {n} 件|通知を読み込んでいます…|通知はまだありません|オフライン — 保存済みの通知|問題が発生しました|さらに読み込む|{n} のオプション|既読にする|未読にする|アーカイブ|アーカイブを解除|削除|新しい通知|閉じる|設定|戻る|一般|アプリ内|メール|SMS|Webhook|{n}の{c}|再試行',
 };
 
 const baseLanguage = (locale: string) => locale.split('-')[0]!.toLowerCase();

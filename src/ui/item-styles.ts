@@ -8,8 +8,8 @@ export const itemCss = `
 .action{padding:4px 12px;border-radius:6px;background:var(--hover);color:inherit;text-decoration:none}
 .action[data-style=primary]{background:var(--accent);color:var(--bg)}
 .menu-wrap{position:relative}
-.menu-button,.close{width:28px;height:28px;border-radius:6px;color:var(--muted)}
-.menu-button:hover,.close:hover,.menu button:hover,.menu button:focus{background:var(--hover)}
+.menu-button,.close,.icon-button{width:28px;height:28px;border-radius:6px;color:var(--muted)}
+.menu-button:hover,.close:hover,.icon-button:hover,.menu button:hover,.menu button:focus{background:var(--hover)}
 .menu,.toast{display:flex;padding:4px;background:var(--bg);border:1px solid var(--border);border-radius:8px;box-shadow:var(--_shadow)}
 .menu{position:absolute;z-index:1;inset-inline-end:0;flex-direction:column;min-width:160px}
 .menu button{padding:6px 10px;text-align:start}

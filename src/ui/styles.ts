@@ -11,6 +11,7 @@
 // backgrounds it appears on, in both themes; the dark badge keeps the light one's red for that.
 
 import { itemCss } from './item-styles.ts';
+import { preferencesCss } from './preferences-styles.ts';
 
 const LIGHT = '--_bg:#fff;--_fg:#1b1d22;--_muted:#5f6672;--_border:#e3e5e9;--_hover:#f4f5f7;--_unread-bg:#f3f6ff;--_accent:#2f5bea;--_badge:#d92d20;--_badge-fg:#fff;--_error:#c4281c;--_shadow:0 8px 28px rgba(16,24,40,.18);color-scheme:light';
 const DARK = '--_bg:#1d1f24;--_fg:#eceef2;--_muted:#a3a9b5;--_border:#33363e;--_hover:#272a31;--_unread-bg:#222a3d;--_accent:#7b9bff;--_badge:#d92d20;--_badge-fg:#fff;--_error:#ff8a80;--_shadow:0 8px 28px rgba(0,0,0,.5);color-scheme:dark';
@@ -30,7 +31,7 @@ font:14px/1.4 var(--font);color:var(--fg);position:relative;display:inline-block
 .belfry[data-mode=inline]{display:block}
 *{box-sizing:border-box}
 button{font:inherit;color:inherit;background:none;border:0;padding:0;cursor:pointer}
-button:focus-visible,a:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
+button:focus-visible,a:focus-visible,input:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
 .panel:focus{outline:none}
 .sr-only{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 .bell{position:relative;display:inline-flex;align-items:center;justify-content:center;width:40px;height:40px;border-radius:50%;color:var(--belfry-bell-color,currentColor)}
@@ -40,9 +41,10 @@ button:focus-visible,a:focus-visible{outline:2px solid var(--accent);outline-off
 .panel{display:flex;flex-direction:column;background:var(--bg);color:var(--fg);border:1px solid var(--border);border-radius:var(--radius);overflow:hidden}
 .belfry[data-mode=popover] .panel{position:absolute;z-index:var(--belfry-z-index,1000);top:calc(100% + 8px);inset-inline-end:0;width:min(380px,calc(100vw - 16px));max-height:min(560px,80vh);box-shadow:var(--_shadow)}
 .belfry[data-mode=popover] .panel[data-up]{top:auto;bottom:calc(100% + 8px)}
+.belfry[data-placement$=start] .panel{inset-inline:0 auto}
 @media (max-width:480px){.belfry[data-mode=popover] .panel{position:fixed;top:56px;inset-inline:8px;width:auto}}
 .header{display:flex;align-items:center;justify-content:space-between;gap:8px;padding:12px 16px;border-bottom:1px solid var(--border)}
-.title{margin:0;font-size:16px;font-weight:600}
+.title{flex:1;margin:0;font-size:16px;font-weight:600}
 .mark-all{display:inline-flex;align-items:center;gap:4px;color:var(--accent);font-size:13px;border-radius:6px;padding:4px 6px}
 .mark-all:hover{background:var(--hover)}
 .mark-all:disabled{color:var(--muted);cursor:default;background:none}
@@ -66,7 +68,7 @@ code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:var(--
 .dot{flex:none;width:8px;height:8px;margin-top:6px;border-radius:50%;background:var(--accent)}
 .more{margin:0;padding:12px 16px;text-align:center;color:var(--muted)}
 .more button{color:var(--accent)}
-@media (prefers-reduced-motion:no-preference){.bell,.item,.mark-all{transition:background-color .15s}}
+@media (prefers-reduced-motion:no-preference){.bell,.item,.mark-all{transition:background-color .15s}.skeleton{animation:pulse 1s infinite alternate}}
 `;
 
 const sheets = new WeakMap<typeof CSSStyleSheet, CSSStyleSheet>();
@@ -84,7 +86,7 @@ export function adoptStyles(root: ShadowRoot): () => void {
   let sheet = sheets.get(Sheet);
   if (!sheet) {
     sheet = new Sheet();
-    sheet.replaceSync(css + itemCss);
+    sheet.replaceSync(css + itemCss + preferencesCss);
     sheets.set(Sheet, sheet);
   }
   const adopted = sheet;

@@ -10,12 +10,19 @@ export type InboxMode = 'popover' | 'inline';
 /** Colour scheme; `auto` follows the user's `prefers-color-scheme`. */
 export type InboxTheme = 'light' | 'dark' | 'auto';
 
+/** Where the popover opens: below or above the bell, aligned with its end or start edge (mirrored right to left). */
+export type InboxPlacement = 'bottom-end' | 'bottom-start' | 'top-end' | 'top-start';
+
 /** Presentation options, everything `mountInbox` takes besides the inbox itself. */
 export interface InboxUIOptions {
   /** Default `popover`. */
   mode?: InboxMode;
   /** Default `auto`. */
   theme?: InboxTheme;
+  /** Default `bottom-end`. Flips to the other side of the bell when only that side has room. */
+  placement?: InboxPlacement;
+  /** Shows the preferences button (category × channel switches) in the panel's header. Default true. */
+  preferences?: boolean;
   /**
    * BCP 47 locale of the widget's strings, dates and numbers. Default: the page's `<html lang>`,
    * else the browser's language. Shipped: en, de, fr, es, pt (-BR), ar (right to left), hi, ja;

@@ -185,6 +185,26 @@ describe('BelfryInboxElement', () => {
       expect(createInboxMock).toHaveBeenCalledTimes(1);
     });
 
+    it('takes a valid placement attribute and ignores others', async () => {
+      const element = document.body.appendChild(createElement({ ...IDENTITY, placement: 'top-start' }));
+      const root = () => element.shadowRoot!.querySelector('.belfry')!;
+      expect(root().getAttribute('data-placement')).toBe('top-start');
+      element.setAttribute('placement', 'left');
+      await act(flush);
+      expect(root().getAttribute('data-placement')).toBe('bottom-end');
+    });
+
+    it('hides the preferences button with preferences="false" and shows it again without', async () => {
+      const element = document.body.appendChild(createElement({ ...IDENTITY, preferences: 'false' }));
+      view(element).getByRole('button', { name: /^Notifications/ }).click();
+      await act(flush);
+      expect(view(element).getByRole('button', { name: 'Mark all as read' })).toBeTruthy();
+      expect(view(element).queryByRole('button', { name: 'Preferences' })).toBeNull();
+      element.removeAttribute('preferences');
+      await act(flush);
+      expect(view(element).getByRole('button', { name: 'Preferences' })).toBeTruthy();
+    });
+
     it('destroys the inbox and creates one new one when identity attributes change', async () => {
       const element = document.body.appendChild(createElement());
       element.setAttribute('user-id', 'grace');

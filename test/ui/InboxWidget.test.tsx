@@ -337,7 +337,7 @@ describe('InboxWidget', () => {
     });
 
     it('keeps focus on the panel when it has no control to move to', () => {
-      renderWidget({ counts: { unseen: 0, unread: 0 }, status: 'ready' });
+      renderWidget({ counts: { unseen: 0, unread: 0 }, status: 'ready' }, { preferences: false });
       fireEvent.click(bell());
       const dialog = screen.getByRole('dialog');
       expect(fireEvent.keyDown(dialog, { key: 'Tab' })).toBe(false);
@@ -485,6 +485,32 @@ describe('InboxWidget', () => {
     it('defaults to the auto theme', () => {
       const { container } = renderWidget();
       expect(container.querySelector('.belfry')!.getAttribute('data-theme')).toBe('auto');
+    });
+  });
+
+  describe('placement', () => {
+    it('opens below the bell at its end edge by default', () => {
+      const { container } = renderWidget();
+      fireEvent.click(bell());
+      expect(container.querySelector('.belfry')!.getAttribute('data-placement')).toBe('bottom-end');
+      expect(screen.getByRole('dialog').hasAttribute('data-up')).toBe(false);
+    });
+
+    it.each([
+      ['top-start', true],
+      ['top-end', true],
+      ['bottom-start', false],
+    ] as const)('exposes %s for the stylesheet and opens upwards only for top (%s)', (placement, up) => {
+      const { container } = renderWidget({}, { placement });
+      fireEvent.click(bell());
+      expect(container.querySelector('.belfry')!.getAttribute('data-placement')).toBe(placement);
+      expect(screen.getByRole('dialog').hasAttribute('data-up')).toBe(up);
+    });
+
+    it('opens as by default, below, for a value that is not a placement', () => {
+      renderWidget({}, { placement: null as unknown as 'top-end' });
+      fireEvent.click(bell());
+      expect(screen.getByRole('dialog').hasAttribute('data-up')).toBe(false);
     });
   });
 });

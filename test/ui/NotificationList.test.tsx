@@ -1,4 +1,4 @@
-import { cleanup, render, screen } from '@testing-library/preact';
+import { act, cleanup, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InboxError } from '../../src/core/index.ts';
 import { NotificationList } from '../../src/ui/NotificationList.tsx';
@@ -30,6 +30,23 @@ describe('NotificationList', () => {
       renderList({ status: 'loading' });
       expect(screen.getByRole('status').textContent).toBe('Loading notifications…');
       expect(screen.queryByText('No notifications yet')).toBeNull();
+    });
+
+    it('shows skeleton rows, hidden from assistive tech, in an aria-busy container while loading', () => {
+      const { container } = renderList({ status: 'loading' });
+      const busy = container.querySelector('[aria-busy=true]')!;
+      expect(busy.querySelectorAll('[aria-hidden=true] > li')).toHaveLength(3);
+      expect(busy.contains(screen.getByRole('status'))).toBe(true);
+      expect(screen.queryAllByRole('listitem')).toHaveLength(0);
+    });
+
+    it('drops the skeleton once loaded', () => {
+      const { container, inbox } = renderList({ status: 'loading' });
+      act(() => {
+        inbox.status.value = 'ready';
+      });
+      expect(container.querySelector('[aria-busy]')).toBeNull();
+      expect(container.querySelector('li')).toBeNull();
     });
 
     it('shows cached items instead of the loading state', () => {

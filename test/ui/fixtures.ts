@@ -2,7 +2,7 @@
 import { signal } from '@preact/signals-core';
 import { vi } from 'vitest';
 import type { ConnectionState, Inbox, InboxError, InboxEventMap, InboxStatus, InboxUser, RenderedNotification } from '../../src/core/index.ts';
-import type { Counts, Notification, Preferences } from '../../src/protocol/index.ts';
+import type { Counts, Notification, Preferences, PreferencesResponse } from '../../src/protocol/index.ts';
 
 let nextId = 1;
 
@@ -68,7 +68,7 @@ export function createFakeInbox(state: FakeInboxState = {}) {
     unarchive: vi.fn<(id: string) => Promise<void>>(async () => {}),
     remove: vi.fn<(id: string) => Promise<void>>(async () => {}),
     preferences: {
-      get: vi.fn(async () => ({ preferences: {}, categories: [] })),
+      get: vi.fn<() => Promise<PreferencesResponse>>(async () => ({ preferences: {}, categories: [] })),
       set: vi.fn<(patch: Preferences) => Promise<void>>(async () => {}),
     },
     logout: vi.fn<() => Promise<void>>(async () => {}),

@@ -26,6 +26,9 @@ describe('i18n', () => {
       expect(strings.loadMore).not.toContain('{n}');
       expect(strings.options).toContain('{n}');
       expect(strings.dismiss).not.toContain('{n}');
+      expect(strings.channelFor).toContain('{c}');
+      expect(strings.channelFor).toContain('{n}');
+      expect(strings.retry).not.toMatch(/\{[cn]\}/);
       if (language !== 'en') expect(strings.markAllRead).not.toBe(stringsFor('en').markAllRead);
     });
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { itemCss } from '../../src/ui/item-styles.ts';
+import { preferencesCss } from '../../src/ui/preferences-styles.ts';
 import { css } from '../../src/ui/styles.ts';
 
 // WCAG 2.x relative luminance and contrast ratio of two #rrggbb colours.
@@ -42,15 +43,17 @@ describe('styles', () => {
   });
 
   it('moves nothing unless the user has no preference against motion', () => {
-    // Transitions live only inside the no-preference query, so reduce needs no override; there are no animations.
-    const all = css + itemCss;
+    // Transitions and the skeleton's pulse live only inside the no-preference query, so reduce needs no override.
+    const all = css + itemCss + preferencesCss;
     const motion = all.match(/@media \(prefers-reduced-motion:no-preference\)\{([^{}]*\{[^{}]*\})*\}/g) ?? [];
     expect(motion).toHaveLength(1);
     expect(all.replace(motion[0]!, '')).not.toMatch(/transition|animation|scroll-behavior:smooth/);
     expect(motion[0]).toMatch(/transition:/);
+    expect(motion[0]).toMatch(/\.skeleton\{animation:pulse /);
+    expect(all).toMatch(/@keyframes pulse\{/);
   });
 
   it('lays out with logical properties only, so right-to-left needs no other stylesheet', () => {
-    expect(css).not.toMatch(/[{;](margin|padding|border)-(left|right)\b|[{;](left|right):|text-align:(left|right)|float:/);
+    expect(css + itemCss + preferencesCss).not.toMatch(/[{;](margin|padding|border)-(left|right)\b|[{;](left|right):|text-align:(left|right)|float:/);
   });
 });
