@@ -2,5 +2,5 @@
 export { checkTemplate } from './check.ts';
 export { formatDate } from './filters.ts';
 export { renderTemplate, renderText } from './render.ts';
-export { isSafeUrl } from './url.ts';
+export { isSafeImageUrl, isSafeUrl } from './url.ts';
 export type { TemplateNode, TemplateContext, TemplateProblem } from './types.ts';

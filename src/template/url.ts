@@ -7,3 +7,9 @@ export function isSafeUrl(url: string): boolean {
   url = url.replace(/[\0-\x20\x7f-\x9f]/g, '');
   return !!url && (/^(https?|mailto):/i.test(url) || !/^[a-z][a-z\d+.-]*:/i.test(url));
 }
+
+/**
+ * True for an image source: a URL `isSafeUrl` allows, or an inline `data:image/...` URL, which an
+ * `<img>` shows without running anything (even SVG: images never run scripts).
+ */
+export const isSafeImageUrl = (url: string): boolean => isSafeUrl(url) || /^data:image\/[a-z\d.+-]+[;,]/i.test(url);

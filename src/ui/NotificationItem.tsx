@@ -6,7 +6,7 @@ import type { ComponentChildren } from 'preact';
 import { useContext, useLayoutEffect, useRef } from 'preact/hooks';
 import type { Inbox } from '../core/index.ts';
 import type { Notification } from '../protocol/index.ts';
-import { formatDate, isSafeUrl } from '../template/index.ts';
+import { formatDate, isSafeImageUrl, isSafeUrl } from '../template/index.ts';
 import type { TemplateNode } from '../template/index.ts';
 import { fireAndForget } from './fire-and-forget.ts';
 import { useI18n } from './i18n.ts';
@@ -27,7 +27,7 @@ export interface NotificationItemProps {
   setSize?: number;
 }
 
-const safeUrl = (url: string | null | undefined) => (url && isSafeUrl(url) ? url : undefined);
+const safeUrl = (url: string | null | undefined, allowed = isSafeUrl) => (url && allowed(url) ? url : undefined);
 
 const textOf = (nodes: readonly TemplateNode[]): string => nodes.map((n) => ('value' in n ? n.value : 'children' in n ? textOf(n.children) : '')).join('');
 
@@ -46,7 +46,7 @@ export function NotificationItem({ notification, inbox, now, onNotificationClick
   const created = Date.parse(notification.createdAt);
   // Checked again before navigation (design §6): a stored url may predate the API's check.
   const href = safeUrl(notification.url);
-  const icon = safeUrl(notification.icon);
+  const icon = safeUrl(notification.icon, isSafeImageUrl);
   // The host's body: a DOM node is put into a slot after rendering, a VNode rendered in place.
   const custom = renderItemBody?.(notification, rendered);
   const node = custom && 'nodeType' in custom ? custom : undefined;

@@ -12,7 +12,7 @@ const ENTRIES: Record<string, string[]> = {
   'ui.js': ['mountInbox'],
   'element.js': ['BelfryInboxElement', 'defineInboxElement', 'render'],
   'node.js': ['BelfryApiError', 'createClient'],
-  'template.js': ['checkTemplate', 'formatDate', 'isSafeUrl', 'renderTemplate', 'renderText'],
+  'template.js': ['checkTemplate', 'formatDate', 'isSafeImageUrl', 'isSafeUrl', 'renderTemplate', 'renderText'],
   'protocol.js': [
     'CHANNEL_NAMES',
     'ERROR_CODES',

@@ -4,7 +4,7 @@ import * as template from '../../src/template/index.ts';
 describe('template', () => {
   describe('index', () => {
     it('exports exactly the public functions', () => {
-      expect(Object.keys(template).sort()).toEqual(['checkTemplate', 'formatDate', 'isSafeUrl', 'renderTemplate', 'renderText']);
+      expect(Object.keys(template).sort()).toEqual(['checkTemplate', 'formatDate', 'isSafeImageUrl', 'isSafeUrl', 'renderTemplate', 'renderText']);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSafeUrl } from '../../src/template/index.ts';
+import { isSafeImageUrl, isSafeUrl } from '../../src/template/index.ts';
 
 describe('url', () => {
   describe('isSafeUrl()', () => {
@@ -40,5 +40,21 @@ describe('url', () => {
     ])('rejects %j', (url) => {
       expect(isSafeUrl(url)).toBe(false);
     });
+  });
+
+  describe('isSafeImageUrl()', () => {
+    it.each(['https://cdn.example.com/a.png', '/a.png', 'data:image/png;base64,iVBORw0KGgo=', 'DATA:IMAGE/SVG+XML,<svg/>', 'data:image/webp;base64,UklGRg=='])(
+      'accepts %j',
+      (url) => {
+        expect(isSafeImageUrl(url)).toBe(true);
+      },
+    );
+
+    it.each(['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'data:image', 'data:image/', 'data:,x', 'blob:https://example.com/x', ''])(
+      'rejects %j',
+      (url) => {
+        expect(isSafeImageUrl(url)).toBe(false);
+      },
+    );
   });
 });

@@ -96,6 +96,15 @@ describe('NotificationItem', () => {
       const unsafe = renderItem(createNotification({ icon: 'javascript:alert(1)' }));
       expect(unsafe.item.querySelector('img')).toBeNull();
     });
+
+    it('shows an inline data:image icon, which the service accepts, but no other data: URL', () => {
+      const png = 'data:image/png;base64,iVBORw0KGgo=';
+      const inline = renderItem(createNotification({ icon: png }));
+      expect(inline.item.querySelector('img')!.getAttribute('src')).toBe(png);
+      inline.unmount();
+      const html = renderItem(createNotification({ icon: 'data:text/html,<script>alert(1)</script>' }));
+      expect(html.item.querySelector('img')).toBeNull();
+    });
   });
 
   describe('click', () => {

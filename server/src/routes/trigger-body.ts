@@ -1,7 +1,7 @@
 // Parses and validates the body of `POST /v1/notifications` (design §4) before anything is
 // written, so a 400 never leaves half a trigger behind.
 import type { Attributes, Json, NotificationAction } from 'belfry/protocol';
-import { isSafeUrl } from 'belfry/template';
+import { isSafeImageUrl } from 'belfry/template';
 import { invalidField } from '../errors.ts';
 import { objectField, optionalEnum, optionalJsonObject, optionalString, optionalUrl } from '../http/index.ts';
 import type { NotificationContent } from '../storage/index.ts';
@@ -39,7 +39,7 @@ export interface ParsedTrigger {
  */
 export function parseIcon(value: unknown, field = 'notification.icon'): string | null {
   const icon = optionalString(value, field);
-  if (icon !== null && !isSafeUrl(icon) && !/^data:image\/[a-z0-9.+-]+[;,]/i.test(icon)) {
+  if (icon !== null && !isSafeImageUrl(icon)) {
     throw invalidField(field, 'must be an https:, http: or relative URL, or a data:image/ URL');
   }
   return icon;
