@@ -27,8 +27,17 @@ export function ItemMenu({ notification: n, inbox, title }: ItemMenuProps) {
   const menu = useRef<HTMLDivElement>(null);
   const items = () => [...menu.current!.children] as HTMLElement[];
   const close = () => (setOpen(false), button.current!.focus());
-  // In the commit that shows the menu, so no key press can land between the two.
-  useLayoutEffect(() => void (open && items()[0]!.focus()), [open]);
+  // In the commit that shows the menu, so no key press can land between the two. Near the end of
+  // the list the menu would stretch the scrolled body (and focusing it would scroll there): it
+  // opens upwards instead when it overflows the body's bottom and fits above the button. Measured
+  // before the focus, which would scroll.
+  useLayoutEffect(() => {
+    if (!open) return;
+    const box = menu.current!.getBoundingClientRect();
+    const body = menu.current!.closest('.body')?.getBoundingClientRect();
+    if (body && box.bottom > body.bottom && button.current!.getBoundingClientRect().top - box.height >= body.top) menu.current!.setAttribute('data-up', '');
+    items()[0]!.focus();
+  }, [open]);
 
   // Archive and delete take the item out of the list: focus moves on to a neighbour, or the panel.
   const entries: [string, (id: string) => Promise<void>, boolean?][] = [

@@ -12,6 +12,7 @@ export const itemCss = `
 .menu-button:hover,.close:hover,.icon-button:hover,.menu button:hover,.menu button:focus{background:var(--hover)}
 .menu,.toast{display:flex;padding:4px;background:var(--bg);border:1px solid var(--border);border-radius:8px;box-shadow:var(--_shadow)}
 .menu{position:absolute;z-index:1;inset-inline-end:0;flex-direction:column;min-width:160px}
+.menu[data-up]{bottom:100%}
 .menu button{padding:6px 10px;text-align:start}
 .toasts{position:fixed;z-index:var(--belfry-z-index,1000);bottom:16px;inset-inline-end:16px;display:grid;gap:8px;width:min(340px,calc(100vw - 32px))}
 .toast .content{padding:8px}

@@ -16,9 +16,9 @@ const KB = 1024;
  * placement, feed tabs): a widget without them would be small but not the product.
  */
 export const BUDGETS: Record<Entry, number> = {
-  'belfry.iife.js': 28.6 * KB,
+  'belfry.iife.js': 28.7 * KB,
   'belfry (core + signals-core + idb-keyval)': 11.8 * KB,
-  'belfry/ui (own code only)': 11.3 * KB,
+  'belfry/ui (own code only)': 11.4 * KB,
 };
 
 describe('size budgets', () => {

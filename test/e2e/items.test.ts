@@ -151,6 +151,34 @@ describe('notification items in a host page', () => {
     await page.getByText('No notifications yet').waitFor();
   });
 
+  it('opens the menu of the last item upwards instead of stretching the scrolled list', async () => {
+    const user = 'menu-user';
+    await sdk().createOrUpdateUser(user, {});
+    for (let i = 1; i <= 8; i++) await sdk().send({ notification: { title: `Menu ${i}`, message: 'A message long enough to take a line.' }, sendTo: { recipients: [user] } });
+    const start = await startHostPage(inboxPageHtml({ serviceUrl: service.url, userId: user }));
+    const other = await browser.newPage();
+    try {
+      await other.goto(start.url);
+      await other.getByRole('button', { name: 'Notifications, 8 unread' }).click();
+      const dialog = other.getByRole('dialog', { name: 'Notifications' });
+      const last = dialog.getByRole('listitem').filter({ hasText: 'Menu 1' });
+      await last.scrollIntoViewIfNeeded();
+      const body = dialog.locator('.body');
+      const before = await body.evaluate((el) => [el.scrollHeight, el.clientHeight]);
+      expect(before[0]).toBeGreaterThan(before[1]!);
+      await last.getByRole('button', { name: 'Options' }).click();
+      const menu = dialog.getByRole('menu');
+      await menu.waitFor();
+      const [menuBox, bodyBox, buttonBox] = await Promise.all([menu.boundingBox(), body.boundingBox(), last.getByRole('button', { name: 'Options' }).boundingBox()]);
+      expect(menuBox!.y + menuBox!.height).toBeLessThanOrEqual(buttonBox!.y + 1);
+      expect(menuBox!.y).toBeGreaterThanOrEqual(bodyBox!.y);
+      expect(await body.evaluate((el) => el.scrollHeight)).toBe(before[0]);
+    } finally {
+      await other.close();
+      await start.close();
+    }
+  });
+
   it('opens the panel towards the end when the bell sits at the start edge', async () => {
     const start = await startHostPage(inboxPageHtml({ serviceUrl: service.url, userId: USER }));
     const other = await browser.newPage();
