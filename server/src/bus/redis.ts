@@ -165,15 +165,15 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
     done.resolve();
     for (const topic of names) {
       const state = topics.get(topic);
-      if (state) fanOut(topic, state, state.lastSeq);
+      if (state) fanOut(topic, state, state.lastSeq, true);
     }
   }
 
   /** Calls every listener of the topic; one that throws is logged and the others still run. */
-  function fanOut(topic: string, state: TopicState, seq: number): void {
+  function fanOut(topic: string, state: TopicState, seq: number, missed = false): void {
     for (const listener of [...state.listeners]) {
       try {
-        listener(seq);
+        listener(seq, missed);
       } catch (error) {
         log('error', 'redis bus: poke listener failed', { error, topic });
       }
@@ -251,7 +251,7 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
         topics.set(topic, (state = created));
       }
       // A wrapper per subscription, so the same function subscribed twice unsubscribes separately.
-      const entry: PokeListener = (seq) => listener(seq);
+      const entry: PokeListener = (seq, missed) => listener(seq, missed);
       const own = state;
       own.listeners.add(entry);
       await own.active;

@@ -2,8 +2,12 @@
 // subscribers read the events from the database, which stays the truth, so a lost or duplicated
 // poke costs at most a delay (the stream's heartbeat re-reads) and never a wrong inbox.
 
-/** Called with the seq of a change to the subscribed user's inbox. */
-export type PokeListener = (seq: number) => void;
+/**
+ * Called with the seq of a change to the subscribed user's inbox. `missed` is true on the poke a
+ * bus sends after it was cut off: pokes may have been lost meanwhile, and `seq` is only the last
+ * one it saw, so the subscriber should read even if it has that seq already.
+ */
+export type PokeListener = (seq: number, missed?: boolean) => void;
 
 /** Publish/subscribe of per-user pokes; in-memory for one process, Redis across many. */
 export interface Bus {

@@ -2,7 +2,7 @@
 // may arrive asynchronously (Redis), so absence is checked behind a later marker poke: one bus's
 // pokes arrive in the order they were published.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Bus } from '../../src/index.ts';
+import type { Bus, PokeListener } from '../../src/index.ts';
 
 /** Polls `assertion` until it passes or `timeoutMs` ran out (then its last error is thrown). */
 export async function eventually(assertion: () => void | Promise<void>, timeoutMs = 2000): Promise<void> {
@@ -18,11 +18,16 @@ export async function eventually(assertion: () => void | Promise<void>, timeoutM
   }
 }
 
-/** A listener that records the seqs it is poked with. */
-export function createRecorder(): ((seq: number) => void) & { seqs: number[] } {
+/** A listener that records the seqs it is poked with, and whether each poke said pokes were missed. */
+export function createRecorder(): PokeListener & { seqs: number[]; missed: boolean[] } {
   const seqs: number[] = [];
-  const recorder = ((seq: number) => void seqs.push(seq)) as ((seq: number) => void) & { seqs: number[] };
+  const missed: boolean[] = [];
+  const recorder = ((seq: number, wasMissed?: boolean) => {
+    seqs.push(seq);
+    missed.push(wasMissed === true);
+  }) as PokeListener & { seqs: number[]; missed: boolean[] };
   recorder.seqs = seqs;
+  recorder.missed = missed;
   return recorder;
 }
 
@@ -66,6 +71,8 @@ export function describeBusContract(name: string, open: () => Promise<{ bus: Bus
         for (const seq of [1, 2, 3]) await bus.publish('user:1', seq);
         await eventually(() => expect(second.seqs).toEqual([1, 2, 3]));
         expect(first.seqs).toEqual([1, 2, 3]);
+        // Nothing was lost on the way, and the pokes say so.
+        expect(first.missed).toEqual([false, false, false]);
       });
 
       it('calls every listener even if one throws', async () => {

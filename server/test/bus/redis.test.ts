@@ -172,6 +172,8 @@ describe('createRedisBus', () => {
       await proxy.restore();
       // The reconnect pokes every listener once, with the last seq it saw (5 was missed).
       await eventually(() => expect([early.seqs, during.seqs]).toEqual([[3, 3], [0]]), 8000);
+      // ...flagged: pokes may have been lost, so listeners read even if they have that seq.
+      expect([early.missed, during.missed]).toEqual([[false, true], [true]]);
       // The publisher reconnects on its own backoff schedule.
       await bus.connected(5000);
       await other.publish('user:2', 9);
@@ -193,6 +195,7 @@ describe('createRedisBus', () => {
       await eventually(() => expect(bus.log.entries.map((e) => e.message).join()).toMatch(/subscriber connection .* is down/), 3000);
       release();
       await eventually(() => expect(seen.seqs).toEqual([0]), 5000);
+      expect(seen.missed).toEqual([true]);
     });
   });
 
