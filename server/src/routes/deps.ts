@@ -33,9 +33,7 @@ export async function poke(deps: RouteDeps, changes: readonly CommittedChange[])
     // The bus pokes below still make the streams read what they missed.
     deps.log('error', 'local delivery failed', { error, changes: changes.length });
   }
-  await Promise.all(
-    changes.map(({ userId, seq }) =>
-      deps.bus.publish(userTopic(userId), seq).catch((error: unknown) => deps.log('warn', 'poke failed', { error, userId })),
-    ),
-  );
+  // One bus message for all of them (a trigger's recipients), not one per user.
+  const pokes = changes.map(({ userId, seq }) => ({ topic: userTopic(userId), seq }));
+  await deps.bus.publishMany(pokes).catch((error: unknown) => deps.log('warn', 'poke failed', { error, users: changes.length }));
 }

@@ -90,6 +90,56 @@ export function describeBusContract(name: string, open: () => Promise<{ bus: Bus
       });
     });
 
+    describe('.publishMany()', () => {
+      it('pokes the subscribers of each topic in the batch, in the order given, and skips topics nobody follows', async () => {
+        const first = createRecorder();
+        const second = createRecorder();
+        await bus.subscribe('user:1', first);
+        await bus.subscribe('user:2', second);
+        await bus.publishMany([
+          { topic: 'user:1', seq: 1 },
+          { topic: 'user:9', seq: 4 },
+          { topic: 'user:2', seq: 5 },
+          { topic: 'user:1', seq: 2 },
+        ]);
+        await eventually(() => expect([first.seqs, second.seqs]).toEqual([[1, 2], [5]]));
+        expect([first.missed, second.missed]).toEqual([[false, false], [false]]);
+        await settle();
+        expect([first.seqs, second.seqs]).toEqual([[1, 2], [5]]);
+      });
+
+      it('keeps the order of pokes published alone and in batches', async () => {
+        const seen = createRecorder();
+        await bus.subscribe('user:1', seen);
+        await bus.publish('user:1', 1);
+        await bus.publishMany([{ topic: 'user:1', seq: 2 }]);
+        await bus.publish('user:1', 3);
+        await bus.publishMany([{ topic: 'user:1', seq: 4 }, { topic: 'user:1', seq: 5 }]);
+        await eventually(() => expect(seen.seqs).toEqual([1, 2, 3, 4, 5]));
+      });
+
+      it('resolves for an empty batch, poking nobody', async () => {
+        const seen = createRecorder();
+        await bus.subscribe('user:1', seen);
+        await bus.publishMany([]);
+        await settle();
+        expect(seen.seqs).toEqual([]);
+      });
+
+      it('calls every listener even if one throws', async () => {
+        const before = createRecorder();
+        const after = createRecorder();
+        await bus.subscribe('t', before);
+        await bus.subscribe('t', () => {
+          throw new Error('listener failed');
+        });
+        await bus.subscribe('u', after);
+        await bus.publishMany([{ topic: 't', seq: 1 }, { topic: 'u', seq: 2 }]).catch(() => {});
+        await eventually(() => expect(after.seqs).toEqual([2]));
+        expect(before.seqs).toEqual([1]);
+      });
+    });
+
     describe('.subscribe()', () => {
       it('resolves once active: a poke published right after it arrives', async () => {
         const recorders = Array.from({ length: 20 }, () => createRecorder());

@@ -138,6 +138,31 @@ describe('createRedisBus', () => {
       await eventually(() => expect([onA.seqs, onB.seqs]).toEqual([[5, 6], [5, 6]]));
     });
 
+    it('reaches the subscribers of another bus instance with one batch message', async () => {
+      const [a, b] = [await openTestBus(), await openTestBus()];
+      const onA = createRecorder();
+      const onB = createRecorder();
+      await a.subscribe('user:1', onA);
+      await b.subscribe('user:2', onB);
+      await b.publishMany([{ topic: 'user:1', seq: 5 }, { topic: 'user:2', seq: 6 }]);
+      await eventually(() => expect([onA.seqs, onB.seqs]).toEqual([[5], [6]]));
+    });
+
+    it('ignores a malformed batch message and the malformed entries of one, and keeps going', async () => {
+      const bus = await openTestBus();
+      const seen = createRecorder();
+      await bus.subscribe('user:1', seen);
+      const raw = new Redis(REDIS_URL);
+      try {
+        await raw.publish(`${prefix}#pokes`, 'not json');
+        await raw.publish(`${prefix}#pokes`, JSON.stringify([['user:1', 'x'], 'junk', [7, 1], ['user:1', 1.5], ['user:1', 2]]));
+      } finally {
+        raw.disconnect();
+      }
+      await eventually(() => expect(seen.seqs).toEqual([2]));
+      expect(bus.log.entries.map((e) => e.message)).toContain('redis bus: ignored a batch of pokes that is not a list');
+    });
+
     it('rejects within about a second when Redis never answered', async () => {
       const bus = await openTestBus({ url: `redis://127.0.0.1:${await closedPort()}` });
       const started = Date.now();
@@ -179,6 +204,9 @@ describe('createRedisBus', () => {
       await other.publish('user:2', 9);
       await bus.publish('user:1', 10);
       await eventually(() => expect([early.seqs, during.seqs]).toEqual([[3, 3, 10], [0, 9]]));
+      // The batch channel is subscribed again too.
+      await other.publishMany([{ topic: 'user:1', seq: 11 }, { topic: 'user:2', seq: 12 }]);
+      await eventually(() => expect([early.seqs, during.seqs]).toEqual([[3, 3, 10, 11], [0, 9, 12]]));
       expect(bus.log.entries.map((e) => e.message)).toContain(`redis bus: subscriber connection to ${proxy.url} is back`);
     });
   });
