@@ -26,6 +26,7 @@ export interface RouteDeps {
  * heal on their next heartbeat.
  */
 export async function poke(deps: RouteDeps, changes: readonly CommittedChange[]): Promise<void> {
+  if (changes.length === 0) return;
   // Before the bus, so this process's own poke finds the streams up to date and reads nothing.
   try {
     deps.hub.deliver(changes);
@@ -33,7 +34,11 @@ export async function poke(deps: RouteDeps, changes: readonly CommittedChange[])
     // The bus pokes below still make the streams read what they missed.
     deps.log('error', 'local delivery failed', { error, changes: changes.length });
   }
-  // One bus message for all of them (a trigger's recipients), not one per user.
-  const pokes = changes.map(({ userId, seq }) => ({ topic: userTopic(userId), seq }));
-  await deps.bus.publishMany(pokes).catch((error: unknown) => deps.log('warn', 'poke failed', { error, users: changes.length }));
+  // A trigger's recipients in one bus message, which every process gets; one user's change on
+  // that user's topic, which only the processes serving the user get.
+  const published =
+    changes.length === 1
+      ? deps.bus.publish(userTopic(changes[0]!.userId), changes[0]!.seq)
+      : deps.bus.publishMany(changes.map(({ userId, seq }) => ({ topic: userTopic(userId), seq })));
+  await published.catch((error: unknown) => deps.log('warn', 'poke failed', { error, users: changes.length }));
 }
