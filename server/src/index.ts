@@ -34,4 +34,4 @@ export { verifyUserToken } from './tokens.ts';
 export { signWebhook, webhookSecret, HEADER_WEBHOOK_SIGNATURE } from './channels/index.ts';
 export type { ChannelProvider, ChannelProviders, ChannelMessage, ChannelResult } from './channels/index.ts';
 export { createHub, MAX_REPLAY_EVENTS } from './realtime/index.ts';
-export type { Hub, HubOptions } from './realtime/index.ts';
+export type { CommittedChange, Hub, HubOptions } from './realtime/index.ts';

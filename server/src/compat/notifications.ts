@@ -62,7 +62,7 @@ export function compatNotificationRoutes(deps: RouteDeps): Hono<AuthEnv> {
     const { user, notificationId } = await findOwner(storage, c.get('app').id, c.req.param('id')!);
     const result = await apply(user.id, notificationId);
     if (!result) throw new HttpError(404, 'notification_not_found', 'no notification has this id');
-    if (result.event) await poke(deps, [{ userId: user.id, seq: result.event.seq }]);
+    if (result.event) await poke(deps, [{ userId: user.id, seq: result.event.seq, event: result.event }]);
     const body: CompatMutationResponse = { unreadCount: result.counts.unread, unseenCount: result.counts.unseen };
     if (result.notification) body.notification = toCompatNotification(result.notification, user, c.get('app'));
     return c.json(body);

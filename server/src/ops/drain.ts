@@ -40,6 +40,7 @@ export function withReconnectHints(hub: Hub, options: DrainOptions = {}): Draina
     },
     open: (...args) => hub.open(...args),
     poll: (...args) => hub.poll(...args),
+    deliver: (changes) => hub.deliver(changes),
     closeAll: (closeOptions) => hub.closeAll(closeOptions),
     drain: () => hub.closeAll({ lastFrame }),
   };

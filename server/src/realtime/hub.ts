@@ -9,6 +9,9 @@
 //   frames. A burst of 10,000 pokes costs a handful of queries instead of 10,000.
 // - Heartbeats come from one timer turning a wheel of slots; each stream sits in a random slot,
 //   so streams opened together (a restart herd) do not all heartbeat, and read, together.
+// - Changes written by this process need no read at all: the writer hands its committed events to
+//   `deliver`, and a stream whose next seq is exactly the event's gets the frame at once (see
+//   `deliver` for when it falls back to a read).
 import type { Context } from 'hono';
 import { encodeSseFrame, HEARTBEAT_INTERVAL_MS } from 'belfry/protocol';
 import type { InboxChangeEvent, StreamEvent } from 'belfry/protocol';
@@ -68,6 +71,13 @@ export interface PollAnswer {
   seq: number;
 }
 
+/** A change to one user's inbox committed by this process: its seq, and its event when the writer has it. */
+export interface CommittedChange {
+  userId: number;
+  seq: number;
+  event?: InboxChangeEvent | null;
+}
+
 /** Serves event streams and long-polls and keeps track of them. */
 export interface Hub {
   /** How many streams are open right now (long-polls not counted). */
@@ -79,6 +89,12 @@ export interface Hub {
    * to `waitMs` for a change of the user's inbox and answers what arrived.
    */
   poll(user: UserRecord, after: number | null, waitMs: number, signal?: AbortSignal): Promise<PollAnswer>;
+  /**
+   * Writes committed changes of this process to the local streams without reading them back,
+   * where that keeps each stream exact; the rest are read as after a poke. Call it after the
+   * commit and before poking the bus (whose poke then finds these streams up to date).
+   */
+  deliver(changes: readonly CommittedChange[]): void;
   /** Answers every waiting long-poll and ends every open stream (clients reconnect), e.g. on shutdown. */
   closeAll(options?: CloseOptions): Promise<void>;
 }
@@ -152,7 +168,7 @@ export function createHub(options: HubOptions): Hub {
     let member = members.get(userId);
     if (!member) {
       const created: Member = { streams: new Set(), polls: new Set(), joining: 0, seq: 0, active: false, subscribed: Promise.resolve(null) };
-      created.subscribed = bus.subscribe(userTopic(userId), (seq) => poke(userId, seq)).then(
+      created.subscribed = bus.subscribe(userTopic(userId), (seq, missed) => poke(userId, seq, missed === true)).then(
         (unsubscribe) => {
           created.active = true;
           return unsubscribe;
@@ -174,7 +190,7 @@ export function createHub(options: HubOptions): Hub {
     void member.subscribed.then((unsubscribe) => unsubscribe?.());
   }
 
-  function poke(userId: number, seq: number): void {
+  function poke(userId: number, seq: number, missed: boolean): void {
     const member = members.get(userId);
     if (!member) return;
     member.seq = Math.max(member.seq, seq);
@@ -183,7 +199,44 @@ export function createHub(options: HubOptions): Hub {
       poll.seq = Math.max(poll.seq, seq);
       poll.wake?.();
     }
-    if (member.streams.size > 0) queue(userId);
+    // Streams that already have `seq` (written by `deliver`: the poke of this process's own
+    // change comes back from the bus) need no read, unless pokes were lost before this one.
+    for (const stream of member.streams) {
+      if (missed || stream.lastSent < seq) {
+        queue(userId);
+        break;
+      }
+    }
+  }
+  //#endregion
+
+  //#region Direct delivery
+  /**
+   * Writes each change's event to the user's streams here, without a read, when that is exact:
+   * the event is the next one the stream needs (`seq === lastSent + 1`), so nothing before it can
+   * be missing and nothing is written twice. Anything else falls back to the batched read, which
+   * starts from `lastSent`: a gap (an earlier event still on its way, from a concurrent writer or
+   * another process, or a stream still replaying its backlog) is read from the database in order,
+   * and an event the stream already has (`seq <= lastSent`) is skipped. A change without an event
+   * is read too. Each event is encoded once, however many streams the user has open.
+   */
+  function deliver(changes: readonly CommittedChange[]): void {
+    for (const { userId, seq, event } of changes) {
+      const member = members.get(userId);
+      if (!member || member.streams.size === 0) continue;
+      member.seq = Math.max(member.seq, seq);
+      let frame: string | null = null;
+      for (const stream of member.streams) {
+        if (stream.ended || seq <= stream.lastSent) continue;
+        if (!event || seq !== stream.lastSent + 1) {
+          queue(userId);
+          continue;
+        }
+        frame ??= frameOf(event);
+        stream.lastSent = seq;
+        if (!stream.sink.write(frame)) end(stream);
+      }
+    }
   }
   //#endregion
 
@@ -206,7 +259,8 @@ export function createHub(options: HubOptions): Hub {
    * at a time; users poked meanwhile wait in `pending` for the next round, so under load the
    * rounds grow instead of the queries multiplying. Each user's read starts after the smallest
    * `lastSent` of its streams, and a stream writes only events above its own `lastSent`: a user
-   * read twice, or poked while being read, never gets an event twice or misses one.
+   * read twice, or poked while being read, never gets an event twice or misses one. A stream
+   * that joined during the read with a `lastSent` below the read's start waits for the next one.
    */
   async function readPending(): Promise<void> {
     scheduled = false;
@@ -234,13 +288,18 @@ export function createHub(options: HubOptions): Hub {
           for (const { userId } of cursors) for (const stream of [...(members.get(userId)?.streams ?? [])]) end(stream);
           continue;
         }
-        for (const { userId } of cursors) {
+        for (const { userId, after } of cursors) {
           const member = members.get(userId);
           if (!member) continue;
           const events = found.get(userId) ?? [];
           const complete = events.length < READ_BATCH;
           const frames = events.length > 0 ? events.map(frameOf) : [];
-          for (const stream of [...member.streams]) send(stream, events, frames, complete);
+          for (const stream of [...member.streams]) {
+            // A stream opened during the read, behind its cursor: these events would skip some
+            // of its own. It is read again, from its `lastSent`.
+            if (stream.lastSent < after) pending.add(userId);
+            else send(stream, events, frames, complete);
+          }
           if (!complete) pending.add(userId);
         }
       }
@@ -404,6 +463,7 @@ export function createHub(options: HubOptions): Hub {
     },
     open,
     poll,
+    deliver,
     async closeAll(closeOptions = {}) {
       // For good: a long-poll arriving later answers at once too.
       closing = true;

@@ -34,7 +34,7 @@ export function meRoutes(deps: RouteDeps): Hono<AuthEnv> {
     once(c, deps, userId, body, async () => {
       const result = await apply();
       if (!result) throw new HttpError(404, 'notification_not_found', 'this user has no notification with this id');
-      if (result.event) await poke(deps, [{ userId, seq: result.event.seq }]);
+      if (result.event) await poke(deps, [{ userId, seq: result.event.seq, event: result.event }]);
       return toResponse(result);
     });
 

@@ -71,7 +71,7 @@ export async function runTrigger(deps: RouteDeps, app: AppRecord, trigger: Parse
   if (plan.inApp && inAppUsers.length > 0) {
     const deliveries = await storage.deliver(app.id, inAppUsers.map((user) => user.id), plan.inApp);
     for (const delivery of deliveries) reached.add(delivery.userId);
-    await poke(deps, deliveries.map((d) => ({ userId: d.userId, seq: d.event.seq })));
+    await poke(deps, deliveries.map((d) => ({ userId: d.userId, seq: d.event.seq, event: d.event })));
   }
   // Only a user deleted between the lookup and the delivery can miss every channel here.
   const deleted = inAppUsers.filter((user) => !reached.has(user.id));

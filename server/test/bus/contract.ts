@@ -2,7 +2,7 @@
 // may arrive asynchronously (Redis), so absence is checked behind a later marker poke: one bus's
 // pokes arrive in the order they were published.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Bus } from '../../src/index.ts';
+import type { Bus, PokeListener } from '../../src/index.ts';
 
 /** Polls `assertion` until it passes or `timeoutMs` ran out (then its last error is thrown). */
 export async function eventually(assertion: () => void | Promise<void>, timeoutMs = 2000): Promise<void> {
@@ -18,11 +18,16 @@ export async function eventually(assertion: () => void | Promise<void>, timeoutM
   }
 }
 
-/** A listener that records the seqs it is poked with. */
-export function createRecorder(): ((seq: number) => void) & { seqs: number[] } {
+/** A listener that records the seqs it is poked with, and whether each poke said pokes were missed. */
+export function createRecorder(): PokeListener & { seqs: number[]; missed: boolean[] } {
   const seqs: number[] = [];
-  const recorder = ((seq: number) => void seqs.push(seq)) as ((seq: number) => void) & { seqs: number[] };
+  const missed: boolean[] = [];
+  const recorder = ((seq: number, wasMissed?: boolean) => {
+    seqs.push(seq);
+    missed.push(wasMissed === true);
+  }) as PokeListener & { seqs: number[]; missed: boolean[] };
   recorder.seqs = seqs;
+  recorder.missed = missed;
   return recorder;
 }
 
@@ -66,6 +71,8 @@ export function describeBusContract(name: string, open: () => Promise<{ bus: Bus
         for (const seq of [1, 2, 3]) await bus.publish('user:1', seq);
         await eventually(() => expect(second.seqs).toEqual([1, 2, 3]));
         expect(first.seqs).toEqual([1, 2, 3]);
+        // Nothing was lost on the way, and the pokes say so.
+        expect(first.missed).toEqual([false, false, false]);
       });
 
       it('calls every listener even if one throws', async () => {
@@ -79,6 +86,56 @@ export function describeBusContract(name: string, open: () => Promise<{ bus: Bus
         // The memory bus rethrows to the publisher; across processes there is no one to tell.
         await bus.publish('t', 1).catch(() => {});
         await eventually(() => expect(after.seqs).toEqual([1]));
+        expect(before.seqs).toEqual([1]);
+      });
+    });
+
+    describe('.publishMany()', () => {
+      it('pokes the subscribers of each topic in the batch, in the order given, and skips topics nobody follows', async () => {
+        const first = createRecorder();
+        const second = createRecorder();
+        await bus.subscribe('user:1', first);
+        await bus.subscribe('user:2', second);
+        await bus.publishMany([
+          { topic: 'user:1', seq: 1 },
+          { topic: 'user:9', seq: 4 },
+          { topic: 'user:2', seq: 5 },
+          { topic: 'user:1', seq: 2 },
+        ]);
+        await eventually(() => expect([first.seqs, second.seqs]).toEqual([[1, 2], [5]]));
+        expect([first.missed, second.missed]).toEqual([[false, false], [false]]);
+        await settle();
+        expect([first.seqs, second.seqs]).toEqual([[1, 2], [5]]);
+      });
+
+      it('keeps the order of pokes published alone and in batches', async () => {
+        const seen = createRecorder();
+        await bus.subscribe('user:1', seen);
+        await bus.publish('user:1', 1);
+        await bus.publishMany([{ topic: 'user:1', seq: 2 }]);
+        await bus.publish('user:1', 3);
+        await bus.publishMany([{ topic: 'user:1', seq: 4 }, { topic: 'user:1', seq: 5 }]);
+        await eventually(() => expect(seen.seqs).toEqual([1, 2, 3, 4, 5]));
+      });
+
+      it('resolves for an empty batch, poking nobody', async () => {
+        const seen = createRecorder();
+        await bus.subscribe('user:1', seen);
+        await bus.publishMany([]);
+        await settle();
+        expect(seen.seqs).toEqual([]);
+      });
+
+      it('calls every listener even if one throws', async () => {
+        const before = createRecorder();
+        const after = createRecorder();
+        await bus.subscribe('t', before);
+        await bus.subscribe('t', () => {
+          throw new Error('listener failed');
+        });
+        await bus.subscribe('u', after);
+        await bus.publishMany([{ topic: 't', seq: 1 }, { topic: 'u', seq: 2 }]).catch(() => {});
+        await eventually(() => expect(after.seqs).toEqual([2]));
         expect(before.seqs).toEqual([1]);
       });
     });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InboxChangeEvent } from 'belfry/protocol';
 import { createMemoryBus, createServer, openStorage, userTopic } from '../../src/index.ts';
-import type { Bus, RunningServer, Storage, UserRecord } from '../../src/index.ts';
+import type { Bus, CommittedChange, PokeListener, RunningServer, Storage, UserRecord } from '../../src/index.ts';
 import { createRecordingLog, createTempDir, createTrigger } from '../fixtures.ts';
 import { createContent } from '../storage/contract.ts';
 import { openStream, waitFor } from './sse-client.ts';
@@ -28,19 +28,23 @@ describe('createHub', () => {
   const streams: TestStream[] = [];
 
   /** Starts a server on port 0; `wrap` may intercept storage calls to force races. */
-  async function start(options: { heartbeatMs?: number; wrap?: (storage: Storage) => Storage; subscribeDelayMs?: number } = {}): Promise<Harness> {
+  async function start(
+    options: { heartbeatMs?: number; wrap?: (storage: Storage) => Storage; subscribeDelayMs?: number; onListener?: (listener: PokeListener) => void } = {},
+  ): Promise<Harness> {
     const storage = await openStorage(`sqlite:${join(temp.dir, 'belfry.db')}`);
     const memoryBus = createMemoryBus();
     const delay = options.subscribeDelayMs;
-    // A bus slow to confirm subscriptions, as Redis is under a herd.
+    // A bus slow to confirm subscriptions, as Redis is under a herd, or one that hands out its
+    // listeners, to poke them as a reconnecting Redis bus does.
     const bus: Bus =
-      delay === undefined
+      delay === undefined && options.onListener === undefined
         ? memoryBus
         : {
             ...memoryBus,
             async subscribe(topic, listener) {
+              options.onListener?.(listener);
               const unsubscribe = await memoryBus.subscribe(topic, listener);
-              await new Promise((resolve) => setTimeout(resolve, delay));
+              if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay));
               return unsubscribe;
             },
           };
@@ -77,6 +81,31 @@ describe('createHub', () => {
   }
 
   const seqsOf = (frames: Frame[]) => frames.map((f) => Number(f.id));
+
+  /** Creates users `user-0`..`user-<count - 1>` and answers their identifiers. */
+  async function createUsers(count: number): Promise<string[]> {
+    const ids = Array.from({ length: count }, (_, i) => `user-${i}`);
+    for (const id of ids) await harness.storage.upsertUser(harness.appId, id, {});
+    return ids;
+  }
+
+  /** Commits `count` notifications for the user and tells nobody: no poke, no local delivery. */
+  async function writeSilently(count = 1): Promise<CommittedChange[]> {
+    const deliveries = await harness.storage.deliver(harness.appId, Array<number>(count).fill(harness.user.id), createContent());
+    return deliveries.map((d) => ({ userId: d.userId, seq: d.event.seq, event: d.event }));
+  }
+
+  /** Resolves once no frame arrived for `ms`, answering the frames seen meanwhile (none, normally). */
+  async function quiet(stream: TestStream, ms = 150): Promise<Frame[]> {
+    const extra: Frame[] = [];
+    for (;;) {
+      try {
+        extra.push(await stream.next(ms));
+      } catch {
+        return extra;
+      }
+    }
+  }
 
   beforeEach(() => {
     temp = createTempDir();
@@ -232,8 +261,163 @@ describe('createHub', () => {
     });
   });
 
+  /** A harness counting batched reads, whose reads wait while `hold()` holds them. */
+  async function startCounting(): Promise<{ reads: () => number; hold: () => () => void }> {
+    let reads = 0;
+    let held: Promise<void> | null = null;
+    harness = await start({
+      wrap: (storage) => ({
+        ...storage,
+        async listEventsForUsers(cursors, limit) {
+          reads++;
+          await held;
+          return storage.listEventsForUsers(cursors, limit);
+        },
+      }),
+    });
+    return {
+      reads: () => reads,
+      hold() {
+        let release = () => {};
+        held = new Promise((resolve) => (release = resolve));
+        return () => {
+          held = null;
+          release();
+        };
+      },
+    };
+  }
+
+  describe('.deliver()', () => {
+    /** Opens a stream of the harness user and waits until its first read settled. */
+    async function openSettled(headers: Record<string, string> = {}): Promise<TestStream> {
+      const stream = await harness.stream(headers);
+      await waitFor(() => harness.server.hub.openStreams > 0);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return stream;
+    }
+
+    it('writes the event that follows the stream\'s last seq at once, without a read', async () => {
+      const counting = await startCounting();
+      const stream = await openSettled();
+      const before = counting.reads();
+      const [change] = await writeSilently(1);
+      harness.server.hub.deliver([change!]);
+      expect(await stream.next()).toMatchObject({ id: '1', event: 'notification.created', data: { seq: 1, counts: { unseen: 1, unread: 1 } } });
+      expect(counting.reads()).toBe(before);
+    });
+
+    it('writes an event after a gap only after the missing ones, read from the database', async () => {
+      harness = await start();
+      const stream = await openSettled();
+      const changes = await writeSilently(3);
+      harness.server.hub.deliver([changes[2]!]);
+      expect(seqsOf(await stream.until((f) => f.id === '3'))).toEqual([1, 2, 3]);
+      expect(await quiet(stream)).toEqual([]);
+    });
+
+    it('puts events handed over out of order (concurrent writers) back in seq order', async () => {
+      harness = await start();
+      const stream = await openSettled();
+      const [first, second, third] = await writeSilently(3);
+      harness.server.hub.deliver([third!]);
+      harness.server.hub.deliver([first!]);
+      harness.server.hub.deliver([second!]);
+      expect(seqsOf(await stream.until((f) => f.id === '3'))).toEqual([1, 2, 3]);
+      expect(await quiet(stream)).toEqual([]);
+    });
+
+    it('never writes an event twice, however often or late it is handed over or poked', async () => {
+      harness = await start();
+      const stream = await openSettled();
+      const [first, second] = await writeSilently(2);
+      harness.server.hub.deliver([first!]);
+      harness.server.hub.deliver([first!]);
+      harness.server.hub.deliver([second!, first!, second!]);
+      await harness.bus.publish(userTopic(harness.user.id), 2);
+      harness.server.hub.deliver([first!]);
+      expect(seqsOf(await stream.until((f) => f.id === '2'))).toEqual([1, 2]);
+      expect(await quiet(stream)).toEqual([]);
+    });
+
+    it('holds a live event back from a stream still replaying its backlog, and gives it to one that is up to date', async () => {
+      const counting = await startCounting();
+      await writeSilently(3);
+      const release = counting.hold();
+      const live = await harness.stream();
+      const replaying = await harness.stream({ 'Last-Event-ID': '1' });
+      await waitFor(() => harness.server.hub.openStreams === 2);
+      // Both first reads wait: `replaying` has not had 2 and 3 yet when 4 commits.
+      const [fourth] = await writeSilently(1);
+      harness.server.hub.deliver([fourth!]);
+      expect(await live.next()).toMatchObject({ id: '4' });
+      release();
+      expect(seqsOf(await replaying.until((f) => f.id === '4'))).toEqual([2, 3, 4]);
+      expect(await quiet(live)).toEqual([]);
+      expect(await quiet(replaying)).toEqual([]);
+    });
+
+    it('skips an event handed over while a read that returns it is running', async () => {
+      let handOver: (() => void) | null = null;
+      harness = await start({
+        wrap: (storage) => ({
+          ...storage,
+          async listEventsForUsers(cursors, limit) {
+            const found = await storage.listEventsForUsers(cursors, limit);
+            // The read has seqs 1 and 2; 1 reaches the stream directly before the read's writes.
+            handOver?.();
+            handOver = null;
+            return found;
+          },
+        }),
+      });
+      const stream = await openSettled();
+      const changes = await writeSilently(2);
+      handOver = () => harness.server.hub.deliver([changes[0]!]);
+      harness.server.hub.deliver([{ userId: harness.user.id, seq: 2 }]);
+      expect(seqsOf(await stream.until((f) => f.id === '2'))).toEqual([1, 2]);
+      expect(handOver).toBe(null);
+      expect(await quiet(stream)).toEqual([]);
+    });
+
+    it('reads a change handed over without its event', async () => {
+      harness = await start();
+      const stream = await openSettled();
+      await writeSilently(1);
+      harness.server.hub.deliver([{ userId: harness.user.id, seq: 1 }]);
+      expect(await stream.next()).toMatchObject({ id: '1', event: 'notification.created' });
+    });
+
+    it('reads nothing on the bus poke of a change it wrote already, but reads on a poke that says pokes were missed', async () => {
+      const listeners: PokeListener[] = [];
+      let reads = 0;
+      harness = await start({
+        onListener: (listener) => listeners.push(listener),
+        wrap: (storage) => ({
+          ...storage,
+          async listEventsForUsers(cursors, limit) {
+            reads++;
+            return storage.listEventsForUsers(cursors, limit);
+          },
+        }),
+      });
+      const stream = await openSettled();
+      const [first] = await writeSilently(1);
+      harness.server.hub.deliver([first!]);
+      expect(await stream.next()).toMatchObject({ id: '1' });
+      const before = reads;
+      // A change by another process whose poke was lost while the bus was cut off.
+      await writeSilently(1);
+      for (const listener of listeners) listener(1);
+      expect(await quiet(stream)).toEqual([]);
+      expect(reads).toBe(before);
+      for (const listener of listeners) listener(1, true);
+      expect(await stream.next()).toMatchObject({ id: '2' });
+    });
+  });
+
   describe('reads', () => {
-    it('serves the pokes of one trigger to many streams with one batched query, and none per stream', async () => {
+    it('writes the events of a trigger to this process\'s streams without reading them back', async () => {
       const calls = { batched: 0, single: 0 };
       harness = await start({
         wrap: (storage) => ({
@@ -248,8 +432,7 @@ describe('createHub', () => {
           },
         }),
       });
-      const ids = Array.from({ length: 30 }, (_, i) => `user-${i}`);
-      for (const id of ids) await harness.storage.upsertUser(harness.appId, id, {});
+      const ids = await createUsers(30);
       const opened = await Promise.all(ids.map((id) => harness.stream({ 'X-User-Id': id })));
       await waitFor(() => harness.server.hub.openStreams === 30);
       // Let the first reads of the new subscriptions settle, then count from here.
@@ -263,10 +446,58 @@ describe('createHub', () => {
       });
       expect(response.status).toBe(202);
       const frames = await Promise.all(opened.map((stream) => stream.next()));
+      expect(frames.map((f) => [f.id, f.event, f.data.counts])).toEqual(ids.map(() => ['1', 'notification.created', { unseen: 1, unread: 1 }]));
+      // The bus poke of the same change finds every stream up to date.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(calls).toEqual({ batched: 0, single: 0 });
+    });
+
+    it('serves the pokes of another process\'s trigger to many streams with one batched query, and none per stream', async () => {
+      const calls = { batched: 0, single: 0 };
+      harness = await start({
+        wrap: (storage) => ({
+          ...storage,
+          async listEvents(userId, after, limit) {
+            calls.single++;
+            return storage.listEvents(userId, after, limit);
+          },
+          async listEventsForUsers(cursors, limit) {
+            calls.batched++;
+            return storage.listEventsForUsers(cursors, limit);
+          },
+        }),
+      });
+      const ids = await createUsers(30);
+      const opened = await Promise.all(ids.map((id) => harness.stream({ 'X-User-Id': id })));
+      await waitFor(() => harness.server.hub.openStreams === 30);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      calls.batched = 0;
+      calls.single = 0;
+      // Written as another instance does: the database, then only a poke on the bus.
+      const users = await harness.storage.findUsers(harness.appId, ids);
+      const deliveries = await harness.storage.deliver(harness.appId, users.map((u) => u.id), createContent());
+      await Promise.all(deliveries.map((d) => harness.bus.publish(userTopic(d.userId), d.event.seq)));
+      const frames = await Promise.all(opened.map((stream) => stream.next()));
       expect(frames.map((f) => [f.id, f.event])).toEqual(ids.map(() => ['1', 'notification.created']));
       expect(calls.single).toBe(0);
       expect(calls.batched).toBeGreaterThanOrEqual(1);
       expect(calls.batched).toBeLessThanOrEqual(3);
+    });
+
+    it('gives a stream opened behind a running read the events it missed, in order, not only the read\'s', async () => {
+      const counting = await startCounting();
+      await writeSilently(3);
+      const release = counting.hold();
+      const live = await harness.stream();
+      // The first read (from seq 3) started and waits; the next stream needs 2 and 3 as well.
+      await waitFor(() => counting.reads() === 1);
+      const replaying = await harness.stream({ 'Last-Event-ID': '1' });
+      await writeSilently(1);
+      await harness.bus.publish(userTopic(harness.user.id), 4);
+      release();
+      expect(await live.next()).toMatchObject({ id: '4' });
+      expect(seqsOf(await replaying.until((f) => f.id === '4'))).toEqual([2, 3, 4]);
+      expect(await quiet(replaying)).toEqual([]);
     });
 
     it('reads nothing for a stream opened up to date on a subscription already active', async () => {
