@@ -208,7 +208,7 @@ export function createInbox(options: InboxOptions): Inbox {
   //#endregion
 
   // The feed of a tab (feed-filter.ts): its own list, kept live from what the store applies.
-  const feed = createFeedFilter({ get, state: () => store.state, main: store.signals, pageSize, valid: (v) => valid(v) });
+  const feed = createFeedFilter({ get, state: () => store.state, main: store.signals, pageSize });
 
   //#region actions
 
@@ -271,7 +271,7 @@ export function createInbox(options: InboxOptions): Inbox {
     tabCounts: feed.tabCounts,
     async loadMore() {
       assertAlive();
-      if (feed.filter.peek().status || feed.filter.peek().category) return feed.loadMore();
+      if (feed.active()) return feed.loadMore();
       const cursor = store.state.nextCursor;
       // The transport rejects with InboxErrors only; one request serves concurrent calls.
       if (cursor !== null) {
