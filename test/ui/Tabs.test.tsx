@@ -41,7 +41,7 @@ describe('FeedTabs', () => {
 
   it('shows the filter of a clicked tab and selects it', async () => {
     const { inbox } = renderInline();
-    await act(() => fireEvent.click(tabs()[3]!));
+    await act(() => void fireEvent.click(tabs()[3]!));
     expect(inbox.setFilter).toHaveBeenLastCalledWith({ category: 'billing' });
     expect(selected()).toEqual(['Billing 2']);
     expect(tabs().map((tab) => tab.tabIndex)).toEqual([-1, -1, -1, 0, -1]);
@@ -51,22 +51,22 @@ describe('FeedTabs', () => {
   it('moves focus and selection with the arrow keys (wrapping), Home and End', async () => {
     const { inbox } = renderInline();
     tabs()[0]!.focus();
-    await act(() => fireEvent.keyDown(tabs()[0]!, { key: 'ArrowLeft' }));
+    await act(() => void fireEvent.keyDown(tabs()[0]!, { key: 'ArrowLeft' }));
     expect(document.activeElement).toBe(tabs()[4]);
     expect(inbox.setFilter).toHaveBeenLastCalledWith({ category: 'social' });
-    await act(() => fireEvent.keyDown(tabs()[4]!, { key: 'Home' }));
-    await act(() => fireEvent.keyDown(tabs()[0]!, { key: 'ArrowRight' }));
+    await act(() => void fireEvent.keyDown(tabs()[4]!, { key: 'Home' }));
+    await act(() => void fireEvent.keyDown(tabs()[0]!, { key: 'ArrowRight' }));
     expect(document.activeElement).toBe(tabs()[1]);
     expect(inbox.setFilter).toHaveBeenLastCalledWith({ status: 'unread' });
     expect(selected()).toEqual(['Unread 3']);
-    await act(() => fireEvent.keyDown(tabs()[1]!, { key: 'End' }));
+    await act(() => void fireEvent.keyDown(tabs()[1]!, { key: 'End' }));
     expect(selected()).toEqual(['Social']);
   });
 
   it('swaps the arrow keys right to left', async () => {
     const { inbox } = renderInline({}, { locale: 'ar' });
     tabs()[0]!.focus();
-    await act(() => fireEvent.keyDown(tabs()[0]!, { key: 'ArrowLeft' }));
+    await act(() => void fireEvent.keyDown(tabs()[0]!, { key: 'ArrowLeft' }));
     expect(inbox.setFilter).toHaveBeenLastCalledWith({ status: 'unread' });
     const n = new Intl.NumberFormat('ar').format;
     expect(names().slice(0, 3)).toEqual([`الكل ${n(3)}`, `غير المقروءة ${n(3)}`, `المؤرشفة ${n(12)}`]);
