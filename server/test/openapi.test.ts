@@ -128,6 +128,17 @@ describe('openapi', () => {
       expect(answered).toEqual({ secureMode: false, name: 'Acme' });
     });
 
+    it('describes the tab counts answer with exactly the fields the route answers', async () => {
+      const { app: record } = await storage.createApp();
+      const headers = { 'X-API-Key': record.apiKey, 'X-User-Id': 'ada' };
+      await app.request('/v1/me/connect', { method: 'POST', headers });
+      const answered = (await (await app.request('/v1/me/counts?category=billing', { headers })).json()) as Record<string, unknown>;
+      const schema = resolvePointer(document, '#/components/schemas/TabCounts') as JsonSchema;
+      expect(Object.keys(schema['properties'] as JsonSchema).sort()).toEqual(Object.keys(answered).sort());
+      expect(schema['required']).toEqual(['counts', 'archived', 'categories', 'seq']);
+      expect(answered['categories']).toEqual({ billing: 0 });
+    });
+
     it('resolves every $ref and discriminator mapping', () => {
       const refs = references(document);
       expect(refs.length).toBeGreaterThan(50);

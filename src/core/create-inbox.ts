@@ -10,6 +10,7 @@ import type { InboxCache } from './cache.ts';
 import { createConnection, toInboxError } from './connection.ts';
 import { createEmitter } from './emitter.ts';
 import type { InboxError } from './errors.ts';
+import { createFeedFilter } from './feed-filter.ts';
 import { createTransport, fail, must, tokenSubject } from './http.ts';
 import { createOutbox, newIdempotencyKey } from './outbox.ts';
 import type { OutboxEntry } from './outbox.ts';
@@ -123,7 +124,8 @@ export function createInbox(options: InboxOptions): Inbox {
     const { items } = store.state;
     const field = method === 'DELETE' || archiving !== undefined ? 'archivedAt' : action === 'seen' ? 'seenAt' : 'readAt';
     const value = archiving === false || read === false ? null : new Date(now()).toISOString();
-    const item = archiving === false ? archived.get(path) : items.find((n) => itemPath(n.id) === path);
+    const held = (n: Notification) => itemPath(n.id) === path;
+  const item = (archiving === false ? archived.get(path) : items.find(held)) ?? feed.find(held);
     if (item && archiving) archived.set(path, item);
     // Bulk: every item it applies to; one item: it, if we hold it (preferences: nothing).
     const op = { items: (action ? items.filter((n) => n[field] === null) : item ? [item] : []).map((n) => ({ ...n, [field]: value })) };
@@ -142,6 +144,7 @@ export function createInbox(options: InboxOptions): Inbox {
   function dispatch(action: InboxAction): InboxState {
     const before = store.dispatch(action);
     const after = store.state;
+    feed.observe(action, before);
     if (after === before) return before;
     if (after.connection !== before.connection) emitter.emit('connection.changed', after.connection);
     if (after.error && after.error !== before.error) emitter.emit('error', after.error);
@@ -204,6 +207,9 @@ export function createInbox(options: InboxOptions): Inbox {
 
   //#endregion
 
+  // The feed of a tab (feed-filter.ts): its own list, kept live from what the store applies.
+  const feed = createFeedFilter({ get, state: () => store.state, main: store.signals, pageSize });
+
   //#region actions
 
   function assertAlive(): void {
@@ -259,8 +265,13 @@ export function createInbox(options: InboxOptions): Inbox {
 
   const inbox: Inbox = {
     ...store.signals,
+    ...feed.signals,
+    filter: feed.filter,
+    setFilter: (filter) => (assertAlive(), feed.set(filter)),
+    tabCounts: feed.tabCounts,
     async loadMore() {
       assertAlive();
+      if (feed.active()) return feed.loadMore();
       const cursor = store.state.nextCursor;
       // The transport rejects with InboxErrors only; one request serves concurrent calls.
       if (cursor !== null) {
@@ -314,6 +325,7 @@ export function createInbox(options: InboxOptions): Inbox {
       if (destroyed) return;
       destroyed = true;
       tabs?.stop();
+      feed.stop();
       lifetime.abort();
       // The last changes are written now rather than lost with the timer.
       if (persistTimer !== undefined) {

@@ -4,6 +4,7 @@ export { InboxError } from './errors.ts';
 export type { InboxErrorCode } from './errors.ts';
 export type {
   InboxOptions,
+  FeedFilter,
   InboxStatus,
   ConnectionState,
   InboxUser,

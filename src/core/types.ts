@@ -1,6 +1,6 @@
 // The public shape of the headless client (design §7). The UI and any framework code against this.
 import type { ReadonlySignal } from '@preact/signals-core';
-import type { Attributes, Counts, Notification, Preferences, PreferencesResponse } from '../protocol/index.ts';
+import type { Attributes, Counts, Notification, Preferences, PreferencesResponse, TabCounts } from '../protocol/index.ts';
 import type { TemplateNode } from '../template/index.ts';
 import type { InboxError } from './errors.ts';
 
@@ -31,6 +31,12 @@ export interface InboxOptions {
   now?: () => number;
   /** Random source in [0, 1) for backoff jitter. */
   random?: () => number;
+}
+
+/** Which notifications the feed shows: no field, the main feed (All); `category` combines with a status. */
+export interface FeedFilter {
+  status?: 'unread' | 'archived' | undefined;
+  category?: string | undefined;
 }
 
 /** Where the inbox's data stands. */
@@ -69,10 +75,23 @@ export interface InboxEventMap {
  */
 export interface Inbox {
   /**
-   * The main feed (not archived), newest first. Archived items are listed by the service
-   * (`GET /v1/me/notifications?status=archived`); `unarchive(id)` puts one back into this feed.
+   * The feed, newest first: the main feed (not archived), or with `setFilter` the service's list
+   * for the filter, kept live. `unarchive(id)` puts an archived item back into the main feed.
    */
   readonly notifications: ReadonlySignal<readonly Notification[]>;
+  /** The filter the feed shows (`{}`: the main feed). */
+  readonly filter: ReadonlySignal<FeedFilter>;
+  /**
+   * Shows the feed of `filter` (`{}`: the main feed): fetched from the service, then kept live;
+   * until then (and offline) Unread and categories show the main feed filtered. Rejects with an
+   * InboxError when the first page cannot be fetched. Only the main feed is kept offline.
+   */
+  setFilter(filter: FeedFilter): Promise<void>;
+  /**
+   * The counts of a feed's tabs (archived total, unread per category, the counters), read from the
+   * service while the signal is watched and again shortly after each change; null until read.
+   */
+  tabCounts(categories: readonly string[]): ReadonlySignal<TabCounts | null>;
   readonly counts: ReadonlySignal<Counts>;
   readonly user: ReadonlySignal<InboxUser | null>;
   readonly status: ReadonlySignal<InboxStatus>;

@@ -4,7 +4,7 @@ import type { Inbox, InboxOptions } from '../core/index.ts';
 import type { Notification, NotificationAction } from '../protocol/index.ts';
 import { mountInbox } from '../ui/index.ts';
 import type { InboxMount, InboxPlacement } from '../ui/index.ts';
-import { missingOptions, parseTranslations, sameOptions, splitOptions } from './options.ts';
+import { missingOptions, parseCategories, parseTranslations, sameOptions, splitOptions } from './options.ts';
 import type { InboxElementOptions } from './options.ts';
 
 // Reading the global (not calling anything) keeps the module importable where there is no DOM,
@@ -30,7 +30,7 @@ export interface InboxElementEventMap {
 /** The `<belfry-inbox>` element: attributes and the `options` property configure it. */
 export class BelfryInboxElement extends Base {
   /** Attributes whose changes the element reacts to. */
-  static observedAttributes = [...Object.keys(IDENTITY_ATTRIBUTES), 'mode', 'theme', 'placement', 'locale', 'translations', 'toasts', 'title-count', 'preferences'];
+  static observedAttributes = [...Object.keys(IDENTITY_ATTRIBUTES), 'mode', 'theme', 'placement', 'locale', 'translations', 'toasts', 'title-count', 'preferences', 'feed-tabs', 'categories'];
 
   #options: InboxElementOptions = {};
   #inbox: Inbox | null = null;
@@ -102,8 +102,10 @@ export class BelfryInboxElement extends Base {
     if (locale) result.locale = locale;
     const translations = this.getAttribute('translations');
     if (translations) result.translations = parseTranslations(translations);
-    // Boolean attributes: present (and not "false") turns the feature on; preferences="false" turns it off.
-    for (const [attribute, key] of [['toasts', 'toasts'], ['title-count', 'titleCount'], ['preferences', 'preferences']] as const) {
+    const categories = this.getAttribute('categories');
+    if (categories) result.categories = parseCategories(categories);
+    // Boolean attributes: present (and not "false") turns the feature on; preferences="false" and feed-tabs="false" turn theirs off.
+    for (const [attribute, key] of [['toasts', 'toasts'], ['title-count', 'titleCount'], ['preferences', 'preferences'], ['feed-tabs', 'feedTabs']] as const) {
       const value = this.getAttribute(attribute);
       if (value !== null) result[key] = value !== 'false';
     }

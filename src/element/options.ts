@@ -17,8 +17,8 @@ export function splitOptions(options: InboxElementOptions): {
   inboxOptions: Partial<InboxOptions>;
   inbox: Inbox | undefined;
 } {
-  const { mode, theme, placement, preferences, locale, translations, onNotificationClick, onAction, renderItemBody, toasts, titleCount, inbox, ...inboxOptions } = options;
-  return { ui: { mode, theme, placement, preferences, locale, translations, onNotificationClick, onAction, renderItemBody, toasts, titleCount }, inboxOptions, inbox };
+  const { mode, theme, placement, preferences, locale, translations, onNotificationClick, onAction, renderItemBody, toasts, titleCount, feedTabs, categories, inbox, ...inboxOptions } = options;
+  return { ui: { mode, theme, placement, preferences, locale, translations, onNotificationClick, onAction, renderItemBody, toasts, titleCount, feedTabs, categories }, inboxOptions, inbox };
 }
 
 /** Names what createInbox still needs, or returns an empty list when the options are complete. */
@@ -54,4 +54,19 @@ export function parseTranslations(json: string): Partial<InboxStrings> {
     throw new TypeError('the translations attribute must be a JSON object of strings');
   }
   return value as Partial<InboxStrings>;
+}
+
+/**
+ * Reads the `categories` attribute: a JSON array of `{"id", "label"}` strings, e.g.
+ * `[{"id":"billing","label":"Billing"}]`. Throws a TypeError naming the problem otherwise.
+ */
+export function parseCategories(json: string): InboxUIOptions['categories'] {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {}
+  if (!Array.isArray(value) || !value.every((c) => typeof c?.id === 'string' && typeof c.label === 'string')) {
+    throw new TypeError('the categories attribute must be a JSON array of {"id", "label"} strings');
+  }
+  return value;
 }

@@ -9,6 +9,7 @@ export type {
   ConnectResponse,
   NotificationStatus,
   NotificationPage,
+  TabCounts,
   NotificationPatch,
   BulkAction,
   BulkRequest,

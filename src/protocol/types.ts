@@ -70,6 +70,18 @@ export interface NotificationPage {
   seq: number;
 }
 
+/**
+ * Answer of `GET /v1/me/counts?category=`: the counts a feed's tabs show, read at `seq`. `counts`
+ * are the inbox counters (All and Unread show `unread`); `archived` is every archived notification;
+ * `categories` holds, per category asked for, its notifications not read and not archived.
+ */
+export interface TabCounts {
+  counts: Counts;
+  archived: number;
+  categories: Record<string, number>;
+  seq: number;
+}
+
 /** Body of `PATCH /v1/me/notifications/{id}`. */
 export interface NotificationPatch {
   read?: boolean;

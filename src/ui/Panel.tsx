@@ -10,6 +10,7 @@ import { useI18n } from './i18n.ts';
 import { ItemOptions } from './item-options.ts';
 import { NotificationList } from './NotificationList.tsx';
 import { Preferences, PreferencesButton } from './Preferences.tsx';
+import { FeedTabs } from './Tabs.tsx';
 import type { InboxMode } from './types.ts';
 
 /** Props of `Panel`. */
@@ -63,7 +64,9 @@ export function Panel({ id, inbox, mode, now, onNotificationClick, panelRef }: P
       ) : (
         <>
           <Header inbox={inbox}>{hasPreferences && <PreferencesButton focus={preferences === false} onClick={() => setPreferences(true)} />}</Header>
-          <NotificationList inbox={inbox} now={now} onNotificationClick={onNotificationClick} />
+          <FeedTabs inbox={inbox}>
+            <NotificationList inbox={inbox} now={now} onNotificationClick={onNotificationClick} />
+          </FeedTabs>
         </>
       )}
     </div>

@@ -7,9 +7,11 @@
 // two strings, its phrasing avoids agreeing with the number ("unread: 3").
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
+import { TAB_KEYS, TAB_TABLES } from './tab-strings.ts';
 
 /** The names of the widget's strings, in the order the locale tables list their values. */
 const KEYS = [
+  ...TAB_KEYS,
   'title',
   'bellUnread',
   'markAllRead',
@@ -82,7 +84,8 @@ export function resolveLocale(option?: string): string {
 
 /** The strings for `locale` (by its base language: pt-BR -> pt -> en) with `overrides` on top. */
 export function stringsFor(locale: string, overrides?: Partial<InboxStrings>): InboxStrings {
-  const values = (TABLES[baseLanguage(locale)] ?? TABLES['en']!).split('|');
+  const table = (tables: Record<string, string>) => tables[baseLanguage(locale)] ?? tables['en']!;
+  const values = (table(TAB_TABLES) + '|' + table(TABLES)).split('|');
   return { ...(Object.fromEntries(KEYS.map((key, i) => [key, values[i]])) as InboxStrings), ...overrides };
 }
 

@@ -49,6 +49,12 @@ button:focus-visible,a:focus-visible,input:focus-visible{outline:2px solid var(-
 .mark-all:hover{background:var(--hover)}
 .mark-all:disabled{color:var(--muted);cursor:default;background:none}
 .mark-all svg{width:16px;height:16px}
+.tabs{display:flex;gap:4px;padding:6px 12px 0;overflow-x:auto;border-bottom:1px solid var(--border)}
+.tab{flex:none;padding:6px 8px;border-bottom:2px solid transparent;color:var(--muted);white-space:nowrap}
+.tab:hover{color:var(--fg)}
+.tab[aria-selected=true]{color:var(--accent);border-color:currentColor}
+.count{display:inline-block;min-width:18px;padding:0 5px;border-radius:9px;background:var(--hover);font-size:12px;text-align:center}
+.feed{display:flex;flex-direction:column;flex:1;min-height:0}
 .body{position:relative;overflow-y:auto;overscroll-behavior:contain;overflow-anchor:none;flex:1}
 .belfry[data-mode=inline] .body{max-height:var(--belfry-list-max-height,70vh)}
 .note{margin:0;padding:8px 16px;font-size:13px;border-bottom:1px solid var(--border);color:var(--muted)}

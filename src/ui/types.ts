@@ -42,6 +42,13 @@ export interface InboxUIOptions {
   renderItemBody?: (notification: Notification, rendered: RenderedNotification) => Node | VNode | null | undefined;
   /** Shows notifications that arrive live as toasts for a few seconds. Default false. */
   toasts?: boolean;
+  /**
+   * Shows the feed's tab row (All, Unread, Archived, then `categories`), each tab with its count.
+   * Default true. (Not `tabs`: that option of createInbox shares one connection among browser tabs.)
+   */
+  feedTabs?: boolean;
+  /** Category tabs after All, Unread and Archived: `id` is the notifications' `category`, `label` the tab's name. */
+  categories?: readonly { id: string; label: string }[];
   /** Prefixes `document.title` with `(N) ` while N notifications are unseen. Default false. */
   titleCount?: boolean;
 }

@@ -11,14 +11,15 @@ const KB = 1024;
  * Budgets in gzip bytes: today's size plus a little headroom, so growth is a decision, not an
  * accident. The script-tag file carries everything: preact, signals, styles, core, templates.
  * The sizes we are working towards are lower — 20 KB for the script-tag file, 8 KB for the core
- * with its dependencies — and each budget comes down as the code does. The UI's budgets went up
- * once, by the measured cost of views the widget must have (preferences, loading skeleton,
- * placement, feed tabs): a widget without them would be small but not the product.
+ * with its dependencies — and each budget comes down as the code does. They went up once, on
+ * purpose, by the measured cost of what the widget must have: the feed tabs with their counts
+ * (core and UI), the preferences view, the loading skeleton, placement, upward item menus and
+ * inline icons. A widget without them would be smaller but not the product.
  */
 export const BUDGETS: Record<Entry, number> = {
-  'belfry.iife.js': 28.7 * KB,
-  'belfry (core + signals-core + idb-keyval)': 11.8 * KB,
-  'belfry/ui (own code only)': 11.4 * KB,
+  'belfry.iife.js': 30.6 * KB,
+  'belfry (core + signals-core + idb-keyval)': 12.9 * KB,
+  'belfry/ui (own code only)': 12.1 * KB,
 };
 
 describe('size budgets', () => {

@@ -151,8 +151,9 @@ describe('accessibility in Chromium', () => {
     expect(await focused(page)).toMatchObject({ name: 'Notifications', inPanel: true, tag: 'div' });
 
     // Tab walks the panel's controls and wraps around without ever leaving the panel.
+    // Two rounds at least: header (2), the selected tab, and two controls per item.
     const walk: string[] = [];
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 16; i++) {
       await page.keyboard.press('Tab');
       const now = await focused(page);
       expect(now.inPanel, `Tab ${i + 1} left the panel for ${now.name}`).toBe(true);
@@ -160,6 +161,8 @@ describe('accessibility in Chromium', () => {
     }
     expect(walk[0]).toBe('Mark all as read');
     expect(walk).toContain('Second');
+    // The tab row is one stop (the selected tab); the arrow keys move within it.
+    expect(walk.filter((name) => /^(All|Unread|Archived)\b/.test(name))).toEqual(['All 2', 'All 2']);
     const period = walk.indexOf('Mark all as read', 1);
     expect(period).toBeGreaterThan(1);
     expect(walk.slice(period, 2 * period)).toEqual(walk.slice(0, period));

@@ -153,6 +153,27 @@ describe('BelfryInboxElement', () => {
       }
     });
 
+    it('takes category tabs from a categories attribute holding JSON, and hides the tab row with feed-tabs="false"', async () => {
+      const element = document.body.appendChild(createElement({ ...IDENTITY, mode: 'inline', categories: '[{"id":"billing","label":"Billing"}]' }));
+      expect(view(element).getAllByRole('tab').map((tab) => tab.textContent)).toEqual(['All 2', 'Unread 2', 'Archived', 'Billing']);
+      expect(created[0]!.tabCounts).toHaveBeenCalledWith(['billing']);
+      element.setAttribute('feed-tabs', 'false');
+      await act(flush);
+      expect(view(element).queryByRole('tablist')).toBeNull();
+      element.options = { feedTabs: true, categories: [{ id: 'social', label: 'Social' }] };
+      await act(flush);
+      expect(view(element).getAllByRole('tab').map((tab) => tab.textContent)).toEqual(['All 2', 'Unread 2', 'Archived', 'Social']);
+      expect(createInboxMock).toHaveBeenCalledTimes(1);
+    });
+
+    it('shows what is wrong with a categories attribute that is not a JSON array of {id, label}', () => {
+      for (const bad of ['[{', '{"id":"a","label":"A"}', '[{"id":"a"}]', '[null]']) {
+        const element = document.body.appendChild(createElement({ ...IDENTITY, categories: bad }));
+        expect(view(element).getByRole('alert').textContent).toBe('<belfry-inbox> could not start: the categories attribute must be a JSON array of {"id", "label"} strings');
+        element.remove();
+      }
+    });
+
     it('switches language in place when the locale attribute changes', async () => {
       const element = document.body.appendChild(createElement());
       element.setAttribute('locale', 'ja');

@@ -337,7 +337,8 @@ describe('InboxWidget', () => {
     });
 
     it('keeps focus on the panel when it has no control to move to', () => {
-      renderWidget({ counts: { unseen: 0, unread: 0 }, status: 'ready' }, { preferences: false });
+      // Without the preferences button and the tab row, which would be controls.
+      renderWidget({ counts: { unseen: 0, unread: 0 }, status: 'ready' }, { preferences: false, feedTabs: false });
       fireEvent.click(bell());
       const dialog = screen.getByRole('dialog');
       expect(fireEvent.keyDown(dialog, { key: 'Tab' })).toBe(false);

@@ -1,8 +1,8 @@
 // Test doubles for the UI: notifications and a fake Inbox made of real signals and vi.fn actions.
 import { signal } from '@preact/signals-core';
 import { vi } from 'vitest';
-import type { ConnectionState, Inbox, InboxError, InboxEventMap, InboxStatus, InboxUser, RenderedNotification } from '../../src/core/index.ts';
-import type { Counts, Notification, Preferences, PreferencesResponse } from '../../src/protocol/index.ts';
+import type { ConnectionState, FeedFilter, Inbox, InboxError, InboxEventMap, InboxStatus, InboxUser, RenderedNotification } from '../../src/core/index.ts';
+import type { Counts, Notification, Preferences, PreferencesResponse, TabCounts } from '../../src/protocol/index.ts';
 
 let nextId = 1;
 
@@ -36,6 +36,8 @@ export interface FakeInboxState {
   connection?: ConnectionState;
   error?: InboxError | null;
   hasMore?: boolean;
+  /** What `inbox.tabCounts()` answers. */
+  tabCounts?: TabCounts | null;
   /** The AST `inbox.render()` returns per notification id; plain text of title/message otherwise. */
   rendered?: Record<string, RenderedNotification>;
 }
@@ -49,6 +51,8 @@ export function createFakeInbox(state: FakeInboxState = {}) {
   const connection = signal<ConnectionState>(state.connection ?? 'online');
   const error = signal<InboxError | null>(state.error ?? null);
   const hasMore = signal(state.hasMore ?? false);
+  const filter = signal<FeedFilter>({});
+  const tabCounts = signal<TabCounts | null>(state.tabCounts ?? null);
   const rendered = state.rendered ?? {};
   const received = new Set<(notification: Notification) => void>();
   const inbox = {
@@ -59,6 +63,10 @@ export function createFakeInbox(state: FakeInboxState = {}) {
     connection,
     error,
     hasMore,
+    filter,
+    /** Sets the filter signal as the core does (the feed itself is the test's to write). */
+    setFilter: vi.fn<(f: FeedFilter) => Promise<void>>(async (f) => void (filter.value = f)),
+    tabCounts: vi.fn<(categories: readonly string[]) => typeof tabCounts>(() => tabCounts),
     loadMore: vi.fn<() => Promise<void>>(async () => {}),
     markRead: vi.fn<(id: string) => Promise<void>>(async () => {}),
     markAllRead: vi.fn<() => Promise<void>>(async () => {}),

@@ -31,6 +31,13 @@ describe('i18n', () => {
       expect(strings.retry).not.toMatch(/\{[cn]\}/);
       if (language !== 'en') expect(strings.markAllRead).not.toBe(stringsFor('en').markAllRead);
     });
+
+    it.each(SHIPPED)('gives %s its own names for the All, Unread and Archived tabs, before the other strings', (language) => {
+      const { tabAll, tabUnread, tabArchived, title } = stringsFor(language);
+      expect(new Set([tabAll, tabUnread, tabArchived, title]).size).toBe(4);
+      if (language !== 'en') expect(tabArchived).not.toBe(stringsFor('en').tabArchived);
+      expect(stringsFor(language, { tabAll: 'Everything' }).tabAll).toBe('Everything');
+    });
   });
 
   describe('stringsFor()', () => {

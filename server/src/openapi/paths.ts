@@ -2,9 +2,10 @@
 // server/test/openapi.test.ts compares this list with the app's registered routes both ways.
 import { HEARTBEAT_INTERVAL_MS } from 'belfry/protocol';
 import { METRICS_CONTENT_TYPE } from '../ops/index.ts';
+import { MAX_CATEGORY_LENGTH, MAX_COUNTED_CATEGORIES } from '../validation/index.ts';
 import { REPLAYED_HEADER } from './components.ts';
 import { operation } from './operation.ts';
-import { ref, string } from './schema.ts';
+import { array, ref, string } from './schema.ts';
 import type { JsonSchema } from './schema.ts';
 
 /** The path of the document itself. */
@@ -183,6 +184,28 @@ export const PATHS: JsonSchema = {
       auth: 'client',
       parameters: ['Limit', 'Cursor', 'Status', 'Category'],
       answer: { status: 200, description: 'One page, newest first.', schema: ref('NotificationPage') },
+    }),
+  },
+  '/v1/me/counts': {
+    get: operation({
+      operationId: 'countTabs',
+      summary: "The counts of the feed's tabs",
+      description: 'Counted when asked: the counters, the archived total and the unread count of each category named.',
+      tag: 'Inbox',
+      auth: 'client',
+      parameters: [
+        {
+          name: 'category',
+          in: 'query',
+          required: false,
+          description: `A category to count; repeat for more (at most ${MAX_COUNTED_CATEGORIES}).`,
+          schema: array(string({ minLength: 1, maxLength: MAX_CATEGORY_LENGTH }), { maxItems: MAX_COUNTED_CATEGORIES }),
+          style: 'form',
+          explode: true,
+        },
+      ],
+      answer: { status: 200, description: 'The counts and the seq they were read at.', schema: ref('TabCounts') },
+      errors: [400],
     }),
   },
   '/v1/me/notifications/bulk': {

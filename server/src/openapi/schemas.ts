@@ -67,6 +67,12 @@ const INBOX_SCHEMAS: Record<string, JsonSchema> = {
     counts: ref('Counts'),
     seq: seq("The user's latest event seq."),
   }),
+  TabCounts: object({
+    counts: ref('Counts'),
+    archived: integer({ minimum: 0, description: 'Archived notifications.' }),
+    categories: record(integer({ minimum: 0 }), { description: 'Per category asked for: its notifications not read and not archived (0 when none).' }),
+    seq: seq('The seq the counts were read at.'),
+  }),
   ConnectResponse: object({
     user: ref('Profile'),
     app: object({

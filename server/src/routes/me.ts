@@ -7,7 +7,7 @@ import type { AuthEnv } from '../auth.ts';
 import { HttpError, invalidField } from '../errors.ts';
 import { objectField, optionalBoolean, optionalEnum, optionalString, readJson } from '../http/index.ts';
 import type { MutationResult } from '../storage/index.ts';
-import { parseNotificationQuery, toNotificationPage } from '../validation/index.ts';
+import { parseCountedCategories, parseNotificationQuery, toNotificationPage } from '../validation/index.ts';
 import { poke } from './deps.ts';
 import type { RouteDeps } from './deps.ts';
 import { eventRoutes } from './events.ts';
@@ -54,6 +54,13 @@ export function meRoutes(deps: RouteDeps): Hono<AuthEnv> {
     const query = parseNotificationQuery((name) => c.req.query(name));
     const user = await requireUser(c, storage);
     return c.json(toNotificationPage(await storage.listNotifications(user.id, query)));
+  });
+
+  // The counts a feed's tabs show: counted on request, so the write path stays as fast as it is.
+  routes.get('/counts', async (c) => {
+    const categories = parseCountedCategories(c.req.queries('category'));
+    const user = await requireUser(c, storage);
+    return c.json(await storage.countTabs(user.id, categories));
   });
 
   routes.post('/notifications/bulk', async (c) => {

@@ -52,3 +52,13 @@ export function patchedStates(row: NotificationStates, patch: NotificationPatch,
   const after = { seen_at: next(row.seen_at, patch.seen), read_at: next(row.read_at, patch.read), archived_at: next(row.archived_at, patch.archived) };
   return after.seen_at === row.seen_at && after.read_at === row.read_at && after.archived_at === row.archived_at ? null : after;
 }
+
+/**
+ * The `categories` of a tab count: every category asked for, with the count found for it or 0.
+ * Built from entries, so a category named `__proto__` is an own property like any other.
+ */
+export function categoryCounts(categories: readonly string[], found: Iterable<readonly [string, number]>): Record<string, number> {
+  const counts = new Map(categories.map((category) => [category, 0]));
+  for (const [category, count] of found) counts.set(category, Number(count));
+  return Object.fromEntries(counts);
+}

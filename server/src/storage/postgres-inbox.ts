@@ -17,7 +17,7 @@ import type {
   NotificationUpdatedEvent,
 } from 'belfry/protocol';
 import { createSortableId } from '../crypto.ts';
-import { BULK_COLUMNS, bulkDelta, countsDelta, patchedStates } from './counts.ts';
+import { BULK_COLUMNS, bulkDelta, categoryCounts, countsDelta, patchedStates } from './counts.ts';
 import type { NotificationStates } from './counts.ts';
 import { query, Rollback, toJsonParam, transaction } from './postgres-pool.ts';
 import type { Queryable } from './postgres-pool.ts';
@@ -140,7 +140,7 @@ const DELIVER = `WITH c AS (SELECT * FROM unnest($1::bigint[], $2::int[]) AS c (
 
 type InboxStorage = Pick<
   Storage,
-  'deliver' | 'getInboxState' | 'listNotifications' | 'updateNotification' | 'deleteNotification' | 'applyBulk' | 'listEvents' | 'listEventsForUsers'
+  'deliver' | 'getInboxState' | 'listNotifications' | 'countTabs' | 'updateNotification' | 'deleteNotification' | 'applyBulk' | 'listEvents' | 'listEventsForUsers'
 >;
 
 /** The inbox half of the PostgreSQL `Storage`; `now` gives ISO timestamps. */
@@ -304,6 +304,22 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStor
         counts: { unseen: state.unseen, unread: state.unread },
         seq: state.inbox_seq,
       };
+    },
+    countTabs: async (userId, categories) => {
+      // One statement, so the counts and the seq come from one snapshot; counted when asked (the
+      // write path keeps no per-category counters). Pairs, not a JSON object: any name is a key.
+      const [row] = await query<{ seq: number; unseen: number; unread: number; archived: number; found: [string, number][] }>(
+        pool,
+        `SELECT s.seq, s.unseen, s.unread,
+           (SELECT COUNT(*)::int FROM notifications WHERE user_id = $1 AND archived_at IS NOT NULL) AS archived,
+           (SELECT COALESCE(json_agg(json_build_array(c.category, c.n)), '[]') FROM (
+              SELECT category, COUNT(*)::int AS n FROM notifications
+              WHERE user_id = $1 AND read_at IS NULL AND archived_at IS NULL AND category = ANY($2::text[])
+              GROUP BY category) AS c) AS found
+         FROM (${STATE}) AS s`,
+        [userId, categories],
+      );
+      return { counts: { unseen: row!.unseen, unread: row!.unread }, archived: row!.archived, categories: categoryCounts(categories, row!.found), seq: row!.seq };
     },
     updateNotification,
     deleteNotification,

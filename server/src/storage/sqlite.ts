@@ -16,7 +16,7 @@ import type {
 } from 'belfry/protocol';
 import { createApiKey, createApiSecret, createId, createSortableId, hashSecret } from '../crypto.ts';
 import { mergeAttributes } from './attributes.ts';
-import { BULK_COLUMNS, bulkDelta, countsDelta, patchedStates } from './counts.ts';
+import { BULK_COLUMNS, bulkDelta, categoryCounts, countsDelta, patchedStates } from './counts.ts';
 import type { NotificationStates } from './counts.ts';
 import { migrate } from './sqlite-schema.ts';
 import { toAppRecord, toNotification, toUserRecord } from './sqlite-rows.ts';
@@ -313,6 +313,18 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     };
   });
 
+  // Counted when asked, in one read transaction with the state: the write path keeps no
+  // per-category counters. The categories come as one JSON array, so one statement serves any list.
+  const countTabs = db.transaction((userId: number, categories: readonly string[]) => {
+    const { n: archived } = prepared<{ n: number }>('SELECT COUNT(*) AS n FROM notifications WHERE user_id = ? AND archived_at IS NOT NULL').get(userId)!;
+    const found = categories.length === 0 ? [] : prepared<{ category: string; n: number }>(
+      `SELECT category, COUNT(*) AS n FROM notifications
+       WHERE user_id = ? AND read_at IS NULL AND archived_at IS NULL AND category IN (SELECT value FROM json_each(?))
+       GROUP BY category`,
+    ).all(userId, JSON.stringify(categories));
+    return { ...stateOf(userId), archived, categories: categoryCounts(categories, found.map((row) => [row.category, row.n] as const)) };
+  });
+
   const updateNotification = db.transaction((userId: number, id: string, patch: NotificationPatch): MutationResult | null => {
     const row = stmt.notification.get(id, userId);
     if (!row) return null;
@@ -395,6 +407,7 @@ export function openSqliteStorage(filename: string, options: SqliteStorageOption
     },
     getInboxState: async (userId) => stateOf(userId),
     listNotifications: async (userId, query) => listNotifications(userId, query),
+    countTabs: async (userId, categories) => countTabs(userId, categories),
     updateNotification: async (userId, id, patch) => updateNotification(userId, id, patch),
     deleteNotification: async (userId, id) => deleteNotification(userId, id),
     applyBulk: async (userId, change) => applyBulk(userId, change),

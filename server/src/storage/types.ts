@@ -10,6 +10,7 @@ import type {
   Workflow,
   WorkflowInput,
   Counts,
+  TabCounts,
   InboxChangeEvent,
   Notification,
   NotificationCreatedEvent,
@@ -196,6 +197,12 @@ export interface Storage {
   deliver(appId: string, userIds: readonly number[], content: NotificationContent): Promise<Delivery[]>;
   getInboxState(userId: number): Promise<InboxState>;
   listNotifications(userId: number, query: NotificationQuery): Promise<NotificationRows>;
+  /**
+   * The counts of a feed's tabs, counted when asked (never kept up by the write path): the
+   * counters, the archived total and per category the unread, unarchived notifications, all read
+   * with the `seq` in one snapshot. Categories without any are answered with 0.
+   */
+  countTabs(userId: number, categories: readonly string[]): Promise<TabCounts>;
   /** Applies a patch to one of the user's notifications; null when the user has no such id. */
   updateNotification(userId: number, id: string, patch: NotificationPatch): Promise<MutationResult | null>;
   /** Deletes one of the user's notifications; null when the user has no such id. */

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InboxChangeEvent } from 'belfry/protocol';
 import { MAX_BODY_BYTES } from '../../src/http/index.ts';
 import { MAX_BULK_IDS } from '../../src/routes/me.ts';
+import { MAX_COUNTED_CATEGORIES } from '../../src/validation/index.ts';
 import { backendHeaders, clientHeaders, connect, createTestService, createTrigger, deliverMany, putUser, send, trigger } from '../fixtures.ts';
 import type { TestService } from '../fixtures.ts';
 
@@ -138,6 +139,35 @@ describe('meRoutes', () => {
       const answer = await send(service, 'GET', '/v1/me/notifications?cursor=abc', as('ada'));
       expect(answer.status).toBe(400);
       expect(answer.body.error.message).toContain('cursor');
+    });
+  });
+
+  describe('GET /v1/me/counts', () => {
+    const counts = (userId: string, query = '') => send(service, 'GET', `/v1/me/counts${query}`, as(userId));
+
+    it('answers the counters, the archived total and the unread count of each category asked for', async () => {
+      const [read, archived] = await deliverMany(service, 'ada', 3, { category: 'billing' });
+      await trigger(service, createTrigger({ recipients: ['ada'], notification: { category: 'social' } }));
+      await send(service, 'PATCH', `/v1/me/notifications/${read}`, { ...as('ada'), body: { read: true } });
+      await send(service, 'PATCH', `/v1/me/notifications/${archived}`, { ...as('ada'), body: { archived: true } });
+      const answer = await counts('ada', '?category=billing&category=social&category=orders&category=billing');
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual({ counts: { unseen: 3, unread: 2 }, archived: 1, categories: { billing: 1, social: 1, orders: 0 }, seq: 6 });
+    });
+
+    it('answers no categories when none are asked for', async () => {
+      await deliverMany(service, 'ada', 1);
+      expect((await counts('ada')).body).toEqual({ counts: { unseen: 1, unread: 1 }, archived: 0, categories: {}, seq: 1 });
+    });
+
+    it('answers 400 naming the parameter for an empty or too long category or too many of them', async () => {
+      await connect(service, 'ada');
+      const many = Array.from({ length: MAX_COUNTED_CATEGORIES + 1 }, (_, i) => `category=c${i}`).join('&');
+      for (const query of ['?category=', `?category=${'x'.repeat(101)}`, `?${many}`]) {
+        const answer = await counts('ada', query);
+        expect(answer.status, query).toBe(400);
+        expect(answer.body.error).toEqual({ code: 'invalid_request', message: expect.stringContaining('category') });
+      }
     });
   });
 
@@ -463,6 +493,7 @@ describe('meRoutes', () => {
         ['DELETE', '/v1/me/notifications/ntf_x'],
         ['POST', '/v1/me/notifications/bulk', { action: 'read' }],
         ['GET', '/v1/me/events'],
+        ['GET', '/v1/me/counts'],
       ];
       for (const [method, path, body] of requests) {
         const answer = await send(service, method, path, { ...as('never-connected'), body });

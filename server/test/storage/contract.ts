@@ -144,6 +144,28 @@ export function describeStorageContract(name: string, open: () => Promise<{ stor
       });
     });
 
+    describe('.countTabs()', () => {
+      it('counts the archived total and the unread, unarchived notifications per category asked for, with the state', async () => {
+        const read = await deliverTo(user, { category: 'billing' });
+        const archived = await deliverTo(user, { category: 'billing' });
+        await deliverTo(user, { category: 'billing' });
+        await deliverTo(user, { category: 'social' });
+        await deliverTo(user);
+        await storage.updateNotification(user.id, read.id, { read: true });
+        await storage.updateNotification(user.id, archived.id, { archived: true });
+        const tabs = await storage.countTabs(user.id, ['billing', 'social', 'empty', '__proto__']);
+        expect(tabs).toEqual({ counts: { unseen: 4, unread: 3 }, archived: 1, categories: { billing: 1, social: 1, empty: 0, ['__proto__']: 0 }, seq: 7 });
+        expect(Object.keys(tabs.categories)).toEqual(['billing', 'social', 'empty', '__proto__']);
+      });
+
+      it('answers zeros for no categories and for a user without notifications', async () => {
+        const bob = await storage.upsertUser(appId, 'bob', {});
+        await deliverTo(user, { category: 'billing' });
+        expect(await storage.countTabs(bob.id, ['billing'])).toEqual({ counts: { unseen: 0, unread: 0 }, archived: 0, categories: { billing: 0 }, seq: 0 });
+        expect(await storage.countTabs(user.id, [])).toEqual({ counts: { unseen: 1, unread: 1 }, archived: 0, categories: {}, seq: 1 });
+      });
+    });
+
     describe('.updateNotification()', () => {
       it('writes an updated event with the counts after the change', async () => {
         const notification = await deliverTo(user);
