@@ -10,7 +10,7 @@ export function readControls(form) {
     locale: fields.locale.value,
     mode: fields.mode.value,
     secure: fields.secure.value,
-    tabs: fields.tabs.checked,
+    feedTabs: fields.tabs.checked,
     preferences: fields.preferences.checked,
     toasts: fields.toasts.checked,
     titleCount: fields.titleCount.checked,
@@ -29,7 +29,7 @@ export function applyControls(element, controls, extra) {
   // Boolean attributes: "false" turns a feature off as surely as a missing attribute.
   element.setAttribute('toasts', String(controls.toasts));
   element.setAttribute('title-count', String(controls.titleCount));
-  element.options = { ...extra, tabs: controls.tabs, preferences: controls.preferences };
+  element.options = { ...extra, feedTabs: controls.feedTabs, preferences: controls.preferences };
 }
 
 /**

@@ -96,7 +96,9 @@ async function openDemo(): Promise<Page> {
 async function signInAs(page: Page, userId: string): Promise<void> {
   const field = page.getByLabel('User identifier');
   await field.fill(userId);
-  await field.dispatchEvent('change');
+  // Leaving the field commits it, as a person would; a synthetic change event alone would leave
+  // the field dirty, and its real change on the next click elsewhere would mount yet another widget.
+  await field.press('Tab');
   await page.locator('#who').getByText(`Signed in as ${userId}`).waitFor();
 }
 
@@ -105,8 +107,8 @@ const widget = (page: Page) => page.locator('belfry-inbox .belfry');
 const elementState = (page: Page) =>
   page.evaluate(() => {
     const element = document.querySelector('belfry-inbox')!;
-    const { tabs, preferences, categories } = element.options as Record<string, unknown>;
-    return { tabs, preferences, categories, sameInbox: element.inbox === (window as unknown as { firstInbox: unknown }).firstInbox };
+    const { feedTabs, preferences, categories } = element.options as Record<string, unknown>;
+    return { feedTabs, preferences, categories, sameInbox: element.inbox === (window as unknown as { firstInbox: unknown }).firstInbox };
   });
 
 describe('npm run demo', () => {
@@ -164,14 +166,28 @@ describe('npm run demo', () => {
     await expect.poll(() => page.title()).toBe('Belfry demo — Acme Orders');
   });
 
-  it('passes the tabs, their categories and the preferences button to the widget, and sends in a category', async () => {
+  it('shows the tabs with their categories and the preferences button, switches them off, and sends in a category', async () => {
     const page = await openDemo();
     await signInAs(page, 'kai');
-    expect(await elementState(page)).toMatchObject({ tabs: true, preferences: true, categories: CATEGORIES });
+    expect(await elementState(page)).toMatchObject({ feedTabs: true, preferences: true, categories: CATEGORIES });
+    await page.getByRole('button', { name: 'Notifications', exact: true }).click();
+    const panel = page.getByRole('dialog', { name: 'Notifications' });
+    await panel.waitFor();
+    await expect
+      .poll(() => panel.locator('[role=tab]').allTextContents())
+      .toEqual(['All', 'Unread', 'Archived', ...CATEGORIES.map(({ label }) => label)]);
+    expect(await panel.locator('button[aria-label=Preferences]').count()).toBe(1);
+    await page.keyboard.press('Escape');
+
     await page.getByLabel('Tabs with the categories').uncheck();
     await page.getByLabel('Preferences button').uncheck();
-    await expect.poll(async () => (await elementState(page)).tabs).toBe(false);
+    await expect.poll(async () => (await elementState(page)).feedTabs).toBe(false);
     expect((await elementState(page)).preferences).toBe(false);
+    await page.getByRole('button', { name: 'Notifications', exact: true }).click();
+    await panel.waitFor();
+    expect(await panel.locator('[role=tab]').count()).toBe(0);
+    expect(await panel.locator('button[aria-label=Preferences]').count()).toBe(0);
+    await page.keyboard.press('Escape');
 
     await page.getByLabel('Category').selectOption({ label: 'Orders' });
     await page.getByRole('button', { name: 'Send' }).click();
