@@ -2,15 +2,22 @@
 // for the ones above and below, so the scrollbar still spans the whole list.
 //
 // - The list scrolls in its parent element (the panel body, positioned so `offsetTop` is measured
-//   from it). Heights are measured with a ResizeObserver and cached by id; the rest count as an
-//   estimate.
+//   from it). Heights come from one ResizeObserver for the list's lifetime, which reports each
+//   item once when it enters (and again if it resizes), with its size: no layout is read per item.
+//   They are cached by id; the rest count as an estimate.
 // - The padding is written through the CSSOM (Preact's style object sets `el.style.*`), which a
 //   strict CSP (`style-src 'self'`) allows: only `style` attributes parsed from markup or set with
 //   setAttribute are blocked. The e2e test checks both halves of that in Chromium.
 // - Scroll anchoring: while scrolled down, the first visible item and how far into it the view
-//   starts are kept, and every render puts that item back where it was. Items inserted above, or
-//   measured taller than estimated, then never move what the user reads. The browser's own
-//   `overflow-anchor` is off (styles) so the two cannot fight; Safari has none anyway.
+//   starts are kept, and a render that moved that item puts it back where it was. Items inserted
+//   above, or measured taller than estimated, then never move what the user reads. The browser's
+//   own `overflow-anchor` is off (styles) so the two cannot fight; Safari has none anyway.
+// - Cost per frame while scrolling: the scroll handler reads the scroll position (layout is clean
+//   then) and re-renders only when the window moves; that render reads no layout. A measurement
+//   re-renders only when it moves the window or the anchored item; an item entering below the
+//   view (the usual case) changes neither padding, so it costs no second render and layout.
+// - The first render, before anything is measured, holds what fills the window and no overscan:
+//   the first paint (opening the panel) renders no item it does not show.
 // - Arrow keys move focus item by item through all items, rendering the ones outside the window.
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
@@ -32,14 +39,29 @@ export interface VirtualListProps<T extends { id: string }> {
 
 interface ListState {
   heights: Map<string, number>;
-  /** Where the viewport starts, in list coordinates. */
+  /** The items `ids` and `offsets` were computed for; `stale` when a height changed since. */
+  items?: readonly unknown[];
+  ids: string[];
+  offsets: number[];
+  stale: boolean;
+  /** Where the viewport starts, in list coordinates; `y`: where it stood at the last scroll or correction. */
   top: number;
+  y: number;
   view: number;
+  /** False until the scroller was measured: no overscan before. */
+  measured: boolean;
   /** The id of the first visible item while scrolled down, and how far into it the view starts. */
   anchor?: string | undefined;
   delta: number;
   /** The index to focus after the next render, or -1. */
   focus: number;
+  /** The rendered window. */
+  start: number;
+  end: number;
+  /** The observed items and their index at the last render; the nodes above the list. */
+  observed: Map<Element, number>;
+  above: Element[];
+  observer?: ResizeObserver;
 }
 
 /** Renders the items of `items` near the viewport of its scrolling parent. */
@@ -47,53 +69,124 @@ export function VirtualList<T extends { id: string }>({ items, renderItem, onEnd
   const list = useRef<HTMLUListElement>(null);
   const [, rerender] = useState(0);
   const update = () => rerender((n) => n + 1);
-  // Until the scroller is measured, its height is taken as the window's (it is rarely taller):
-  // the first render then holds every item the first paint shows, instead of a few, and the rest
-  // after a measuring pass that costs another render and layout in the same frame.
-  const s = useRef<ListState>({ heights: new Map(), top: 0, view: globalThis.innerHeight || 0, delta: 0, focus: -1 }).current;
+  // Until the scroller is measured, its height is taken as the window's (it is rarely taller).
+  const s = useRef<ListState>({
+    heights: new Map(),
+    ids: [],
+    offsets: [0],
+    stale: true,
+    top: 0,
+    y: 0,
+    view: globalThis.innerHeight || 0,
+    measured: false,
+    delta: 0,
+    focus: -1,
+    start: 0,
+    end: 0,
+    observed: new Map(),
+    above: [],
+  }).current;
 
-  const ids = items.map((item) => item.id);
-  const offsets = getOffsets(ids, s.heights, ESTIMATE);
+  if (s.items !== items || s.stale) {
+    s.items = items;
+    s.ids = items.map((item) => item.id);
+    s.offsets = getOffsets(s.ids, s.heights, ESTIMATE);
+    s.stale = false;
+  }
+  const { ids, offsets } = s;
   const anchored = ids.indexOf(s.anchor!);
   if (anchored >= 0) s.top = offsets[anchored]! + s.delta;
-  const [start, end] = getRange(offsets, s.top, s.view, OVERSCAN);
+  const [start, end] = getRange(offsets, s.top, s.view, s.measured ? OVERSCAN : 0);
 
-  // Runs after every render: the listeners close over this render's offsets and window.
+  // Mount: one observer and one scroll listener for the list's lifetime; they read the latest
+  // render's window from `s`.
   useLayoutEffect(() => {
     const ul = list.current!;
     const scroller = ul.parentElement!;
-    const children = [...ul.children];
-    const measure = () => {
-      let changed = s.view !== (s.view = scroller.clientHeight);
-      children.forEach((li, k) => {
-        const height = li.getBoundingClientRect().height;
+    const changed = () => `${getRange(s.offsets, s.top, s.view, OVERSCAN)}` !== `${s.start},${s.end}`;
+    const anchorAt = () => s.ids.indexOf(s.anchor!);
+    // Runs after layout, so the reads here are free.
+    const measure = (entries: ResizeObserverEntry[]) => {
+      let moved = false;
+      for (const { target, borderBoxSize } of entries) {
+        if (target === scroller) {
+          s.view = scroller.clientHeight;
+          continue;
+        }
+        const at = s.observed.get(target);
+        // Something above the list (a note) came, went or resized: the items moved under the view.
+        if (at === undefined) {
+          moved = true;
+          s.y = NaN;
+          continue;
+        }
+        const height = borderBoxSize?.[0]?.blockSize ?? target.getBoundingClientRect().height;
+        const id = s.ids[at];
         // Zero while hidden: keep what was measured when it showed.
-        if (height > 0 && s.heights.get(ids[start + k]!) !== height) changed = !!s.heights.set(ids[start + k]!, height);
-      });
-      if (changed) update();
+        if (!(height > 0) || id === undefined || s.heights.get(id) === height) continue;
+        s.heights.set(id, height);
+        s.stale = true;
+        // Above the anchored item, the DOM moved what the user reads: put it back.
+        if (s.anchor !== undefined && at < anchorAt()) moved = true;
+      }
+      if (s.stale) {
+        s.offsets = getOffsets(s.ids, s.heights, ESTIMATE);
+        s.stale = false;
+      }
+      s.measured = true;
+      if (moved || changed()) update();
     };
     const onScroll = () => {
-      const y = (s.top = scroller.scrollTop - ul.offsetTop);
-      const at = indexAt(offsets, y);
-      s.anchor = scroller.scrollTop > 0 ? ids[at] : undefined;
-      s.delta = y - offsets[at]!;
-      if (`${getRange(offsets, y, s.view, OVERSCAN)}` !== `${start},${end}`) update();
+      // A scroll event comes before the frame's style and layout: reading here forces nothing.
+      const scrollTop = scroller.scrollTop;
+      const y = (s.top = s.y = scrollTop - ul.offsetTop);
+      const at = indexAt(s.offsets, y);
+      s.anchor = scrollTop > 0 ? s.ids[at] : undefined;
+      s.delta = y - s.offsets[at]!;
+      s.measured = true;
+      if (changed()) update();
     };
-    const observer = new ResizeObserver(measure);
+    const observer = (s.observer = new ResizeObserver(measure));
     observer.observe(scroller);
-    children.forEach((li) => observer.observe(li));
     scroller.addEventListener('scroll', onScroll);
-    // Put the anchored item back where the user saw it. Only then read the layout: a read here
-    // forces a layout in the middle of the commit (the first render of the list never needs one).
-    const want = s.anchor !== undefined && ul.offsetTop + s.top;
-    if (want !== false && Math.abs(scroller.scrollTop - want) >= 1) scroller.scrollTop = want;
-    if (s.focus >= 0) children[s.focus - start]?.querySelector<HTMLElement>('a,button')?.focus();
-    s.focus = -1;
-    if (end > items.length - THRESHOLD) onEndReached?.();
     return () => {
       observer.disconnect();
       scroller.removeEventListener('scroll', onScroll);
     };
+  }, []);
+
+  // After every render: observe the items that came, forget those that went, and put the
+  // anchored item back if this render moved it. Only then read the layout: a read here forces a
+  // layout in the middle of the commit, which a render that only moved the window never needs.
+  useLayoutEffect(() => {
+    const ul = list.current!;
+    const scroller = ul.parentElement!;
+    const observer = s.observer!;
+    const children = ul.children;
+    s.start = start;
+    s.end = end;
+    for (const [li] of s.observed) if (li.parentNode !== ul) observer.unobserve(li), s.observed.delete(li);
+    for (let k = 0; k < children.length; k++) {
+      const li = children[k]!;
+      if (!s.observed.has(li)) observer.observe(li);
+      s.observed.set(li, start + k);
+    }
+    const above: Element[] = [];
+    for (let el = ul.previousElementSibling; el; el = el.previousElementSibling) above.push(el);
+    if (above.length !== s.above.length || above.some((el, k) => el !== s.above[k])) {
+      s.above.forEach((el) => observer.unobserve(el));
+      above.forEach((el) => observer.observe(el));
+      s.above = above;
+      s.y = NaN;
+    }
+    if (s.anchor !== undefined && s.top !== s.y) {
+      const want = ul.offsetTop + s.top;
+      if (Math.abs(scroller.scrollTop - want) >= 1) scroller.scrollTop = want;
+      s.y = s.top;
+    }
+    if (s.focus >= 0) children[s.focus - start]?.querySelector<HTMLElement>('a,button')?.focus();
+    s.focus = -1;
+    if (end > items.length - THRESHOLD) onEndReached?.();
   });
 
   const onKeyDown = (event: KeyboardEvent) => {
