@@ -80,14 +80,11 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', placement
     };
   }, [inbox]);
 
-  // A layout effect, so focus is inside and outside presses close it from the frame the panel
-  // first shows in: a key or a click straight after opening must not slip past.
+  // A layout effect, so outside presses close the popover from the frame it first shows in.
   useLayoutEffect(() => {
-    if (!popoverOpen) return;
-    panelRef.current?.focus();
     const root = rootRef.current;
     const doc = root?.ownerDocument;
-    if (!root || !doc) return;
+    if (!popoverOpen || !root || !doc) return;
     // Listening on the document sees events retargeted to the shadow host; composedPath() still
     // lists the nodes inside an open shadow root, so it tells inside from outside.
     const onPointerDown = (event: Event) => {
@@ -102,6 +99,13 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', placement
   // that would cross the viewport's edge, shift it back in; where there is no room on the chosen
   // side of the bell but more on the other, open there. A CSSOM write, not a style attribute, so
   // a strict CSP (no 'unsafe-inline' styles) allows it.
+  //
+  // Placing and focusing wait for the frame that first shows the panel (its animation frame
+  // callback, before style, layout and paint): reading the layout, or focus() (which lays out to
+  // scroll the element into view), in the commit forced a whole style and layout pass there, which
+  // the frame then repeated for whatever changed after it. In the frame callback the one layout
+  // the frame needs anyway serves the measurement: measure once, write only what moves, then focus,
+  // all before the first paint, so no key press reaches a shown panel before focus does.
   useLayoutEffect(() => {
     const panel = panelRef.current;
     const view = panel?.ownerDocument.defaultView;
@@ -122,9 +126,17 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', placement
       const roomAbove = bell && bell.top > view.innerHeight - bell.bottom;
       if (bell && !fixed && (up ? box.top < 0 && !roomAbove : box.bottom > view.innerHeight && roomAbove)) panel.toggleAttribute('data-up', !up);
     };
-    place();
+    const frame = view.requestAnimationFrame(() => {
+      place();
+      // Unless the user already moved focus into the panel. No scrolling: the panel opens at the bell just pressed.
+      const active = (panel.getRootNode() as Document | ShadowRoot).activeElement;
+      if (!panel.contains(active)) panel.focus({ preventScroll: true });
+    });
     view.addEventListener('resize', place);
-    return () => view.removeEventListener('resize', place);
+    return () => {
+      view.cancelAnimationFrame(frame);
+      view.removeEventListener('resize', place);
+    };
   }, [popoverOpen, placement]);
 
   const onKeyDown = (event: KeyboardEvent) => {
