@@ -80,20 +80,6 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', placement
     };
   }, [inbox]);
 
-  // A layout effect, so outside presses close the popover from the frame it first shows in.
-  useLayoutEffect(() => {
-    const root = rootRef.current;
-    const doc = root?.ownerDocument;
-    if (!popoverOpen || !root || !doc) return;
-    // Listening on the document sees events retargeted to the shadow host; composedPath() still
-    // lists the nodes inside an open shadow root, so it tells inside from outside.
-    const onPointerDown = (event: Event) => {
-      if (!event.composedPath().includes(root)) setOpen(false);
-    };
-    doc.addEventListener('pointerdown', onPointerDown, true);
-    return () => doc.removeEventListener('pointerdown', onPointerDown, true);
-  }, [popoverOpen]);
-
   // The stylesheet anchors the popover to the bell's edge that `placement` names (inline-end by
   // default, mirrored in RTL by logical properties), below it or, with `data-up`, above it. Where
   // that would cross the viewport's edge, shift it back in; where there is no room on the chosen
@@ -105,11 +91,21 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', placement
   // scroll the element into view), in the commit forced a whole style and layout pass there, which
   // the frame then repeated for whatever changed after it. In the frame callback the one layout
   // the frame needs anyway serves the measurement: measure once, write only what moves, then focus,
-  // all before the first paint, so no key press reaches a shown panel before focus does.
+  // all before the first paint, so no key press reaches a shown panel before focus does. Outside
+  // presses are listened for at once, in the commit (a layout effect): they close the popover from
+  // the frame it first shows in.
   useLayoutEffect(() => {
     const panel = panelRef.current;
-    const view = panel?.ownerDocument.defaultView;
+    const doc = panel?.ownerDocument;
+    const view = doc?.defaultView;
     if (!popoverOpen || !panel || !view) return;
+    // The widget's root: the bell and the panel.
+    const root = panel.parentNode!;
+    // Listening on the document sees events retargeted to the shadow host; composedPath() still
+    // lists the nodes inside an open shadow root, so it tells inside from outside.
+    const onPointerDown = (event: Event) => {
+      if (!event.composedPath().includes(root)) setOpen(false);
+    };
     const place = () => {
       // Not on small screens, where the stylesheet pins the panel to the viewport instead.
       const fixed = view.getComputedStyle(panel).position === 'fixed';
@@ -119,7 +115,7 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', placement
       panel.toggleAttribute('data-up', up);
       const box = panel.getBoundingClientRect();
       if (box.width === 0) return;
-      const width = panel.ownerDocument.documentElement.clientWidth;
+      const width = doc.documentElement.clientWidth;
       const shift = box.left < MARGIN ? MARGIN - box.left : box.right > width - MARGIN ? Math.max(MARGIN - box.left, width - MARGIN - box.right) : 0;
       if (shift) panel.style.translate = `${shift}px`;
       const bell = bellRef.current?.getBoundingClientRect();
@@ -129,13 +125,14 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', placement
     const frame = view.requestAnimationFrame(() => {
       place();
       // Unless the user already moved focus into the panel. No scrolling: the panel opens at the bell just pressed.
-      const active = (panel.getRootNode() as Document | ShadowRoot).activeElement;
-      if (!panel.contains(active)) panel.focus({ preventScroll: true });
+      if (!panel.contains((panel.getRootNode() as ShadowRoot).activeElement)) panel.focus({ preventScroll: true });
     });
     view.addEventListener('resize', place);
+    doc.addEventListener('pointerdown', onPointerDown, true);
     return () => {
       view.cancelAnimationFrame(frame);
       view.removeEventListener('resize', place);
+      doc.removeEventListener('pointerdown', onPointerDown, true);
     };
   }, [popoverOpen, placement]);
 

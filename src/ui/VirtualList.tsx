@@ -1,8 +1,8 @@
 // A windowed list: only the items near the viewport are in the DOM; the list's padding stands in
 // for the ones above and below, so the scrollbar still spans the whole list.
 //
-// - The list scrolls in its parent element (the panel body, positioned so `offsetTop` is measured
-//   from it). Heights come from one ResizeObserver for the list's lifetime, which reports each
+// - The list scrolls in its parent element (the panel body), as its first child, so list and
+//   scroller coordinates are the same. Heights come from one ResizeObserver for the list's lifetime, which reports each
 //   item once when it enters (and again if it resizes), with its size: no layout is read per item.
 //   They are cached by id; the rest count as an estimate.
 // - The padding is written through the CSSOM (Preact's style object sets `el.style.*`), which a
@@ -39,114 +39,73 @@ export interface VirtualListProps<T extends { id: string }> {
 
 interface ListState {
   heights: Map<string, number>;
-  /** The items `ids` and `offsets` were computed for; `stale` when a height changed since. */
+  /** The items `ids` and `offsets` were computed for. */
   items?: readonly unknown[];
   ids: string[];
   offsets: number[];
-  stale: boolean;
   /** Where the viewport starts, in list coordinates; `y`: where it stood at the last scroll or correction. */
   top: number;
   y: number;
   view: number;
-  /** False until the scroller was measured: no overscan before. */
-  measured: boolean;
+  /** 0 until the list was measured or scrolled, then OVERSCAN. */
+  overscan: number;
   /** The id of the first visible item while scrolled down, and how far into it the view starts. */
   anchor?: string | undefined;
   delta: number;
-  /** The index to focus after the next render, or -1. */
-  focus: number;
-  /** The rendered window. */
+  /** The index to focus after the next render, or -1 (or none). */
+  focus?: number;
+  /** The rendered window and its `<li>`s, as the observer sees them. */
   start: number;
   end: number;
-  /** The observed items and their index at the last render; the nodes above the list. */
-  observed: Map<Element, number>;
-  above: Element[];
+  lis: Element[];
   observer?: ResizeObserver;
 }
 
-/** Renders the items of `items` near the viewport of its scrolling parent. */
+/** Renders the items of `items` near the viewport of its scrolling parent, the list its first child. */
 export function VirtualList<T extends { id: string }>({ items, renderItem, onEndReached }: VirtualListProps<T>) {
   const list = useRef<HTMLUListElement>(null);
   const [, rerender] = useState(0);
   const update = () => rerender((n) => n + 1);
   // Until the scroller is measured, its height is taken as the window's (it is rarely taller).
-  const s = useRef<ListState>({
-    heights: new Map(),
-    ids: [],
-    offsets: [0],
-    stale: true,
-    top: 0,
-    y: 0,
-    view: globalThis.innerHeight || 0,
-    measured: false,
-    delta: 0,
-    focus: -1,
-    start: 0,
-    end: 0,
-    observed: new Map(),
-    above: [],
-  }).current;
-
-  if (s.items !== items || s.stale) {
-    s.items = items;
-    s.ids = items.map((item) => item.id);
-    s.offsets = getOffsets(s.ids, s.heights, ESTIMATE);
-    s.stale = false;
-  }
+  const s = useRef({ heights: new Map(), top: 0, view: globalThis.innerHeight || 0, overscan: 0, lis: [] } as unknown as ListState).current;
+  if (s.items !== items) s.offsets = getOffsets((s.ids = (s.items = items).map((item) => item.id)), s.heights, ESTIMATE);
   const { ids, offsets } = s;
   const anchored = ids.indexOf(s.anchor!);
   if (anchored >= 0) s.top = offsets[anchored]! + s.delta;
-  const [start, end] = getRange(offsets, s.top, s.view, s.measured ? OVERSCAN : 0);
+  const [start, end] = getRange(offsets, s.top, s.view, s.overscan);
 
   // Mount: one observer and one scroll listener for the list's lifetime; they read the latest
   // render's window from `s`.
   useLayoutEffect(() => {
-    const ul = list.current!;
-    const scroller = ul.parentElement!;
-    const changed = () => `${getRange(s.offsets, s.top, s.view, OVERSCAN)}` !== `${s.start},${s.end}`;
-    const anchorAt = () => s.ids.indexOf(s.anchor!);
-    // Runs after layout, so the reads here are free.
-    const measure = (entries: ResizeObserverEntry[]) => {
-      let moved = false;
+    const scroller = list.current!.parentElement!;
+    // Whether the window, with its overscan from now on, is not the rendered one.
+    const moved = () => `${getRange(s.offsets, s.top, s.view, (s.overscan = OVERSCAN))}` !== `${s.start},${s.end}`;
+    // Runs after layout: its reads force nothing.
+    const observer = (s.observer = new ResizeObserver((entries) => {
+      let above = false;
+      let changed = false;
       for (const { target, borderBoxSize } of entries) {
-        if (target === scroller) {
-          s.view = scroller.clientHeight;
-          continue;
-        }
-        const at = s.observed.get(target);
-        // Something above the list (a note) came, went or resized: the items moved under the view.
-        if (at === undefined) {
-          moved = true;
-          s.y = NaN;
-          continue;
-        }
-        const height = borderBoxSize?.[0]?.blockSize ?? target.getBoundingClientRect().height;
-        const id = s.ids[at];
+        if (target === scroller) s.view = scroller.clientHeight;
+        const at = s.start + s.lis.indexOf(target);
+        const id = s.ids[at]!;
+        const height = borderBoxSize[0]!.blockSize;
         // Zero while hidden: keep what was measured when it showed.
-        if (!(height > 0) || id === undefined || s.heights.get(id) === height) continue;
-        s.heights.set(id, height);
-        s.stale = true;
-        // Above the anchored item, the DOM moved what the user reads: put it back.
-        if (s.anchor !== undefined && at < anchorAt()) moved = true;
+        if (at < s.start || !(height > 0) || s.heights.get(id) === height) continue;
+        changed = !!s.heights.set(id, height);
+        // Above the anchored item, the DOM moved what the user reads: it must be put back.
+        above ||= at < s.ids.indexOf(s.anchor!);
       }
-      if (s.stale) {
-        s.offsets = getOffsets(s.ids, s.heights, ESTIMATE);
-        s.stale = false;
-      }
-      s.measured = true;
-      if (moved || changed()) update();
-    };
+      if (changed) s.offsets = getOffsets(s.ids, s.heights, ESTIMATE);
+      if (moved() || above) update();
+    }));
     const onScroll = () => {
-      // A scroll event comes before the frame's style and layout: reading here forces nothing.
-      const scrollTop = scroller.scrollTop;
-      const y = (s.top = s.y = scrollTop - ul.offsetTop);
+      // A scroll event comes before the frame's style and layout: this read forces nothing.
+      const y = (s.top = s.y = scroller.scrollTop);
       const at = indexAt(s.offsets, y);
-      s.anchor = scrollTop > 0 ? s.ids[at] : undefined;
+      s.anchor = y > 0 ? s.ids[at] : undefined;
       s.delta = y - s.offsets[at]!;
-      s.measured = true;
-      if (changed()) update();
+      if (moved()) update();
     };
-    const observer = (s.observer = new ResizeObserver(measure));
     observer.observe(scroller);
     scroller.addEventListener('scroll', onScroll);
     return () => {
@@ -155,36 +114,20 @@ export function VirtualList<T extends { id: string }>({ items, renderItem, onEnd
     };
   }, []);
 
-  // After every render: observe the items that came, forget those that went, and put the
-  // anchored item back if this render moved it. Only then read the layout: a read here forces a
+  // After every render: observe the items (again: each reports its size once more, which costs
+  // no layout), forget those that went (a detached node stays alive while observed), and put the
+  // anchored item back if this render moved it. Only then touch the layout: a write here forces a
   // layout in the middle of the commit, which a render that only moved the window never needs.
   useLayoutEffect(() => {
     const ul = list.current!;
-    const scroller = ul.parentElement!;
-    const observer = s.observer!;
-    const children = ul.children;
+    const lis = [...ul.children];
+    s.lis.forEach((li) => li.parentNode !== ul && s.observer!.unobserve(li));
+    lis.forEach((li) => s.observer!.observe(li));
+    s.lis = lis;
     s.start = start;
     s.end = end;
-    for (const [li] of s.observed) if (li.parentNode !== ul) observer.unobserve(li), s.observed.delete(li);
-    for (let k = 0; k < children.length; k++) {
-      const li = children[k]!;
-      if (!s.observed.has(li)) observer.observe(li);
-      s.observed.set(li, start + k);
-    }
-    const above: Element[] = [];
-    for (let el = ul.previousElementSibling; el; el = el.previousElementSibling) above.push(el);
-    if (above.length !== s.above.length || above.some((el, k) => el !== s.above[k])) {
-      s.above.forEach((el) => observer.unobserve(el));
-      above.forEach((el) => observer.observe(el));
-      s.above = above;
-      s.y = NaN;
-    }
-    if (s.anchor !== undefined && s.top !== s.y) {
-      const want = ul.offsetTop + s.top;
-      if (Math.abs(scroller.scrollTop - want) >= 1) scroller.scrollTop = want;
-      s.y = s.top;
-    }
-    if (s.focus >= 0) children[s.focus - start]?.querySelector<HTMLElement>('a,button')?.focus();
+    if (s.anchor !== undefined && Math.abs(s.top - s.y) >= 1) ul.parentElement!.scrollTop = s.y = s.top;
+    if (s.focus! >= 0) lis[s.focus! - start]?.querySelector<HTMLElement>('a,button')?.focus();
     s.focus = -1;
     if (end > items.length - THRESHOLD) onEndReached?.();
   });

@@ -1,7 +1,7 @@
 // The range math of the virtualized list, kept pure so it is tested without a browser.
 // Item heights are measured once rendered and cached by id; unmeasured items count as an
-// estimate. Offsets are prefix sums over all loaded items, rebuilt (O(n)) only when the items or
-// a measured height change; lookups are binary searches, so a scroll event costs O(log n).
+// estimate. Offsets are prefix sums over all loaded items and lookups scan them: O(n) per
+// render, which for 10,000 items is a few microseconds and keeps the math (and the bytes) small.
 
 /** `offsets[i]` is where item `i` starts; `offsets[n]` is the height of the whole list. */
 export function getOffsets(ids: readonly string[], heights: ReadonlyMap<string, number>, estimate: number): number[] {
@@ -12,15 +12,9 @@ export function getOffsets(ids: readonly string[], heights: ReadonlyMap<string, 
 
 /** The index of the item covering `y` (clamped to the list). */
 export function indexAt(offsets: readonly number[], y: number): number {
-  // The last i in [0, n - 1] with offsets[i] <= y (n items: offsets.length - 1), else 0.
-  let lo = 0;
-  let hi = Math.max(0, offsets.length - 2);
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (offsets[mid]! <= y) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  let i = 0;
+  while (i < offsets.length - 2 && offsets[i + 1]! <= y) i++;
+  return i;
 }
 
 /**
