@@ -119,14 +119,14 @@ export function VirtualList<T extends { id: string }>({ items, renderItem, onEnd
   // anchored item back if this render moved it. Only then touch the layout: a write here forces a
   // layout in the middle of the commit, which a render that only moved the window never needs.
   useLayoutEffect(() => {
-    const ul = list.current!;
-    const lis = [...ul.children];
-    s.lis.forEach((li) => li.parentNode !== ul && s.observer!.unobserve(li));
-    lis.forEach((li) => s.observer!.observe(li));
+    const { observer } = s;
+    const lis = [...list.current!.children];
+    s.lis.forEach((li) => observer!.unobserve(li));
+    lis.forEach((li) => observer!.observe(li));
     s.lis = lis;
     s.start = start;
     s.end = end;
-    if (s.anchor !== undefined && Math.abs(s.top - s.y) >= 1) ul.parentElement!.scrollTop = s.y = s.top;
+    if (s.anchor !== undefined && Math.abs(s.top - s.y) >= 1) list.current!.parentElement!.scrollTop = s.y = s.top;
     if (s.focus! >= 0) lis[s.focus! - start]?.querySelector<HTMLElement>('a,button')?.focus();
     s.focus = -1;
     if (end > items.length - THRESHOLD) onEndReached?.();
