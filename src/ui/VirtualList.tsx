@@ -2,9 +2,9 @@
 // for the ones above and below, so the scrollbar still spans the whole list.
 //
 // - The list scrolls in its parent element (the panel body), as its first child, so list and
-//   scroller coordinates are the same. Heights come from one ResizeObserver for the list's lifetime, which reports each
-//   item once when it enters (and again if it resizes), with its size: no layout is read per item.
-//   They are cached by id; the rest count as an estimate.
+//   scroller coordinates are the same. Heights come from one ResizeObserver for the list's
+//   lifetime, which reports the rendered items after each render's layout, with their sizes: no
+//   layout is read per item. They are cached by id; the rest count as an estimate.
 // - The padding is written through the CSSOM (Preact's style object sets `el.style.*`), which a
 //   strict CSP (`style-src 'self'`) allows: only `style` attributes parsed from markup or set with
 //   setAttribute are blocked. The e2e test checks both halves of that in Chromium.
