@@ -80,32 +80,32 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', placement
     };
   }, [inbox]);
 
-  // A layout effect, so focus is inside and outside presses close it from the frame the panel
-  // first shows in: a key or a click straight after opening must not slip past.
-  useLayoutEffect(() => {
-    if (!popoverOpen) return;
-    panelRef.current?.focus();
-    const root = rootRef.current;
-    const doc = root?.ownerDocument;
-    if (!root || !doc) return;
-    // Listening on the document sees events retargeted to the shadow host; composedPath() still
-    // lists the nodes inside an open shadow root, so it tells inside from outside.
-    const onPointerDown = (event: Event) => {
-      if (!event.composedPath().includes(root)) setOpen(false);
-    };
-    doc.addEventListener('pointerdown', onPointerDown, true);
-    return () => doc.removeEventListener('pointerdown', onPointerDown, true);
-  }, [popoverOpen]);
-
   // The stylesheet anchors the popover to the bell's edge that `placement` names (inline-end by
   // default, mirrored in RTL by logical properties), below it or, with `data-up`, above it. Where
   // that would cross the viewport's edge, shift it back in; where there is no room on the chosen
   // side of the bell but more on the other, open there. A CSSOM write, not a style attribute, so
   // a strict CSP (no 'unsafe-inline' styles) allows it.
+  //
+  // Placing and focusing wait for the frame that first shows the panel (its animation frame
+  // callback, before style, layout and paint): reading the layout, or focus() (which lays out to
+  // scroll the element into view), in the commit forced a whole style and layout pass there, which
+  // the frame then repeated for whatever changed after it. In the frame callback the one layout
+  // the frame needs anyway serves the measurement: measure once, write only what moves, then focus,
+  // all before the first paint, so no key press reaches a shown panel before focus does. Outside
+  // presses are listened for at once, in the commit (a layout effect): they close the popover from
+  // the frame it first shows in.
   useLayoutEffect(() => {
     const panel = panelRef.current;
-    const view = panel?.ownerDocument.defaultView;
+    const doc = panel?.ownerDocument;
+    const view = doc?.defaultView;
     if (!popoverOpen || !panel || !view) return;
+    // The widget's root: the bell and the panel.
+    const root = panel.parentNode!;
+    // Listening on the document sees events retargeted to the shadow host; composedPath() still
+    // lists the nodes inside an open shadow root, so it tells inside from outside.
+    const onPointerDown = (event: Event) => {
+      if (!event.composedPath().includes(root)) setOpen(false);
+    };
     const place = () => {
       // Not on small screens, where the stylesheet pins the panel to the viewport instead.
       const fixed = view.getComputedStyle(panel).position === 'fixed';
@@ -115,16 +115,25 @@ export function InboxWidget({ inbox, mode = 'popover', theme = 'auto', placement
       panel.toggleAttribute('data-up', up);
       const box = panel.getBoundingClientRect();
       if (box.width === 0) return;
-      const width = panel.ownerDocument.documentElement.clientWidth;
+      const width = doc.documentElement.clientWidth;
       const shift = box.left < MARGIN ? MARGIN - box.left : box.right > width - MARGIN ? Math.max(MARGIN - box.left, width - MARGIN - box.right) : 0;
       if (shift) panel.style.translate = `${shift}px`;
       const bell = bellRef.current?.getBoundingClientRect();
       const roomAbove = bell && bell.top > view.innerHeight - bell.bottom;
       if (bell && !fixed && (up ? box.top < 0 && !roomAbove : box.bottom > view.innerHeight && roomAbove)) panel.toggleAttribute('data-up', !up);
     };
-    place();
+    const frame = view.requestAnimationFrame(() => {
+      place();
+      // Unless the user already moved focus into the panel. No scrolling: the panel opens at the bell just pressed.
+      if (!panel.contains((panel.getRootNode() as ShadowRoot).activeElement)) panel.focus({ preventScroll: true });
+    });
     view.addEventListener('resize', place);
-    return () => view.removeEventListener('resize', place);
+    doc.addEventListener('pointerdown', onPointerDown, true);
+    return () => {
+      view.cancelAnimationFrame(frame);
+      view.removeEventListener('resize', place);
+      doc.removeEventListener('pointerdown', onPointerDown, true);
+    };
   }, [popoverOpen, placement]);
 
   const onKeyDown = (event: KeyboardEvent) => {

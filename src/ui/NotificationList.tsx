@@ -1,5 +1,5 @@
-// The panel's body: status notes, then the feed or its empty/loading (skeleton) state. The body is the
-// scroller of the virtualized list; older pages load as the user nears the end of what is loaded.
+// The panel's body: status notes, then the feed or its empty/loading (skeleton) state in the body,
+// the scroller of the virtualized list; older pages load as the user nears the end of what is loaded.
 import { useState } from 'preact/hooks';
 import type { Inbox } from '../core/index.ts';
 import type { Notification } from '../protocol/index.ts';
@@ -44,8 +44,10 @@ export function NotificationList({ inbox, now, onNotificationClick }: Notificati
     ? (error?.message ?? t.error)
     : null;
 
+  // The notes stay above the scroller, in view wherever the list is scrolled; the list is then
+  // the scroller's first child, whose coordinates it shares.
   return (
-    <div class="body">
+    <>
       {offline && (
         <p class="note offline" role="status">
           {t.offline}
@@ -56,43 +58,45 @@ export function NotificationList({ inbox, now, onNotificationClick }: Notificati
           {errorText}
         </p>
       )}
-      {items.length === 0 ? (
-        status === 'loading' ? (
-<Skeleton>{t.loading}</Skeleton>
-        ) : status === 'ready' ? (
-          <p class="state">{t.empty}</p>
-        ) : null
-      ) : (
-        <VirtualList
-          items={items}
-          onEndReached={hasMore && !more ? loadMore : undefined}
-          renderItem={(n, index) => (
-            <Item
-              key={n.id}
-              notification={n}
-              inbox={inbox}
-              now={now}
-              onNotificationClick={onNotificationClick}
-              position={index + 1}
-              setSize={hasMore ? -1 : items.length}
-            />
-          )}
-        />
-      )}
-      {hasMore && more > 0 && (
-        <p class="more" role={more > 1 ? 'alert' : 'status'}>
-          {more > 1 ? (
-            <>
-              {t.error}{' '}
-              <button type="button" onClick={loadMore}>
-                {t.loadMore}
-              </button>
-            </>
-          ) : (
-            t.loading
-          )}
-        </p>
-      )}
-    </div>
+      <div class="body">
+        {items.length === 0 ? (
+          status === 'loading' ? (
+            <Skeleton>{t.loading}</Skeleton>
+          ) : status === 'ready' ? (
+            <p class="state">{t.empty}</p>
+          ) : null
+        ) : (
+          <VirtualList
+            items={items}
+            onEndReached={hasMore && !more ? loadMore : undefined}
+            renderItem={(n, index) => (
+              <Item
+                key={n.id}
+                notification={n}
+                inbox={inbox}
+                now={now}
+                onNotificationClick={onNotificationClick}
+                position={index + 1}
+                setSize={hasMore ? -1 : items.length}
+              />
+            )}
+          />
+        )}
+        {hasMore && more > 0 && (
+          <p class="more" role={more > 1 ? 'alert' : 'status'}>
+            {more > 1 ? (
+              <>
+                {t.error}{' '}
+                <button type="button" onClick={loadMore}>
+                  {t.loadMore}
+                </button>
+              </>
+            ) : (
+              t.loading
+            )}
+          </p>
+        )}
+      </div>
+    </>
   );
 }

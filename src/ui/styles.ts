@@ -9,6 +9,12 @@
 // Layout uses logical properties only (inset-inline-end, text-align:start, ...), so `dir="rtl"` on
 // the root mirrors it without a second stylesheet. Every text colour meets WCAG AA (4.5:1) on the
 // backgrounds it appears on, in both themes; the dark badge keeps the light one's red for that.
+//
+// The panel is contained (`contain: content`: layout, paint, style): what the list renders and
+// lays out while it scrolls or opens stays inside the panel's box, so it never dirties the host
+// page's layout or paint. It already clips its content (overflow: hidden) and holds nothing
+// positioned against the page, so containment changes nothing visible. Items are not contained:
+// that would make each a stacking context, and an item's menu must overlap the items below it.
 
 import { itemCss } from './item-styles.ts';
 import { preferencesCss } from './preferences-styles.ts';
@@ -38,7 +44,7 @@ button:focus-visible,a:focus-visible,input:focus-visible{outline:2px solid var(-
 .bell:hover{background:var(--hover)}
 .bell svg{width:22px;height:22px}
 .badge{position:absolute;top:2px;inset-inline-end:0;min-width:18px;height:18px;padding:0 5px;border-radius:9px;background:var(--badge);color:var(--badge-fg);font-size:11px;font-weight:600;line-height:18px;text-align:center}
-.panel{display:flex;flex-direction:column;background:var(--bg);color:var(--fg);border:1px solid var(--border);border-radius:var(--radius);overflow:hidden}
+.panel{display:flex;flex-direction:column;background:var(--bg);color:var(--fg);border:1px solid var(--border);border-radius:var(--radius);overflow:hidden;contain:content}
 .belfry[data-mode=popover] .panel{position:absolute;z-index:var(--belfry-z-index,1000);top:calc(100% + 8px);inset-inline-end:0;width:min(380px,calc(100vw - 16px));max-height:min(560px,80vh);box-shadow:var(--_shadow)}
 .belfry[data-mode=popover] .panel[data-up]{top:auto;bottom:calc(100% + 8px)}
 .belfry[data-placement$=start] .panel{inset-inline:0 auto}

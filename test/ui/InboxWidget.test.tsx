@@ -14,6 +14,8 @@ function renderWidget(state: FakeInboxState = {}, options: InboxUIOptions = {}) 
 }
 
 const bell = () => screen.getByRole('button', { name: /^Notifications/ });
+/** Runs the animation frame the panel first shows in, where it is placed and focused. */
+const nextFrame = () => act(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())));
 const bellIn = (container: Element) => container.querySelector<HTMLButtonElement>('[part=bell]')!;
 
 describe('InboxWidget', () => {
@@ -79,10 +81,29 @@ describe('InboxWidget', () => {
       expect(dialog.id).not.toBe('');
     });
 
-    it('moves focus into the panel when it opens', () => {
+    it('moves focus into the panel in the frame it first shows in', async () => {
       renderWidget();
       fireEvent.click(bell());
+      await nextFrame();
       expect(document.activeElement).toBe(screen.getByRole('dialog'));
+    });
+
+    it('leaves focus where the user put it inside the panel before that frame', async () => {
+      renderWidget({ notifications: [createNotification({ title: 'One' })] });
+      fireEvent.click(bell());
+      const item = screen.getByRole('button', { name: 'One' });
+      item.focus();
+      await nextFrame();
+      expect(document.activeElement).toBe(item);
+    });
+
+    it('does not take focus when it closed before that frame', async () => {
+      renderWidget();
+      fireEvent.click(bell());
+      fireEvent.click(bell());
+      bell().focus();
+      await nextFrame();
+      expect(document.activeElement).toBe(bell());
     });
 
     it('closes when the bell is clicked again', () => {
@@ -302,9 +323,10 @@ describe('InboxWidget', () => {
       expect(document.activeElement).toBe(first);
     });
 
-    it('wraps Shift+Tab from the first control, or the panel itself, to the last', () => {
+    it('wraps Shift+Tab from the first control, or the panel itself, to the last', async () => {
       renderWidget({ counts: { unseen: 0, unread: 2 }, notifications: [createNotification({ title: 'One' })] });
       fireEvent.click(bell());
+      await nextFrame();
       const dialog = screen.getByRole('dialog');
       expect(document.activeElement).toBe(dialog);
       const last = screen.getByRole('button', { name: 'Options for One' });
@@ -490,9 +512,10 @@ describe('InboxWidget', () => {
   });
 
   describe('placement', () => {
-    it('opens below the bell at its end edge by default', () => {
+    it('opens below the bell at its end edge by default', async () => {
       const { container } = renderWidget();
       fireEvent.click(bell());
+      await nextFrame();
       expect(container.querySelector('.belfry')!.getAttribute('data-placement')).toBe('bottom-end');
       expect(screen.getByRole('dialog').hasAttribute('data-up')).toBe(false);
     });
@@ -501,16 +524,18 @@ describe('InboxWidget', () => {
       ['top-start', true],
       ['top-end', true],
       ['bottom-start', false],
-    ] as const)('exposes %s for the stylesheet and opens upwards only for top (%s)', (placement, up) => {
+    ] as const)('exposes %s for the stylesheet and opens upwards only for top (%s)', async (placement, up) => {
       const { container } = renderWidget({}, { placement });
       fireEvent.click(bell());
+      await nextFrame();
       expect(container.querySelector('.belfry')!.getAttribute('data-placement')).toBe(placement);
       expect(screen.getByRole('dialog').hasAttribute('data-up')).toBe(up);
     });
 
-    it('opens as by default, below, for a value that is not a placement', () => {
+    it('opens as by default, below, for a value that is not a placement', async () => {
       renderWidget({}, { placement: null as unknown as 'top-end' });
       fireEvent.click(bell());
+      await nextFrame();
       expect(screen.getByRole('dialog').hasAttribute('data-up')).toBe(false);
     });
   });
