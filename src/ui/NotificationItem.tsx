@@ -52,7 +52,8 @@ export function NotificationItem({ notification, inbox, now, onNotificationClick
   useLayoutEffect(() => {
     if (node) slot.current!.replaceChildren(node);
   }, [node]);
-  const body: ComponentChildren = custom || (message.length > 0 && <RichText nodes={message} />);
+  // RichText is called, not mounted: a component instance per text costs more than it renders.
+  const body: ComponentChildren = custom || (message.length > 0 && RichText({ nodes: message }));
 
   const markRead = () => {
     if (unread) fireAndForget(() => inbox.markRead(notification.id));
@@ -72,7 +73,7 @@ export function NotificationItem({ notification, inbox, now, onNotificationClick
     primary.current?.click();
   };
 
-  const titleContent = <RichText nodes={title} links={false} />;
+  const titleContent = RichText({ nodes: title, links: false });
   return (
     <li class={unread ? 'item unread' : 'item'} part="item" aria-posinset={position} aria-setsize={setSize} onClick={onItemClick}>
       {icon ? (
