@@ -47,10 +47,11 @@ export function VirtualList<T extends { id: string }>({ items, renderItem, onEnd
   const list = useRef<HTMLUListElement>(null);
   const [, rerender] = useState(0);
   const update = () => rerender((n) => n + 1);
-  // Until the scroller is measured, its height is taken as the window's (it is rarely taller):
-  // the first render then holds every item the first paint shows, instead of a few, and the rest
-  // after a measuring pass that costs another render and layout in the same frame.
-  const s = useRef<ListState>({ heights: new Map(), top: 0, view: globalThis.innerHeight || 0, delta: 0, focus: -1 }).current;
+  // Until the scroller is measured, its height is taken as 80 % of the window's (the panel's
+  // default limits: 80vh as a popover, 70vh inline): the first render then holds every item the
+  // first paint shows, instead of a few and the rest after a measuring pass that costs another
+  // render and layout in the same frame, and not many more that the measuring pass takes out again.
+  const s = useRef<ListState>({ heights: new Map(), top: 0, view: (globalThis.innerHeight || 0) * 0.8, delta: 0, focus: -1 }).current;
 
   const ids = items.map((item) => item.id);
   const offsets = getOffsets(ids, s.heights, ESTIMATE);

@@ -33,11 +33,12 @@ describe('VirtualList', () => {
   afterEach(cleanup);
 
   describe('render', () => {
-    it('renders enough items to fill the window before anything was measured', () => {
+    it("renders enough items to fill the panel's default height (80 % of the window) before anything was measured, and no more", () => {
       const { container } = renderList(100);
       // There is no layout here: without this the window would be empty, and hold only the overscan.
       expect(window.innerHeight).toBeGreaterThan(0);
-      expect(rendered(container).length).toBeGreaterThanOrEqual(Math.ceil(window.innerHeight / ESTIMATE) + 4);
+      expect(rendered(container).length).toBeGreaterThanOrEqual(Math.ceil((0.8 * window.innerHeight) / ESTIMATE) + 4);
+      expect(rendered(container).length).toBeLessThan(Math.ceil(window.innerHeight / ESTIMATE) + 4);
     });
 
     it('renders only the items that come into the window when it moves', async () => {
