@@ -2,6 +2,13 @@
 // app + user + schema version, so a cache is never read by another user or another schema.
 // IndexedDB can be missing (SSR, old WebViews), blocked (an old tab holds an upgrade), full or
 // broken (Firefox private mode, Safari dropping connections); then the copy lives in memory.
+//
+// Opening IndexedDB and reading from it takes tens of milliseconds on a slow phone, longer than
+// everything else before the first paint together. So the newest items are also kept as a small
+// snapshot in localStorage, under the database's name: read synchronously, it lets the first
+// render show them in the very task that creates the inbox. It is the same data, scoped to the
+// same origin, checked the same way, and dropped with the rest on logout; IndexedDB stays the
+// full copy and replaces the snapshot as soon as it answers.
 import { createStore, get, update } from 'idb-keyval';
 import type { UseStore } from 'idb-keyval';
 import { isCounts, isSeq, isString, isUser, shape, validNotifications } from './validate.ts';
@@ -11,6 +18,11 @@ import type { CachedInbox, InboxState } from './reducer.ts';
 export const CACHE_SCHEMA_VERSION = 1;
 /** How many of the newest notifications are kept offline. */
 export const CACHED_ITEMS = 200;
+/** How many of them the first-screen snapshot keeps: more than a screenful, a page. */
+export const SNAPSHOT_ITEMS = 20;
+// Larger snapshots (notifications with big `data`) are not kept: localStorage is the host page's
+// too, and its few megabytes are not ours to fill.
+const SNAPSHOT_MAX_CHARS = 1e5;
 // A blocked open never settles; waiting longer than this would delay the first paint for nothing.
 const IDB_TIMEOUT_MS = 1000;
 const KEY = 'inbox';
@@ -22,6 +34,8 @@ const memory = new Map<string, unknown>();
 
 /** Reads and writes one user's cached inbox and outbox. */
 export interface InboxCache {
+  /** The first-screen snapshot (the newest items), read synchronously; none when missing or malformed (then dropped). */
+  snapshot(): CachedInbox | null | void;
   /** The cached inbox, or null when none (or when what is stored is malformed). */
   read(): Promise<CachedInbox | null>;
   /** Stores the inbox; never rejects (a cache that cannot write is only slower). */
@@ -56,6 +70,13 @@ export function parseCachedInbox(value: unknown, userKey: string | undefined): C
 }
 
 const isCachedInbox = shape<CachedInbox>({ version: (v) => v === CACHE_SCHEMA_VERSION, items: Array.isArray, counts: isCounts, seq: isSeq, user: isUser });
+
+// localStorage throws where it is disabled (SecurityError) and when full: no snapshot then.
+function local<T>(run: (storage: Storage) => T): T | undefined {
+  try {
+    return run(localStorage);
+  } catch {}
+}
 
 function withTimeout<T>(promise: Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -92,16 +113,26 @@ export function createInboxCache(name: string, userKey: string | undefined): Inb
   const load = async (key: string) => (await idb((s) => get<unknown>(key, s))) ?? memory.get(name + key);
   const drop = (key: string) => change(key, () => undefined);
 
+  // Any failure (storage disabled or full, a snapshot too big or malformed) leaves no snapshot
+  // behind, rather than one older than the IndexedDB copy or a bad one read again next time.
+  const forget = () => local((s) => s.removeItem(name));
+
   return {
+    snapshot: () => local((s) => parseCachedInbox(JSON.parse(s.getItem(name)!), userKey)) || forget(),
     async read() {
       const stored = await load(KEY);
       const cached = parseCachedInbox(stored, userKey);
       if (!cached && stored !== undefined) await drop(KEY); // malformed: drop it, never render it
       return cached;
     },
-    write: (cached) => change(KEY, () => ({ version: CACHE_SCHEMA_VERSION, ...cached })),
+    write(cached) {
+      const stored = { version: CACHE_SCHEMA_VERSION, ...cached };
+      const json = JSON.stringify({ ...stored, items: cached.items.slice(0, SNAPSHOT_ITEMS) });
+      if (!local((s) => json.length < SNAPSHOT_MAX_CHARS && (s.setItem(name, json), 1))) forget();
+      return change(KEY, () => stored);
+    },
     readOutbox: () => load(OUTBOX_KEY),
     updateOutbox: (next) => change(OUTBOX_KEY, next),
-    clear: async () => void (await Promise.all([drop(KEY), drop(OUTBOX_KEY)])),
+    clear: async () => void (forget(), await Promise.all([drop(KEY), drop(OUTBOX_KEY)])),
   };
 }

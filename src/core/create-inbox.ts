@@ -15,7 +15,7 @@ import { createTransport, fail, must, tokenSubject } from './http.ts';
 import { createOutbox, newIdempotencyKey } from './outbox.ts';
 import type { OutboxEntry } from './outbox.ts';
 import { rollbackFor } from './reducer.ts';
-import type { InboxAction, InboxState } from './reducer.ts';
+import type { CachedInbox, InboxAction, InboxState } from './reducer.ts';
 import { createInboxStore } from './store.ts';
 import { createTabCoordinator } from './tabs.ts';
 import type { TabCoordinator } from './tabs.ts';
@@ -27,19 +27,6 @@ export const PERSIST_DELAY_MS = 300;
 const ITEM_PATH = '/v1/me/notifications/';
 const BULK_PATH = ITEM_PATH + 'bulk';
 const PREFERENCES_PATH = '/v1/me/preferences';
-
-/**
- * Resolves once a frame has painted what was just dispatched (the cached inbox), so the first
- * request's setup does not delay it: requestAnimationFrame runs just before that frame, the
- * timeout just after it. A hidden tab paints no frames: it waits at most 100 ms. Outside a
- * browser there is nothing to paint.
- */
-const painted = () =>
-  new Promise<unknown>((resolve) => {
-    if (typeof requestAnimationFrame !== 'function') return resolve(0);
-    requestAnimationFrame(() => setTimeout(resolve));
-    setTimeout(resolve, 100);
-  });
 
 /**
  * Creates a headless inbox for one user: shows the cached inbox at once, then syncs with the
@@ -189,12 +176,16 @@ export function createInbox(options: InboxOptions): Inbox {
   async function start(): Promise<void> {
     // With a userId the cache is open already: its reads start now, before any other work.
     if (cache ?? (await opened)) {
+      // Each copy applies over the state its read started from (reducer), so IndexedDB's full
+      // copy replaces the snapshot, and neither replaces what the network brought meanwhile.
+      const show = (cached: CachedInbox | null | void, over = store.state) => cached && !destroyed && dispatch({ type: 'cache.loaded', cached, over });
+      // The snapshot at once: with a userId, before createInbox returns, so the first render (and
+      // frame) has it, and syncing need not wait for a frame to show the cache first.
+      show(cache!.snapshot());
+      const over = store.state;
       // The outbox first: the cached copy is shown with what is still waiting applied over it.
       const [cached] = await Promise.all([cache!.read(), outbox.load()]);
-      if (cached && !destroyed) {
-        dispatch({ type: 'cache.loaded', cached });
-        await painted();
-      }
+      show(cached, over);
     }
     const user = await named;
     if (destroyed) return;

@@ -53,7 +53,8 @@ export interface Optimistic {
 
 /** Everything that can change the inbox. */
 export type InboxAction =
-  | { type: 'cache.loaded'; cached: CachedInbox }
+  /** `over`: the state when the cache read started; the copy applies only over that state. */
+  | { type: 'cache.loaded'; cached: CachedInbox; over: InboxState }
   | { type: 'connected'; response: ConnectResponse }
   /** `cursor` is the cursor the page was fetched with; null for the first page. */
   | { type: 'page.loaded'; page: NotificationPage; cursor: string | null }
@@ -190,9 +191,11 @@ function applyEvents(state: InboxState, events: readonly StreamEvent[]): InboxSt
 type Handlers = { [T in InboxAction['type']]: (state: InboxState, action: Extract<InboxAction, { type: T }>) => InboxState };
 
 const handlers: Handlers = {
-  'cache.loaded': (state, { cached }) =>
-    // The network is the fresher source: once it has answered, a late cache read is stale.
-    state.status !== 'loading' || state.user
+  'cache.loaded': (state, { cached, over }) =>
+    // Anything that changed the inbox while the cache was read (the network answering, an action)
+    // is newer than the cached copy. The state the first-screen snapshot made is what the full
+    // copy replaces.
+    state !== over
       ? state
       : { ...state, ...cached, items: feedOf(cached.items), countsSeq: cached.seq, status: 'ready' },
   'connected': (state, { response: { user, app, counts, seq } }) =>

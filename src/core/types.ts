@@ -16,7 +16,10 @@ export interface InboxOptions {
   getUserToken?: () => string | Promise<string>;
   /** The service's base URL, e.g. `https://notify.example.com` (no trailing `/v1`). */
   baseUrl: string;
-  /** Keep the inbox in IndexedDB and render it before any network call. Default true. */
+  /**
+   * Keep the inbox in IndexedDB (and its newest items in localStorage, so the first render has
+   * them) and render it before any network call. Default true.
+   */
   cache?: boolean;
   /** Keep the inbox live over the event stream. Default true. */
   realtime?: boolean;

@@ -77,12 +77,11 @@ export class BelfryInboxElement extends Base {
   attributeChangedCallback(): void {
     // Coalesce: an upgrade or a framework sets several attributes in a row, and switching user
     // (user-id and user-token) must create one new inbox, not one per attribute.
+    // A sync that ran meanwhile (connectedCallback, right after the upgrade's attributes) took
+    // them all: the queued one is skipped, or it would render the whole widget a second time.
     if (this.#syncQueued) return;
     this.#syncQueued = true;
-    queueMicrotask(() => {
-      this.#syncQueued = false;
-      this.#sync();
-    });
+    queueMicrotask(() => this.#syncQueued && this.#sync());
   }
 
   #attributeOptions(): InboxElementOptions {
@@ -115,6 +114,7 @@ export class BelfryInboxElement extends Base {
   // Brings the shadow root in line with the attributes and options. Never throws: a broken
   // configuration is shown in the element, where the developer will look.
   #sync(): void {
+    this.#syncQueued = false;
     if (!this.isConnected) return;
     const shadow = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
     try {

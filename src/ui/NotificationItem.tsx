@@ -13,7 +13,6 @@ import { useI18n } from './i18n.ts';
 import { ItemMenu } from './ItemMenu.tsx';
 import { ItemOptions } from './item-options.ts';
 import { RichText } from './RichText.tsx';
-import { useValue } from './use-value.ts';
 
 /** Props of `NotificationItem`. */
 export interface NotificationItemProps {
@@ -22,6 +21,8 @@ export interface NotificationItemProps {
   /** The clock the relative time is measured against (ms since the epoch). */
   now: number;
   onNotificationClick?: ((notification: Notification) => boolean | void) | undefined;
+  /** The user, as the list read it: a new one (changed attributes) re-renders the item. */
+  user?: unknown;
   /** Position in the whole list (1-based) and its size, -1 while unknown: only part is in the DOM. */
   position?: number;
   setSize?: number;
@@ -37,8 +38,6 @@ export function NotificationItem({ notification, inbox, now, onNotificationClick
   const primary = useRef<HTMLAnchorElement | HTMLButtonElement>(null);
   const slot = useRef<HTMLDivElement>(null);
   const { onAction, renderItemBody } = useContext(ItemOptions);
-  // Rendering reads the user's attributes (templates may use them): re-render when they change.
-  useValue(inbox.user);
   const rendered = inbox.render(notification);
   const { title, message } = rendered;
   const titleText = textOf(title).trim();
@@ -53,7 +52,8 @@ export function NotificationItem({ notification, inbox, now, onNotificationClick
   useLayoutEffect(() => {
     if (node) slot.current!.replaceChildren(node);
   }, [node]);
-  const body: ComponentChildren = custom || (message.length > 0 && <RichText nodes={message} />);
+  // RichText is called, not mounted: a component instance per text costs more than it renders.
+  const body: ComponentChildren = custom || (message.length > 0 && RichText({ nodes: message }));
 
   const markRead = () => {
     if (unread) fireAndForget(() => inbox.markRead(notification.id));
@@ -73,7 +73,7 @@ export function NotificationItem({ notification, inbox, now, onNotificationClick
     primary.current?.click();
   };
 
-  const titleContent = <RichText nodes={title} links={false} />;
+  const titleContent = RichText({ nodes: title, links: false });
   return (
     <li class={unread ? 'item unread' : 'item'} part="item" aria-posinset={position} aria-setsize={setSize} onClick={onItemClick}>
       {icon ? (

@@ -28,6 +28,9 @@ export function NotificationList({ inbox, now, onNotificationClick }: Notificati
   const error = useValue(inbox.error);
   const offline = useValue(inbox.connection) === 'offline';
   const hasMore = useValue(inbox.hasMore);
+  // Rendering reads the user's attributes (templates may use them): a new user object re-renders
+  // the items, through their props. One subscription here instead of one per item.
+  const user = useValue(inbox.user);
   // 0: idle, 1: loading an older page, 2: that failed (shown with a retry button). The inbox
   // itself makes concurrent calls share one request.
   const [more, setMore] = useState(0);
@@ -76,6 +79,7 @@ export function NotificationList({ inbox, now, onNotificationClick }: Notificati
                 inbox={inbox}
                 now={now}
                 onNotificationClick={onNotificationClick}
+                user={user}
                 position={index + 1}
                 setSize={hasMore ? -1 : items.length}
               />

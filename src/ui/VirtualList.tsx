@@ -66,8 +66,10 @@ export function VirtualList<T extends { id: string }>({ items, renderItem, onEnd
   const list = useRef<HTMLUListElement>(null);
   const [, rerender] = useState(0);
   const update = () => rerender((n) => n + 1);
-  // Until the scroller is measured, its height is taken as the window's (it is rarely taller).
-  const s = useRef({ heights: new Map(), top: 0, view: globalThis.innerHeight || 0, overscan: 0, lis: [] } as unknown as ListState).current;
+  // Until the scroller is measured, its height is taken as 80 % of the window's (the panel's
+  // default limits: 80vh as a popover, 70vh inline): the first render then holds every item the
+  // first paint shows, and not many more that the measuring pass would take out again.
+  const s = useRef({ heights: new Map(), top: 0, view: (globalThis.innerHeight || 0) * 0.8, overscan: 0, lis: [] } as unknown as ListState).current;
   if (s.items !== items) s.offsets = getOffsets((s.ids = (s.items = items).map((item) => item.id)), s.heights, ESTIMATE);
   const { ids, offsets } = s;
   const anchored = ids.indexOf(s.anchor!);

@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CACHED_ITEMS, cacheName, createInboxCache, parseCachedInbox, toCached } from '../../src/core/cache.ts';
+import { CACHED_ITEMS, SNAPSHOT_ITEMS, cacheName, createInboxCache, parseCachedInbox, toCached } from '../../src/core/cache.ts';
 import { initialState } from '../../src/core/reducer.ts';
 import type { CachedInbox } from '../../src/core/reducer.ts';
-import { createCounts, createNotification } from './fixtures.ts';
+import { createCounts, createFakeStorage, createNotification } from './fixtures.ts';
 
 let names = 0;
 const freshName = () => cacheName(`pk_cache_${++names}`, 'ada');
@@ -56,6 +56,80 @@ describe('createInboxCache', () => {
     });
   });
 
+  describe('.snapshot()', () => {
+    it('reads back the newest items of what was written, synchronously, from localStorage under the database name', () => {
+      const storage = createFakeStorage();
+      vi.stubGlobal('localStorage', storage);
+      const name = freshName();
+      const items = Array.from({ length: SNAPSHOT_ITEMS + 5 }, () => createNotification());
+      void createInboxCache(name, 'ada').write(createCached({ items }));
+      expect(JSON.parse(storage.getItem(name)!)).toMatchObject({ version: 1, items: items.slice(0, SNAPSHOT_ITEMS), seq: 4 });
+      expect(createInboxCache(name, 'ada').snapshot()).toEqual(createCached({ items: items.slice(0, SNAPSHOT_ITEMS) }));
+    });
+
+    it('answers none when nothing is stored', () => {
+      vi.stubGlobal('localStorage', createFakeStorage());
+      expect(createInboxCache(freshName(), 'ada').snapshot()).toBeFalsy();
+    });
+
+    it('answers none, without throwing, when localStorage is missing or throws on access', () => {
+      expect(createInboxCache(freshName(), 'ada').snapshot()).toBeFalsy(); // Node: no localStorage
+      vi.stubGlobal('localStorage', { getItem: () => { throw new DOMException('disabled', 'SecurityError'); }, setItem() { throw new DOMException('disabled', 'SecurityError'); }, removeItem() { throw new DOMException('disabled', 'SecurityError'); } });
+      const cache = createInboxCache(freshName(), 'ada');
+      expect(() => cache.write(createCached())).not.toThrow();
+      expect(cache.snapshot()).toBeFalsy();
+    });
+
+    it.each([
+      ['text that is not JSON', '{"version":1,'],
+      ['another schema version', JSON.stringify({ ...createCached(), version: 2 })],
+      ['a malformed entry', JSON.stringify({ version: 1, items: 'nope' })],
+      ["another user's inbox", JSON.stringify({ version: 1, ...createCached({ user: { identifier: 'eve', attributes: {} } }) })],
+    ])('drops %s instead of answering it', (_name, stored) => {
+      const storage = createFakeStorage();
+      vi.stubGlobal('localStorage', storage);
+      const name = freshName();
+      storage.setItem(name, stored);
+      expect(createInboxCache(name, 'ada').snapshot()).toBeFalsy();
+      expect(storage.getItem(name)).toBeNull();
+    });
+
+    it('drops malformed items and keeps the rest, as the IndexedDB copy does', () => {
+      const storage = createFakeStorage();
+      vi.stubGlobal('localStorage', storage);
+      const name = freshName();
+      const good = createNotification();
+      storage.setItem(name, JSON.stringify({ version: 1, ...createCached(), items: [good, { id: 7 }] }));
+      expect(createInboxCache(name, 'ada').snapshot()).toMatchObject({ items: [good] });
+    });
+  });
+
+  describe('.write()', () => {
+    it('leaves no snapshot when localStorage is full, rather than an older one', async () => {
+      const name = freshName();
+      const storage = createFakeStorage(20_000);
+      vi.stubGlobal('localStorage', storage);
+      const cache = createInboxCache(name, 'ada');
+      await cache.write(createCached());
+      expect(cache.snapshot()).toBeTruthy();
+      const big = Array.from({ length: SNAPSHOT_ITEMS }, () => createNotification({ message: 'x'.repeat(2_000) }));
+      await cache.write(createCached({ items: big }));
+      expect(storage.getItem(name)).toBeNull();
+      // IndexedDB still holds the full copy.
+      expect((await cache.read())!.items).toEqual(big);
+    });
+
+    it('keeps no snapshot of notifications too big for a share of the host page\'s localStorage', async () => {
+      const name = freshName();
+      const storage = createFakeStorage();
+      vi.stubGlobal('localStorage', storage);
+      const cache = createInboxCache(name, 'ada');
+      await cache.write(createCached());
+      await cache.write(createCached({ items: [createNotification({ data: { blob: 'x'.repeat(100_000) } })] }));
+      expect(storage.getItem(name)).toBeNull();
+    });
+  });
+
   describe('.readOutbox() / .updateOutbox()', () => {
     it('reads back the outbox from IndexedDB, apart from the inbox', async () => {
       const name = freshName();
@@ -100,6 +174,17 @@ describe('createInboxCache', () => {
       vi.resetModules();
       const fresh = await import('../../src/core/cache.ts');
       expect(await fresh.createInboxCache(name, 'ada').readOutbox()).toBeUndefined();
+    });
+
+    it('removes the snapshot too', async () => {
+      const name = freshName();
+      const storage = createFakeStorage();
+      vi.stubGlobal('localStorage', storage);
+      const cache = createInboxCache(name, 'ada');
+      await cache.write(createCached());
+      await cache.clear();
+      expect(storage.entries.size).toBe(0);
+      expect(cache.snapshot()).toBeFalsy();
     });
 
     it('leaves the outbox when only a malformed inbox is dropped', async () => {

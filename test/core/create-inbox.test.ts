@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { effect } from '@preact/signals-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cacheName, createInboxCache } from '../../src/core/cache.ts';
+import { SNAPSHOT_ITEMS, cacheName, createInboxCache } from '../../src/core/cache.ts';
 import { createInbox, InboxError } from '../../src/core/index.ts';
 import type { Inbox, InboxOptions } from '../../src/core/index.ts';
 import {
@@ -10,6 +10,7 @@ import {
   createCreatedEvent,
   createDeferred,
   createFakeService,
+  createFakeStorage,
   createFakeStream,
   createNotification,
   createPage,
@@ -109,26 +110,56 @@ describe('createInbox', () => {
       expect(inbox.counts.value).toEqual(createCounts(1, 1));
     });
 
-    it('opens the cache at once and sends the first request only after a frame painted the cached inbox', async () => {
+    it('opens the cache at once, before createInbox returns', async () => {
       const { service, apiKey, start } = setup({ cache: true });
-      const cached = [createNotification({ title: 'from cache' })];
-      await createInboxCache(cacheName(apiKey, 'ada'), 'ada').write({ items: cached, counts: createCounts(1, 1), seq: 3, user: { identifier: 'ada', attributes: {} } });
-      const frames: (() => void)[] = [];
-      const frameRequested = createDeferred<void>();
-      vi.stubGlobal('requestAnimationFrame', (callback: () => void) => {
-        frames.push(callback);
-        frameRequested.resolve();
-      });
+      await createInboxCache(cacheName(apiKey, 'ada'), 'ada').write({ items: [createNotification()], counts: createCounts(1, 1), seq: 3, user: { identifier: 'ada', attributes: {} } });
       const open = vi.spyOn(indexedDB, 'open');
       service.answer('POST /v1/me/connect', () => createDeferred<Response>().promise);
-      const inbox = start();
-      // Synchronously, before createInbox returned: the read does not wait behind other work.
+      start();
+      // Synchronously: the read does not wait behind other work.
       expect(open).toHaveBeenCalledWith(cacheName(apiKey, 'ada'));
-      await frameRequested.promise;
-      expect(inbox.notifications.value).toEqual(cached);
-      expect(service.requests).toEqual([]);
-      frames[0]!();
+    });
+
+    it("shows the first-screen snapshot before createInbox returns, then IndexedDB's full copy, then syncs", async () => {
+      vi.stubGlobal('localStorage', createFakeStorage());
+      const { service, apiKey, start } = setup({ cache: true });
+      const items = Array.from({ length: SNAPSHOT_ITEMS + 5 }, () => createNotification());
+      await createInboxCache(cacheName(apiKey, 'ada'), 'ada').write({ items, counts: createCounts(9, 9), seq: 3, user: { identifier: 'ada', attributes: { firstName: 'Ada' } } });
+      const connect = createDeferred<Response>();
+      service.answer('POST /v1/me/connect', () => connect.promise);
+      const inbox = start();
+      expect(inbox.status.value).toBe('ready');
+      expect(inbox.notifications.value).toEqual(items.slice(0, SNAPSHOT_ITEMS));
+      expect(inbox.counts.value).toEqual(createCounts(9, 9));
+      expect(inbox.user.value).toEqual({ identifier: 'ada', attributes: { firstName: 'Ada' } });
+      await vi.waitFor(() => expect(inbox.notifications.value).toEqual(items));
       await vi.waitFor(() => expect(service.requests.map((r) => r.url)).toEqual(['https://svc.test/v1/me/connect']));
+    });
+
+    it("never shows another user's snapshot, and removes it", () => {
+      const storage = createFakeStorage();
+      vi.stubGlobal('localStorage', storage);
+      const { service, apiKey, start } = setup({ cache: true });
+      // Eve's inbox under Ada's name (as a script on the page could write it).
+      storage.setItem(cacheName(apiKey, 'ada'), JSON.stringify({ version: 1, items: [createNotification()], counts: createCounts(1, 1), seq: 3, user: { identifier: 'eve', attributes: {} } }));
+      service.answer('POST /v1/me/connect', () => createDeferred<Response>().promise);
+      const inbox = start();
+      expect(inbox.notifications.value).toEqual([]);
+      expect(inbox.status.value).toBe('loading');
+      expect(storage.entries.size).toBe(0);
+    });
+
+    it('forgets the snapshot on logout()', async () => {
+      const storage = createFakeStorage();
+      vi.stubGlobal('localStorage', storage);
+      const { service, apiKey, start } = setup({ cache: true });
+      await createInboxCache(cacheName(apiKey, 'ada'), 'ada').write({ items: [createNotification()], counts: createCounts(1, 1), seq: 3, user: { identifier: 'ada', attributes: {} } });
+      service.answer('POST /v1/me/connect', () => createDeferred<Response>().promise);
+      const inbox = start();
+      expect(inbox.notifications.value).toHaveLength(1);
+      await inbox.logout();
+      expect(storage.entries.size).toBe(0);
+      expect(createInboxCache(cacheName(apiKey, 'ada'), 'ada').snapshot()).toBeFalsy();
     });
 
     it('connects without a frame where none comes (a hidden tab)', async () => {

@@ -170,3 +170,22 @@ export function createDeferred<T>() {
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
 }
+
+/**
+ * A Web Storage (localStorage) over a Map, for Node, where there is none. `quota` is the most
+ * characters it holds, keys and values counted as browsers do; beyond it `setItem` throws
+ * QuotaExceededError and keeps the old value.
+ */
+export function createFakeStorage(quota = Infinity) {
+  const entries = new Map<string, string>();
+  const used = () => [...entries].reduce((sum, [key, value]) => sum + key.length + value.length, 0);
+  return {
+    entries,
+    getItem: (key: string) => entries.get(key) ?? null,
+    setItem(key: string, value: string) {
+      if (used() - (entries.get(key)?.length ?? -key.length) + value.length > quota) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      entries.set(key, String(value));
+    },
+    removeItem: (key: string) => void entries.delete(key),
+  };
+}

@@ -16,15 +16,30 @@ const received = (event: StreamEvent): InboxAction => ({ type: 'events.received'
 
 describe('reduce', () => {
   describe("'cache.loaded'", () => {
+    const cached = (items = [createNotification()], seq = 4) => ({ items, counts: createCounts(1, 1), seq, user: { identifier: 'ada', attributes: {} } });
+
     it('shows the cached feed without archived items and marks the inbox ready', () => {
       const [a, b] = [createNotification(), createNotification({ archivedAt: '2030-01-01T00:00:00.000Z' })];
-      const state = reduce(initialState, { type: 'cache.loaded', cached: { items: [a!, b!], counts: createCounts(1, 1), seq: 4, user: { identifier: 'ada', attributes: {} } } });
+      const state = reduce(initialState, { type: 'cache.loaded', cached: cached([a!, b!]), over: initialState });
       expect(state).toMatchObject({ items: [a], counts: createCounts(1, 1), seq: 4, status: 'ready', user: { identifier: 'ada' } });
     });
 
     it('is ignored once the service has answered', () => {
       const state = readyState();
-      expect(reduce(state, { type: 'cache.loaded', cached: { items: [], counts: createCounts(), seq: 1, user: { identifier: 'ada', attributes: {} } } })).toBe(state);
+      expect(reduce(state, { type: 'cache.loaded', cached: cached([]), over: initialState })).toBe(state);
+    });
+
+    it('replaces the state it was read over: the full copy takes the place of the first-screen snapshot', () => {
+      const [a, b, c] = [createNotification(), createNotification(), createNotification()];
+      const snapshot = reduce(initialState, { type: 'cache.loaded', cached: cached([a!]), over: initialState });
+      const full = reduce(snapshot, { type: 'cache.loaded', cached: cached([a!, b!, c!], 5), over: snapshot });
+      expect(full).toMatchObject({ items: [a, b, c], seq: 5, countsSeq: 5, status: 'ready' });
+    });
+
+    it('is ignored when anything changed the state since its read started (an answer, an action)', () => {
+      const snapshot = reduce(initialState, { type: 'cache.loaded', cached: cached(), over: initialState });
+      const connected = reduce(snapshot, { type: 'connected', response: createConnectResponse({ seq: 9 }) });
+      expect(reduce(connected, { type: 'cache.loaded', cached: cached([createNotification(), createNotification()]), over: snapshot })).toBe(connected);
     });
   });
 

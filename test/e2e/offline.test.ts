@@ -1,7 +1,7 @@
 // The client's offline guarantees in a real browser: an action taken while the service is down
-// survives a reload in IndexedDB and reaches the service exactly once when it is back; the inbox
-// works without IndexedDB; and one user's cached notifications never show for another user or
-// after logout().
+// survives a reload in IndexedDB and reaches the service exactly once when it is back; the cached
+// inbox shows from the task that parses the element on; the inbox works without IndexedDB; and one
+// user's cached notifications never show for another user or after logout().
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -127,6 +127,41 @@ describe('the inbox offline', () => {
     await page.close();
   });
 
+  it('A reload with the service down shows the cached notifications already in the task that parses <belfry-inbox>', async () => {
+    await e2e.sdk().createOrUpdateUser('kim', { firstName: 'Kim' });
+    for (const title of ['Hello <<recipient.firstName>>', 'Parcel shipped']) await e2e.sdk().send({ notification: { title, message: 'Details' }, sendTo: { recipients: ['kim'] } });
+    // What the shadow root holds right after the element is parsed, before any other task ran.
+    const attr = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+    const host = await e2e.startHostPage(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Host</title><script src="/belfry.iife.js"></script></head>
+<body><belfry-inbox mode="inline" api-key="${attr(TEST_APP.apiKey)}" user-id="kim" base-url="${attr(e2e.service.url)}"></belfry-inbox>
+<script>window.parsed = [...document.querySelector('belfry-inbox').shadowRoot.querySelectorAll('[part~="item"] .primary')].map((el) => el.textContent);</script>
+</body></html>`);
+    const page = await e2e.browser.newPage();
+    await page.goto(host.url);
+    const items = page.locator('belfry-inbox [part~="item"]');
+    await expect.poll(() => items.count(), { timeout: 10_000 }).toBe(2);
+    const name = `belfry-v1:${TEST_APP.apiKey}:kim`;
+    await expect.poll(() => page.evaluate((n) => localStorage.getItem(n), name), { timeout: 5_000 }).toContain('Parcel shipped');
+
+    const port = e2e.service.port;
+    await e2e.service.stop();
+    await page.reload();
+    expect(await page.evaluate(() => (globalThis as typeof globalThis & { parsed: string[] }).parsed)).toEqual(['Parcel shipped', 'Hello Kim']);
+    await page.getByText('Offline — showing saved notifications').waitFor({ timeout: 10_000 });
+    expect(await items.count()).toBe(2);
+
+    // A snapshot that is not a cached inbox of this user is dropped, never rendered.
+    await page.evaluate((n) => localStorage.setItem(n, JSON.stringify({ version: 1, items: [], counts: { unseen: 0, unread: 0 }, seq: 1, user: { identifier: 'mallory', attributes: {} } })), name);
+    await page.reload();
+    expect(await page.evaluate(() => (globalThis as typeof globalThis & { parsed: string[] }).parsed)).toEqual([]);
+    expect(await page.evaluate((n) => localStorage.getItem(n), name)).toBeNull();
+    // IndexedDB's copy still answers, a moment later.
+    await expect.poll(() => items.count(), { timeout: 10_000 }).toBe(2);
+    await page.close();
+    await restartService(port);
+  });
+
   it('With IndexedDB made unavailable, the widget still loads and updates', async () => {
     await e2e.sdk().createOrUpdateUser('ivy', { firstName: 'Ivy' });
     await e2e.sdk().send({ notification: { title: 'First for <<recipient.firstName>>', message: 'One' }, sendTo: { recipients: ['ivy'] } });
@@ -177,6 +212,7 @@ describe('the inbox offline', () => {
     await page.evaluate(() => (globalThis as WithInbox).inbox.logout());
     expect(await titles(page)).toEqual([]);
     expect(await readIdb(page, 'grace', 'inbox')).toBeUndefined();
+    expect(await page.evaluate((n) => localStorage.getItem(n), `belfry-v1:${TEST_APP.apiKey}:grace`)).toBeNull();
 
     // The next page load for grace, service down, has nothing to show.
     await openHeadless('grace', page);

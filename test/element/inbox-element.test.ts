@@ -2,7 +2,7 @@ import { act, cleanup, within } from '@testing-library/preact';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createInbox } from '../../src/core/index.ts';
 import { BelfryInboxElement, defineInboxElement } from '../../src/element/index.ts';
-import { createFakeInbox } from '../ui/fixtures.ts';
+import { createFakeInbox, createNotification } from '../ui/fixtures.ts';
 import type { FakeInbox } from '../ui/fixtures.ts';
 
 // The element's own behaviour is under test here, so createInbox is replaced by a factory of fake
@@ -54,6 +54,18 @@ describe('BelfryInboxElement', () => {
       expect(view(element).getByRole('button', { name: 'Notifications, 2 unread' })).toBeTruthy();
       expect(element.shadowRoot!.adoptedStyleSheets).toHaveLength(1);
       expect(element.inbox).toBe(created[0]);
+    });
+
+    it('renders once when connected with its attributes: the sync they queued is not run again', async () => {
+      createInboxMock.mockImplementation(() => {
+        const inbox = createFakeInbox({ notifications: [createNotification()] });
+        created.push(inbox);
+        return inbox;
+      });
+      const element = document.body.appendChild(createElement({ ...IDENTITY, mode: 'inline' }));
+      expect(view(element).getAllByRole('listitem')).toHaveLength(1);
+      await act(flush);
+      expect(created[0]!.render).toHaveBeenCalledTimes(1);
     });
 
     it('merges the options property over the attributes', () => {
@@ -194,9 +206,12 @@ describe('BelfryInboxElement', () => {
 
     it('turns the title count and toasts on and off with boolean attributes', async () => {
       document.title = 'Host';
-      const element = document.body.appendChild(createElement({ ...IDENTITY, 'title-count': '', toasts: '' }));
-      expect(document.title).toBe('(1) Host');
-      await act(flush);
+      let element!: BelfryInboxElement;
+      // In act: the first render's effects subscribe the listeners.
+      await act(() => {
+        element = document.body.appendChild(createElement({ ...IDENTITY, 'title-count': '', toasts: '' }));
+        expect(document.title).toBe('(1) Host');
+      });
       const received = (created[0]!.on.mock.calls as unknown as [string][]).filter(([event]) => event === 'notification.received');
       // One listener the element relays events with, one for the live region, one for the toasts.
       expect(received).toHaveLength(3);

@@ -33,17 +33,17 @@ describe('VirtualList', () => {
   afterEach(cleanup);
 
   describe('render', () => {
-    it('renders the items that fill the window, and no overscan, before anything was measured', () => {
+    it("renders the items that fill the panel's default height (80 % of the window), and no overscan, before anything was measured", () => {
       const { container } = renderList(100);
       // There is no layout here: without the window's height the first render would be empty.
       expect(window.innerHeight).toBeGreaterThan(0);
       // The first paint shows no item it does not need; the overscan comes once the list moved or was measured.
-      expect(rendered(container).length).toBe(Math.ceil(window.innerHeight / ESTIMATE));
+      expect(rendered(container).length).toBe(Math.ceil((0.8 * window.innerHeight) / ESTIMATE));
     });
 
     it('adds the overscan below once the list has moved', async () => {
       const { container, scroller } = renderList(100);
-      const fill = Math.ceil(window.innerHeight / ESTIMATE);
+      const fill = Math.ceil((0.8 * window.innerHeight) / ESTIMATE);
       await scrollTo(scroller, 1);
       expect(positions(container)).toEqual(Array.from({ length: fill + 4 }, (_, i) => i + 1));
     });
