@@ -7,9 +7,8 @@
 // Each timed scenario gets one more run, traced and CPU-profiled, summed up under the table: where
 // the time went. Knobs: BENCH_CLIENT_RUNS (20 page loads; event runs likewise),
 // BENCH_CLIENT_PROFILE=dir also writes those runs' `.cpuprofile` files there.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
 import { createScratchDir, launchChromium, requireE2ePrerequisites } from '../test/e2e/harness.ts';
 import { CPU_THROTTLING_RATE, chromiumVersion } from './client-browser.ts';
@@ -18,9 +17,7 @@ import { runCachedPaint } from './client-paint.ts';
 import { table, targets, type ClientBenchResult } from './client-report.ts';
 import { requireBuild, startStaticServer, type StaticServer } from './client-serve.ts';
 import { machine } from './fanout-report.ts';
-import { positive } from './stats.ts';
-
-const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+import { positive, record } from './stats.ts';
 
 const RUNS = positive('BENCH_CLIENT_RUNS', 20);
 const EVENTS = 1000;
@@ -80,11 +77,7 @@ try {
     ...diagnosis,
     '',
   ].join('\n');
-  process.stdout.write(`\n${section}`);
-  if (process.env['BENCH_NO_RECORD'] !== '1') {
-    appendFileSync(RESULTS, `${section}\n`);
-    process.stdout.write(`\nappended to ${RESULTS}\n`);
-  }
+  record(section);
 } catch (error) {
   failed = true;
   progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -9,14 +9,13 @@
 // BENCH_FANOUT_TIMEOUT_SECONDS (60), BENCH_DATABASE_URL, BENCH_REDIS_URL, and BENCH_FANOUT_SNAPSHOT=dir
 // for heap snapshots of each server around the opening of the streams (see bench/fanout-heap.ts),
 // BENCH_FANOUT_PROFILE=dir for a CPU profile of each server.
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { checkLimits, machine, table, targets } from './fanout-report.ts';
 import { runScenario } from './fanout-scenario.ts';
 import type { FanoutServerKind, ScenarioResult } from './fanout-scenario.ts';
+import { record } from './stats.ts';
 
-const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const KINDS: readonly FanoutServerKind[] = ['bare', 'sqlite', 'postgres'];
 
 function list(name: string, fallback: string): string[] {
@@ -67,9 +66,4 @@ const section = [
   targets(results),
   '',
 ].join('\n');
-process.stdout.write(`\n${section}`);
-if (process.env['BENCH_NO_RECORD'] !== '1') {
-  if (!existsSync(RESULTS)) writeFileSync(RESULTS, '# Benchmark results\n\nNewest last.\n\n');
-  appendFileSync(RESULTS, section + '\n');
-  process.stdout.write(`\nappended to ${RESULTS}\n`);
-}
+record(section);

@@ -8,16 +8,14 @@
 // Knobs: BENCH_HERD_STREAMS (5000), BENCH_HERD_TIMEOUT_SECONDS (180), BENCH_HERD_PROFILE=dir for a
 // CPU profile of the fresh instance. PostgreSQL and Redis are those of the e2e tests
 // (BELFRY_TEST_DATABASE_URL, BELFRY_TEST_REDIS_URL; by default the local servers), in a fresh schema.
-import { appendFileSync } from 'node:fs';
+
 import { Agent } from 'node:http';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { createPostgresDatabase, requireRedis, type PostgresDatabase } from '../test/e2e/harness.ts';
 import { checkLimits, machine } from './fanout-report.ts';
 import { tables, targets } from './herd-report.ts';
 import { runHerd, stopWithin, type HerdOptions, type HerdResources } from './herd-scenario.ts';
-
-const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
+import { record } from './stats.ts';
 
 function positive(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -71,11 +69,7 @@ try {
     targets(result),
     '',
   ].join('\n');
-  process.stdout.write(`\n${section}`);
-  if (process.env['BENCH_NO_RECORD'] !== '1') {
-    appendFileSync(RESULTS, section + '\n');
-    process.stdout.write(`\nappended to ${RESULTS}\n`);
-  }
+  record(section);
 } catch (error) {
   failed = true;
   progress(`failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -7,9 +7,8 @@
 // bench/RESULTS.md (BENCH_NO_RECORD=1 skips that). Knobs: BENCH_UI_RUNS (15 per measure, after
 // 2 warm-up runs), BENCH_UI_SCROLL_PX (9,000 px per scroll run) at BENCH_UI_SCROLL_SPEED (3,000 px/s),
 // BENCH_UI_PEERS=dir also measures Courier's and Novu's inboxes installed there (bench/ui-peers.ts).
-import { appendFileSync } from 'node:fs';
+
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
 import { createScratchDir, launchChromium, requireE2ePrerequisites } from '../test/e2e/harness.ts';
 import { CPU_THROTTLING_RATE, chromiumVersion } from './client-browser.ts';
@@ -17,7 +16,7 @@ import { requireBuild, startStaticServer, type StaticServer } from './client-ser
 import { BENCH_API_KEY, BENCH_API_SECRET } from './credentials.ts';
 import { machine } from './fanout-report.ts';
 import { seedInbox } from './seed-inbox.ts';
-import { positive } from './stats.ts';
+import { positive, record } from './stats.ts';
 import { startServer, type BenchServer } from './trigger.ts';
 import { runMount } from './ui-mount.ts';
 import { runOpen } from './ui-open.ts';
@@ -26,7 +25,6 @@ import { belfryMountSubject } from './ui-pages.ts';
 import { bundlePeers } from './ui-peers.ts';
 import { runScroll } from './ui-scroll.ts';
 
-const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 const RUNS = positive('BENCH_UI_RUNS', 15);
 const WARMUP_RUNS = 2;
 const OPEN_NOTIFICATIONS = 50;
@@ -96,11 +94,7 @@ try {
     ...where('JS self time in that opening (CPU profile)', open.profile),
     '',
   ].join('\n');
-  process.stdout.write(`\n${section}`);
-  if (process.env['BENCH_NO_RECORD'] !== '1') {
-    appendFileSync(RESULTS, `${section}\n`);
-    process.stdout.write(`\nappended to ${RESULTS}\n`);
-  }
+  record(section);
 } catch (error) {
   failed = true;
   progress(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
