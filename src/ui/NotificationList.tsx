@@ -11,7 +11,11 @@ import { useValue } from './use-value.ts';
 import { VirtualList } from './VirtualList.tsx';
 
 // The list re-renders after measuring and scrolling; an item only when its own props changed.
-const Item = memo(NotificationItem);
+// Opening the panel marks everything seen: new objects that differ only in `seenAt`, which no item
+// shows, so the items are not rendered again for it (that was ~30 ms of a throttled opening).
+const Item = memo(NotificationItem, {
+  notification: (was, now) => (Object.keys(now) as (keyof Notification)[]).every((k) => k === 'seenAt' || was[k] === now[k]),
+});
 
 /** Props of `NotificationList`. */
 export interface NotificationListProps {

@@ -1,5 +1,5 @@
 import { act, cleanup, render, screen } from '@testing-library/preact';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InboxError } from '../../src/core/index.ts';
 import { NotificationList } from '../../src/ui/NotificationList.tsx';
 import { createFakeInbox, createNotification } from './fixtures.ts';
@@ -18,6 +18,18 @@ describe('NotificationList', () => {
       renderList({ notifications: [createNotification({ title: 'B' }), createNotification({ title: 'A' })] });
       const items = screen.getAllByRole('listitem');
       expect(items.map((li) => li.querySelector('.primary')!.textContent)).toEqual(['B', 'A']);
+    });
+
+    it('renders an item again when what it shows changes, but not when only seenAt does', () => {
+      const first = createNotification({ title: 'A', seenAt: null, readAt: null });
+      const { inbox } = renderList({ notifications: [first] });
+      const renders = () => vi.mocked(inbox.render).mock.calls.length;
+      const before = renders();
+      act(() => void (inbox.notifications.value = [{ ...first, seenAt: '2026-01-01T00:00:00.000Z' }]));
+      expect(renders()).toBe(before);
+      act(() => void (inbox.notifications.value = [{ ...first, seenAt: '2026-01-01T00:00:00.000Z', readAt: '2026-01-01T00:00:01.000Z' }]));
+      expect(renders()).toBe(before + 1);
+      expect(screen.getByRole('listitem').querySelector('.primary')!.textContent).toBe('A');
     });
 
     it('shows the empty state when ready with nothing', () => {
