@@ -2,7 +2,7 @@
 // hands its committed events to `deliver`, and a stream whose next seq is exactly the event's
 // gets the frame at once; anything else falls back to a batched read (reads.ts).
 import type { InboxChangeEvent } from 'belfry/protocol';
-import { frameOf } from './frames.ts';
+import { createFrameEncoder } from './frames.ts';
 import type { QueueRead } from './reads.ts';
 import type { Stream } from './streams.ts';
 import type { Members } from './subscriptions.ts';
@@ -22,10 +22,11 @@ export interface CommittedChange {
  * a concurrent writer or another process, or a stream still replaying its backlog) is read from
  * the database in order, and an event the stream already has (`seq <= lastSent`) is skipped. A
  * change without an event is read too. Each event is encoded once, however many streams the user
- * has open.
+ * has open, and the content a trigger's events share once for all of them (frames.ts).
  */
 export function createDelivery(members: Members, queue: QueueRead, end: (stream: Stream) => void): (changes: readonly CommittedChange[]) => void {
   return (changes) => {
+    const encode = createFrameEncoder();
     for (const { userId, seq, event } of changes) {
       const member = members.get(userId);
       if (!member || member.streams.size === 0) continue;
@@ -37,7 +38,7 @@ export function createDelivery(members: Members, queue: QueueRead, end: (stream:
           queue(userId);
           continue;
         }
-        frame ??= frameOf(event);
+        frame ??= encode(event);
         stream.lastSent = seq;
         if (!stream.sink.write(frame)) end(stream);
       }

@@ -8,7 +8,7 @@
 // - Pokes are not served one by one but read in batches, one query for many users (reads.ts).
 // - Heartbeats come from one timer turning a wheel of slots (streams.ts).
 // - Changes written by this process need no read at all: the writer hands its committed events to
-//   `deliver` (delivery.ts).
+//   `deliver` (delivery.ts), which encodes the content a trigger's events share once (frames.ts).
 import type { Context } from 'hono';
 import { HEARTBEAT_INTERVAL_MS } from 'belfry/protocol';
 import type { InboxChangeEvent, StreamEvent } from 'belfry/protocol';
