@@ -6,6 +6,7 @@ import { createMemoryBus, createServer, openStorage, userTopic } from '../../src
 import type { Bus, CommittedChange, PokeListener, RunningServer, Storage, UserRecord } from '../../src/index.ts';
 import { createRecordingLog, createTempDir, createTrigger } from '../fixtures.ts';
 import { createContent } from '../storage/contract.ts';
+import { parseStreamEvent } from '../../../src/core/validate.ts';
 import { openStream, waitFor } from './sse-client.ts';
 import type { Frame, TestStream } from './sse-client.ts';
 
@@ -456,6 +457,38 @@ describe('createHub', () => {
       // The bus poke of the same change finds every stream up to date.
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(calls).toEqual({ batched: 0, single: 0 });
+    });
+
+    it('gives every recipient of a trigger its own notification, seq and counts with the trigger\'s content, as stored', async () => {
+      const { ids, opened } = await openCountingReads();
+      const found = await harness.storage.findUsers(harness.appId, ids);
+      const users = ids.map((id) => found.find((user) => user.identifier === id)!);
+      // Some recipients have older notifications, so their seqs and counts differ.
+      const earlier = await harness.storage.deliver(harness.appId, users.filter((_, i) => i % 3 === 0).map((u) => u.id), createContent());
+      await Promise.all(earlier.map((d) => harness.bus.publish(userTopic(d.userId), d.event.seq)));
+      await Promise.all(opened.filter((_, i) => i % 3 === 0).map((stream) => stream.next()));
+      const response = await fetch(`${harness.server.url}/v1/notifications`, {
+        method: 'POST',
+        headers: { 'X-API-Key': harness.server.app.apiKey, 'X-API-Secret': harness.server.app.apiSecret!, 'Content-Type': 'application/json' },
+        body: JSON.stringify(
+          createTrigger({
+            recipients: ids,
+            notification: {
+              title: 'Hi "<<recipient.firstName>>" \\ </script>\n\ndata: {"type":"resync","seq":999}\nid: 999',
+              message: 'Line\u2028separator bell 🔔 family 👩‍👩‍👧 \u202eעברית\u202c Zoë 日本語',
+              actions: [{ id: 'open"1', label: 'Open \\ "now"\n\n', url: 'https://example.com/a?b="c"' }],
+            },
+            data: { '"key"': { deep: [1, 'two', null, { three: '}\n\nevent: heartbeat' }] }, emoji: '🔔' },
+          }),
+        ),
+      });
+      expect(response.status).toBe(202);
+      const frames = await Promise.all(opened.map((stream) => stream.next()));
+      const stored = await Promise.all(users.map(async (user) => (await harness.storage.listEvents(user.id, 0, 10)).at(-1)));
+      expect(frames.map((f) => f.data)).toEqual(stored);
+      expect(frames.map((f) => f.id)).toEqual(stored.map((event) => String(event!.seq)));
+      expect(new Set(frames.map((f) => f.data.notification.id)).size).toBe(ids.length);
+      expect(frames.map((f) => parseStreamEvent(f.data))).toEqual(stored);
     });
 
     it('serves the pokes of another process\'s trigger to many streams with one batched query, and none per stream', async () => {

@@ -39,7 +39,8 @@ export async function openStream(url: string, headers: Record<string, string>): 
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const frame: Frame = { id: undefined, event: undefined, data: undefined };
           for (const line of buffer.slice(0, end).split('\n')) {
-            const [, field, rest] = /^([a-z]+): ?(.*)$/.exec(line) ?? [];
+            // dotAll: a value may hold U+2028/U+2029, which JSON leaves raw and only `.` in a regex treats as line ends.
+            const [, field, rest] = /^([a-z]+): ?(.*)$/s.exec(line) ?? [];
             if (field === 'id') frame.id = rest;
             else if (field === 'event') frame.event = rest;
             else if (field === 'data') frame.data = JSON.parse(rest!);
