@@ -12,6 +12,8 @@
 //   4. `nextCursor` continues exactly where `items` ends; a later page is appended only when it
 //      was fetched with the current cursor, so a refetch of page 1 cannot leave a hole.
 //   5. An action that changes nothing returns the same state object.
+//   6. A notification (or the user) read again with the same content keeps the object shown, so
+//      views that compare by identity skip it.
 // The reducer is a table of one handler per action type.
 import type { ConnectResponse, Counts, InboxChangeEvent, MutationResponse, Notification, NotificationPage, StreamEvent } from '../protocol/index.ts';
 import type { InboxError } from './errors.ts';
@@ -116,8 +118,20 @@ function editor({ items: start, nextCursor }: InboxState) {
   return [() => items, shown, set, put] as const;
 }
 
-/** Keeps server order, drops archived items and repeated ids (first occurrence wins). */
-const feedOf = (list: readonly Notification[], seen = new Set<string>()) => list.filter((n) => n.archivedAt === null && !seen.has(n.id) && !!seen.add(n.id));
+/**
+ * `now`, or `was` when its content is the same (invariant 6). A cache copy or a page read again
+ * brings new objects for unchanged notifications and the user; without this, every item rendered
+ * again once the IndexedDB copy replaced the first-screen snapshot. The keys come in the service's
+ * order in every copy (JSON and IndexedDB keep it); a different order only costs a render.
+ */
+const same = <T,>(was: T | undefined, now: T): T => (was && (was === now || JSON.stringify(was) === JSON.stringify(now)) ? was : now);
+
+/**
+ * Keeps server order, drops archived items and repeated ids (first occurrence wins), and keeps
+ * the object `state` holds for an item that did not change.
+ */
+const feedOf = (list: readonly Notification[], { items }: InboxState, seen = new Set<string>(), held = new Map(items.map((n) => [n.id, n]))) =>
+  list.filter((n) => n.archivedAt === null && !seen.has(n.id) && !!seen.add(n.id)).map((n) => same(held.get(n.id), n));
 
 /** The counts to keep: `counts` taken at `seq` unless newer ones are held (invariant 3). */
 const counted = (state: InboxState, counts: Counts, seq: number) => (seq < state.countsSeq ? {} : { counts, countsSeq: seq });
@@ -197,20 +211,25 @@ const handlers: Handlers = {
     // copy replaces.
     state !== over
       ? state
-      : { ...state, ...cached, items: feedOf(cached.items), countsSeq: cached.seq, status: 'ready' },
-  'connected': (state, { response: { user, app, counts, seq } }) =>
+      : { ...state, ...cached, user: same(state.user, cached.user), items: feedOf(cached.items, state), countsSeq: cached.seq, status: 'ready' },
+  'connected': (state, { response: { user, app, counts, seq } }) => ({
+    ...state,
+    user: same(state.user, user),
+    appName: app.name,
     // The service's log is behind our cursor: it was reset or restored, so our seq means nothing
     // there. Start over from its seq; the first page then replaces the items.
-    seq < state.seq ? { ...state, user, appName: app.name, counts, countsSeq: seq, seq } : { ...state, user, appName: app.name, ...counted(state, counts, seq) },
+    ...(seq < state.seq ? { counts, countsSeq: seq, seq } : counted(state, counts, seq)),
+  }),
   'page.loaded': (state, { page, cursor }) =>
     cursor === null
-      ? { ...state, ...counted(state, page.counts, page.seq), items: feedOf(page.items), nextCursor: page.nextCursor, seq: page.seq, status: 'ready', error: null }
+      ? { ...state, ...counted(state, page.counts, page.seq), items: feedOf(page.items, state), nextCursor: page.nextCursor, seq: page.seq, status: 'ready', error: null }
       : cursor !== state.nextCursor
         ? state // fetched before page 1 was replaced (invariant 4)
         : {
             ...state,
             ...counted(state, page.counts, page.seq),
-            items: [...state.items, ...feedOf(page.items, new Set(state.items.map((n) => n.id)))],
+            // The items held come first and win over the page's copies (none of them is archived).
+            items: feedOf([...state.items, ...page.items], state),
             nextCursor: page.nextCursor,
           },
   'events.received': (state, { events }) => applyEvents(state, events),

@@ -36,8 +36,12 @@ export function scan(source: string, context: TemplateContext, onFailed?: (at: n
   const length = source.length;
   let top = stack[0]!;
   let i = 0;
-  // A `](` scan that found no `)` stopped here; any `](` before this point would stop there too.
-  let linkScanStop = 0;
+  // A link's URL may hold balanced parentheses (`[bell](/wiki/Bell_(instrument))`, as in
+  // Markdown): it ends at the `)` that closes the `(` after `](`. `closeOf` holds where each `(`
+  // closes; a line's parentheses are matched once, from its first `](` on (up to `matchedTo`), and
+  // a later `](` on it reads the answer, so a line of a thousand `](` stays linear.
+  const closeOf: number[] = [];
+  let matchedTo = 0;
 
   const add = (node: TemplateNode): void => append(top.children, node);
   const text = (value: string): void => {
@@ -84,6 +88,16 @@ export function scan(source: string, context: TemplateContext, onFailed?: (at: n
       from = found ? found[1] : from + 1;
     }
     return value;
+  };
+  // Where the `(` at `at` closes before the line ends; undefined when it does not.
+  const closing = (at: number) => {
+    const opens: number[] = [];
+    for (let k = at; k > matchedTo && k < length && !'\n\r'.includes(source[k]!); k++) {
+      if (source[k] == '(') opens.push(k);
+      else if (source[k] == ')' && opens.length) closeOf[opens.pop()!] = k;
+      matchedTo = k;
+    }
+    return closeOf[at];
   };
   // Where the first of `stops` or a line end is at or after `from`.
   const find = (from: number, stops: string): number => {
@@ -133,19 +147,12 @@ export function scan(source: string, context: TemplateContext, onFailed?: (at: n
     } else if (c == '[') {
       push(c);
       i++;
-    } else if (c == ']' && next == '(' && open['[']!.length && i >= linkScanStop) {
-      end = find(i + 2, ')');
-      if (source[end] == ')') {
-        // The URL is checked after substitution, so a value cannot complete an unsafe scheme.
-        const href = textOf(i + 2, end).trim();
-        close(last('['), (children) => (isSafeUrl(href) ? [{ type: 'link', href, children: children.length ? children : [{ type: 'text', value: href }] }] : children));
-        open['[']!.length = 0;
-        i = end + 1;
-      } else {
-        linkScanStop = end;
-        text(c);
-        i++;
-      }
+    } else if (c == ']' && next == '(' && open['[']!.length && (end = closing(i + 1)!)) {
+      // The URL is checked after substitution, so a value cannot complete an unsafe scheme.
+      const href = textOf(i + 2, end).trim();
+      close(last('['), (children) => (isSafeUrl(href) ? [{ type: 'link', href, children: children.length ? children : [{ type: 'text', value: href }] }] : children));
+      open['[']!.length = 0;
+      i = end + 1;
     } else {
       // This character and the plain run after it, in one piece.
       PLAIN.lastIndex = i + 1;

@@ -136,6 +136,25 @@ describe('createInbox', () => {
       await vi.waitFor(() => expect(service.requests.map((r) => r.url)).toEqual(['https://svc.test/v1/me/connect']));
     });
 
+    it("keeps the snapshot's objects through IndexedDB's copy and page 1 where nothing changed, so views can skip them", async () => {
+      vi.stubGlobal('localStorage', createFakeStorage());
+      const { service, apiKey, start } = setup({ cache: true });
+      const items = [createNotification({ data: { n: 1 } }), createNotification(), createNotification()];
+      await createInboxCache(cacheName(apiKey, 'ada'), 'ada').write({ items, counts: createCounts(2, 2), seq: 3, user: { identifier: 'ada', attributes: { firstName: 'Ada' } } });
+      const read = { ...items[1]!, readAt: '2030-01-02T00:00:00.000Z' };
+      scriptHealthy(service, [items[0]!, read, items[2]!]);
+      const inbox = start();
+      const [first, user] = [inbox.notifications.value, inbox.user.value];
+      expect(first).toEqual(items);
+      await vi.waitFor(() => expect(inbox.connection.value).toBe('online'));
+      const shown = inbox.notifications.value;
+      expect(shown).toEqual([items[0], read, items[2]]);
+      expect(shown[0]).toBe(first[0]);
+      expect(shown[1]).not.toBe(first[1]);
+      expect(shown[2]).toBe(first[2]);
+      expect(inbox.user.value).toBe(user);
+    });
+
     it("never shows another user's snapshot, and removes it", () => {
       const storage = createFakeStorage();
       vi.stubGlobal('localStorage', storage);

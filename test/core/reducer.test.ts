@@ -36,6 +36,31 @@ describe('reduce', () => {
       expect(full).toMatchObject({ items: [a, b, c], seq: 5, countsSeq: 5, status: 'ready' });
     });
 
+    it('keeps the objects already shown for items and a user whose content is the same', () => {
+      const [a, b, c] = [createNotification({ data: { order: { id: 7 } }, actions: [{ id: 'open', label: 'Open', url: '/o' }] }), createNotification(), createNotification()];
+      const snapshot = reduce(initialState, { type: 'cache.loaded', cached: cached([a!, b!]), over: initialState });
+      // IndexedDB hands back copies: equal content, new objects.
+      const copy = structuredClone(cached([a!, b!, c!], 5));
+      const full = reduce(snapshot, { type: 'cache.loaded', cached: copy, over: snapshot });
+      expect(full.items).toEqual([a, b, c]);
+      expect(full.items[0]).toBe(snapshot.items[0]);
+      expect(full.items[1]).toBe(snapshot.items[1]);
+      expect(full.items[2]).toBe(copy.items[2]);
+      expect(full.user).toBe(snapshot.user);
+    });
+
+    it('takes the new object for an item or user whose content changed, down to nested data and actions', () => {
+      const [a, b, c, d] = [createNotification(), createNotification({ data: { n: 1 } }), createNotification({ actions: [{ id: 'x', label: 'X' }] }), createNotification()];
+      const snapshot = reduce(initialState, { type: 'cache.loaded', cached: cached([a!, b!, c!, d!]), over: initialState });
+      const changed = [{ ...a!, readAt: '2030-01-02T00:00:00.000Z' }, { ...b!, data: { n: 2 } }, { ...c!, actions: [{ id: 'x', label: 'Y' }] }, structuredClone(d!)];
+      const full = reduce(snapshot, { type: 'cache.loaded', cached: { ...cached(changed), user: { identifier: 'ada', attributes: { firstName: 'Ada' } } }, over: snapshot });
+      expect(full.items).toEqual(changed);
+      for (let i = 0; i < 3; i++) expect(full.items[i]).toBe(changed[i]);
+      expect(full.items[3]).toBe(snapshot.items[3]);
+      expect(full.user).toEqual({ identifier: 'ada', attributes: { firstName: 'Ada' } });
+      expect(full.user).not.toBe(snapshot.user);
+    });
+
     it('is ignored when anything changed the state since its read started (an answer, an action)', () => {
       const snapshot = reduce(initialState, { type: 'cache.loaded', cached: cached(), over: initialState });
       const connected = reduce(snapshot, { type: 'connected', response: createConnectResponse({ seq: 9 }) });
@@ -47,6 +72,13 @@ describe('reduce', () => {
     it('takes the user and the counts', () => {
       const state = reduce(readyState(), { type: 'connected', response: createConnectResponse({ counts: createCounts(5, 6), seq: 12 }) });
       expect(state).toMatchObject({ counts: createCounts(5, 6), countsSeq: 12, seq: 10, user: { identifier: 'ada', attributes: { firstName: 'Ada' } } });
+    });
+
+    it('keeps the user object shown when the service sends the same user, and takes a changed one', () => {
+      const start = readyState({ user: { identifier: 'ada', attributes: { firstName: 'Ada' } } });
+      expect(reduce(start, { type: 'connected', response: createConnectResponse() }).user).toBe(start.user);
+      const renamed = createConnectResponse({ user: { identifier: 'ada', attributes: { firstName: 'Ada L.' } } });
+      expect(reduce(start, { type: 'connected', response: renamed }).user).toBe(renamed.user);
     });
 
     it('starts over from the service seq when it is behind the cached one (a reset service)', () => {
@@ -69,6 +101,28 @@ describe('reduce', () => {
       const state = reduce(start, { type: 'page.loaded', cursor: 'c1', page });
       expect(state.items).toEqual([...start.items, older]);
       expect(state).toMatchObject({ nextCursor: 'c2', counts: createCounts(3, 3), seq: 10 });
+    });
+
+    it('keeps the objects already shown for unchanged items of a first page fetched again', () => {
+      const start = readyState();
+      const [a, b] = start.items.map((n) => structuredClone(n));
+      const fresh = createNotification();
+      const read = { ...b!, readAt: '2030-01-02T00:00:00.000Z' };
+      const state = reduce(start, { type: 'page.loaded', cursor: null, page: createPage({ items: [fresh, a!, read], seq: 20 }) });
+      expect(state.items).toEqual([fresh, a, read]);
+      expect(state.items[0]).toBe(fresh);
+      expect(state.items[1]).toBe(start.items[0]);
+      expect(state.items[2]).toBe(read);
+    });
+
+    it('keeps the items already shown as they are when a later page repeats them', () => {
+      const start = readyState({ nextCursor: 'c1' });
+      const older = createNotification();
+      const page = createPage({ items: [{ ...start.items[1]!, title: 'changed meanwhile' }, older], nextCursor: null });
+      const state = reduce(start, { type: 'page.loaded', cursor: 'c1', page });
+      expect(state.items).toHaveLength(3);
+      start.items.forEach((n, i) => expect(state.items[i]).toBe(n));
+      expect(state.items[2]).toBe(older);
     });
 
     it('drops a later page fetched with a cursor that is no longer current', () => {

@@ -92,8 +92,26 @@ describe('render', () => {
     });
 
     it('drops a link whose literal URL is unsafe', () => {
-      expect(render('[x](javascript:alert(1))')).toEqual([text('x)')]);
+      expect(render('[x](javascript:alert(1))')).toEqual([text('x')]);
       expect(render('[x](JaVaScRiPt:void)')).toEqual([text('x')]);
+      expect(render('[x](javascript:alert((1)))')).toEqual([text('x')]);
+      expect(render('[x](javascript:a(1)) [y](javascript:b(2))')).toEqual([text('x y')]);
+      expect(render('[x]( javascript:void(0) ) tail')).toEqual([text('x tail')]);
+    });
+
+    it('keeps a URL whose parentheses hide a scheme relative, so it cannot run', () => {
+      // No scheme can start with a parenthesis, and none can hold one: browsers resolve these
+      // against the page, as paths.
+      for (const href of ['(javascript:alert(1))', 'java(script):alert(1)', '((javascript:x))']) {
+        expect(render(`[x](${href})`)).toEqual([link(href, text('x'))]);
+        expect(new URL(href, 'https://app.example/inbox/').protocol).toBe('https:');
+      }
+      expect(render('[x](https://a.example/(javascript:alert(1)))')).toEqual([link('https://a.example/(javascript:alert(1))', text('x'))]);
+    });
+
+    it('drops a link whose URL with parentheses becomes unsafe after substitution', () => {
+      expect(render('[x](<<data.s>>(1))', { data: { s: 'javascript:alert' } })).toEqual([text('x')]);
+      expect(render('[x](<<data.s>>)', { data: { s: 'javascript:alert(1)' } })).toEqual([text('x')]);
     });
 
     it('checks the URL after substitution, so a value cannot complete an unsafe scheme', () => {

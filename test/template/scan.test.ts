@@ -62,6 +62,45 @@ describe('scan', () => {
       expect(render('**a [b** c](/d)')).toEqual([strong(text('a [b')), text(' c](/d)')]);
     });
 
+    it('keeps balanced parentheses inside a link URL, as Markdown does', () => {
+      expect(render('[Bell](https://en.wikipedia.org/wiki/Bell_(instrument)) rings')).toEqual([
+        link('https://en.wikipedia.org/wiki/Bell_(instrument)', text('Bell')),
+        text(' rings'),
+      ]);
+      expect(render('[x](/a((b)c)(d)e) f')).toEqual([link('/a((b)c)(d)e', text('x')), text(' f')]);
+      expect(render('[x](/a) (b)')).toEqual([link('/a', text('x')), text(' (b)')]);
+      expect(render('[x](/a)b)')).toEqual([link('/a', text('x')), text('b)')]);
+      expect(render('[a](/x(1)) and [b](/y(2))')).toEqual([link('/x(1)', text('a')), text(' and '), link('/y(2)', text('b'))]);
+    });
+
+    it.each([
+      '[x](/a(b)',
+      '[x](/a((b)',
+      '[x](/a(b',
+      '[x]((',
+      '[x](((((((((((/a)',
+      '[Bell](https://en.wikipedia.org/wiki/Bell_(instrument)',
+    ])('keeps the unbalanced link %j literal', (source) => {
+      expect(render(source)).toEqual([text(source)]);
+    });
+
+    it('does not let a link URL with parentheses cross a line', () => {
+      expect(render('[x](/a(b\n))')).toEqual([text('[x](/a(b'), br, text('))')]);
+      expect(render('[x](/a(\nb)c)')).toEqual([text('[x](/a('), br, text('b)c)')]);
+    });
+
+    it('links after a link whose parentheses never close, on the same line and the next', () => {
+      expect(render('[a](( [b](/c)')).toEqual([text('[a](( '), link('/c', text('b'))]);
+      expect(render('[a](/x( [b](/c) d')).toEqual([text('[a](/x( '), link('/c', text('b')), text(' d')]);
+      expect(render('[a](( [b\n[c](/d)')).toEqual([text('[a](( [b'), br, link('/d', text('c'))]);
+    });
+
+    it('counts only the parentheses of the source: a value cannot open or close a link URL', () => {
+      const withValue = (s: string) => renderTemplate('[x](/a(<<data.s>>)) [y](/b<<data.s>>c)', createContext({ data: { s } }));
+      expect(withValue(')')).toEqual([link('/a())', text('x')), text(' '), link('/b)c', text('y'))]);
+      expect(withValue('(')).toEqual([link('/a(()', text('x')), text(' '), link('/b(c', text('y'))]);
+    });
+
     it('never nests a link inside a link', () => {
       expect(render('[a [b](/x)](/y)')).toEqual([text('[a '), link('/x', text('b')), text('](/y)')]);
     });
