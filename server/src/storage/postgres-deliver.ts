@@ -151,17 +151,21 @@ function distribute(jobs: readonly Job[], rows: readonly DeliveredRow[]): void {
 // come after the commit, so running the group's calls again could deliver twice.
 const rolledBack = (error: unknown) => error instanceof pg.DatabaseError && error.severity === 'ERROR';
 
+/** The PostgreSQL `deliver` and a way to wait for the deliveries it has queued. */
+export interface PostgresDeliverer {
+  deliver(appId: string, userIds: readonly number[], content: NotificationContent): Promise<Delivery[]>;
+  /** Resolves once every call made so far has settled (before closing the pool). */
+  idle(): Promise<void>;
+}
+
 /**
- * The PostgreSQL `deliver`: concurrent calls are queued and committed together, `grouping.maxRows`
- * notifications per statement at most, `grouping.maxInFlight` statements at a time.
+ * Creates the PostgreSQL `deliver`: concurrent calls are queued and committed together,
+ * `grouping.maxRows` notifications per statement at most, `grouping.maxInFlight` statements at a time.
  */
-export function createPostgresDeliver(
-  pool: pg.Pool,
-  now: () => string,
-  grouping: DeliveryGrouping = DEFAULT_DELIVERY_GROUPING,
-): (appId: string, userIds: readonly number[], content: NotificationContent) => Promise<Delivery[]> {
+export function createPostgresDeliverer(pool: pg.Pool, now: () => string, grouping: DeliveryGrouping = DEFAULT_DELIVERY_GROUPING): PostgresDeliverer {
   const queue: Job[] = [];
   let inFlight = 0;
+  let idle: (() => void)[] = [];
 
   // The longest head of the queue within `maxRows` (at least one call).
   function takeGroup(): Job[] {
@@ -197,17 +201,23 @@ export function createPostgresDeliver(
       void run(takeGroup()).finally(() => {
         inFlight--;
         pump();
+        if (inFlight > 0) return;
+        for (const resolve of idle) resolve();
+        idle = [];
       });
     }
   }
 
-  return (appId, userIds, content) => {
-    if (userIds.length === 0) return Promise.resolve([]);
-    // A new notification is unseen and unread; only its id differs between recipients.
-    const shared: Omit<Notification, 'id'> = { createdAt: now(), seenAt: null, readAt: null, archivedAt: null, ...content };
-    return new Promise<Delivery[]>((resolve, reject) => {
-      queue.push({ appId, userIds, shared, resolve, reject });
-      pump();
-    });
+  return {
+    deliver: (appId, userIds, content) => {
+      if (userIds.length === 0) return Promise.resolve([]);
+      // A new notification is unseen and unread; only its id differs between recipients.
+      const shared: Omit<Notification, 'id'> = { createdAt: now(), seenAt: null, readAt: null, archivedAt: null, ...content };
+      return new Promise<Delivery[]>((resolve, reject) => {
+        queue.push({ appId, userIds, shared, resolve, reject });
+        pump();
+      });
+    },
+    idle: () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
   };
 }

@@ -17,8 +17,6 @@ import type {
 } from 'belfry/protocol';
 import { BULK_COLUMNS, bulkDelta, categoryCounts, countsDelta, patchedStates } from './counts.ts';
 import type { NotificationStates } from './counts.ts';
-import { createPostgresDeliver } from './postgres-deliver.ts';
-import type { DeliveryGrouping } from './postgres-deliver.ts';
 import { query, Rollback, toJsonParam, transaction } from './postgres-pool.ts';
 import type { Queryable } from './postgres-pool.ts';
 import { toNotification } from './postgres-rows.ts';
@@ -97,11 +95,11 @@ type InboxStorage = Pick<
   'deliver' | 'getInboxState' | 'listNotifications' | 'countTabs' | 'updateNotification' | 'deleteNotification' | 'applyBulk' | 'listEvents' | 'listEventsForUsers'
 >;
 
-/** The inbox half of the PostgreSQL `Storage`; `now` gives ISO timestamps. */
-export function createPostgresInbox(pool: pg.Pool, now: () => string, grouping?: DeliveryGrouping): InboxStorage {
-  // Concurrent deliveries share one statement and one commit (see postgres-deliver.ts).
-  const deliver: InboxStorage['deliver'] = createPostgresDeliver(pool, now, grouping);
-
+/**
+ * The inbox half of the PostgreSQL `Storage`; `now` gives ISO timestamps, `deliver` is the
+ * group-committing one of postgres-deliver.ts.
+ */
+export function createPostgresInbox(pool: pg.Pool, now: () => string, deliver: InboxStorage['deliver']): InboxStorage {
   const updateNotification: InboxStorage['updateNotification'] = (userId, id, patch: NotificationPatch) =>
     transaction<MutationResult | null>(pool, async (client) => {
       // The seq is taken first, for its lock: the row read below cannot change under us. A

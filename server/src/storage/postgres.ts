@@ -5,7 +5,7 @@ import type { Attributes, UserUpdatedEvent } from 'belfry/protocol';
 import { createApiKey, createApiSecret, createId, hashSecret } from '../crypto.ts';
 import { mergeAttributes } from './attributes.ts';
 import { createPool, query, takeUrlParam, toJsonParam, transaction } from './postgres-pool.ts';
-import { DEFAULT_DELIVERY_GROUPING } from './postgres-deliver.ts';
+import { createPostgresDeliverer, DEFAULT_DELIVERY_GROUPING } from './postgres-deliver.ts';
 import type { DeliveryGrouping } from './postgres-deliver.ts';
 import { appendEvent, createPostgresInbox } from './postgres-inbox.ts';
 import { APP_COLUMNS, toAppRecord, toUserRecord } from './postgres-rows.ts';
@@ -93,6 +93,8 @@ export async function openPostgresStorage(databaseUrl: string, options: Postgres
   const clock = () => (options.now ?? (() => new Date()))();
   const now = () => clock().toISOString();
   let closed = false;
+  // Concurrent deliveries share one statement and one commit (see postgres-deliver.ts).
+  const deliverer = createPostgresDeliverer(pool, now, grouping);
 
   async function createApp(input: AppInput = {}) {
     const apiSecret = input.apiSecret ?? createApiSecret();
@@ -222,7 +224,7 @@ export async function openPostgresStorage(databaseUrl: string, options: Postgres
     // Notifications, events and preferences go with the user (ON DELETE CASCADE).
     deleteUser: async (appId, identifier) =>
       (await query(pool, 'DELETE FROM users WHERE app_id = $1 AND identifier = $2 RETURNING 1', [appId, identifier])).length > 0,
-    ...createPostgresInbox(pool, now, grouping),
+    ...createPostgresInbox(pool, now, deliverer.deliver),
     workflows: createPostgresWorkflowStore(pool, now),
     categories: createPostgresCategoryStore(pool, now),
     preferences: createPostgresPreferenceStore(pool),
@@ -232,6 +234,8 @@ export async function openPostgresStorage(databaseUrl: string, options: Postgres
       // pg.Pool#end refuses a second call; closing twice is harmless here, as with SQLite.
       if (closed) return;
       closed = true;
+      // Deliveries already called still commit (or fail) and answer; only then do connections go.
+      await deliverer.idle();
       await pool.end();
     },
   };

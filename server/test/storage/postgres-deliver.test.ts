@@ -189,6 +189,17 @@ describe('PostgreSQL storage', () => {
       expect(await notificationsPerTransaction(schema)).toEqual([1, 4, 4, 2, 7, 1]);
     });
 
+    it('commits deliveries still queued when the storage closes before closing it', async () => {
+      const { storage, schema, appId, users } = await open();
+      const { release } = await holdRowLock(schema, users[0]!.id);
+      const calls = Promise.all(users.map((user) => storage.deliver(appId, [user.id], createContent())));
+      const closed = storage.close();
+      await release();
+      expect((await calls).map((deliveries) => deliveries.map((d) => d.event.seq))).toEqual(users.map(() => [1]));
+      await closed;
+      expect(await adminQuery(`SELECT count(*)::int AS n FROM "${schema}".notifications`)).toEqual([{ n: users.length }]);
+    });
+
     it('refuses a grouping that is not a positive integer', async () => {
       await expect(open({ deliveryGrouping: { maxRows: 0 } })).rejects.toThrow(/deliveryGrouping.maxRows must be a positive integer/);
       await expect(open({ deliveryGrouping: { maxInFlight: 1.5 } })).rejects.toThrow(/deliveryGrouping.maxInFlight must be a positive integer/);
