@@ -30,14 +30,16 @@ interface DeliveredRow {
 // `createdAt`, sent once however many recipients). `locked` locks every recipient that belongs to
 // the app naming it, in id order (two deliveries to overlapping sets then wait for each other
 // instead of deadlocking; MATERIALIZED keeps it one pass that the UPDATE only joins against, so
-// the UPDATE never locks a row `locked` has not). It probes the primary key per recipient rather
-// than reading every user of the app. `bumped` takes each user's `n` seqs and adds them to both
-// counters; when another delivery committed to a user meanwhile, the UPDATE re-reads the newest
-// row (READ COMMITTED), so the counts and seqs build on it. The row locks last until the statement
-// commits: changes to one inbox commit in seq order and a reader never skips a seq. A recipient of
-// another app, or a deleted one, is not locked and gets nothing. The k-th of a user's `n`
-// notifications takes the seq and counts the user had before plus k, so a member earlier in the
-// group comes first; the notification and its event are written together.
+// the UPDATE never locks a row `locked` has not). It joins the recipients to `users` on the
+// primary key: the former `id = ANY(...) AND app_id = ...` let the planner read every user of
+// the app through the (app_id, identifier) index, once per delivery. `bumped` takes each user's
+// `n` seqs and adds them to both counters; when another delivery committed to a user meanwhile,
+// the UPDATE re-reads the newest row (READ COMMITTED), so the counts and seqs build on it. The row
+// locks last until the statement commits: changes to one inbox commit in seq order and a reader
+// never skips a seq. A recipient of another app, or a deleted one, is not locked and gets
+// nothing. The k-th of a user's `n` notifications takes the seq and counts the user had before
+// plus k, so a member earlier in the group comes first; the notification and its event are
+// written together.
 const DELIVER = `WITH c AS (SELECT c.id, ($9::text[])[c.member] AS app_id, c.n FROM unnest($1::bigint[], $2::int[], $3::int[]) AS c (id, member, n)),
   locked AS MATERIALIZED (
     SELECT users.id, users.app_id FROM c JOIN users ON users.id = c.id AND users.app_id = c.app_id
