@@ -149,9 +149,12 @@ function distribute(jobs: readonly Job[], rows: readonly DeliveredRow[]): void {
 }
 
 // A statement the server answered with an error was rolled back whole (it is its own
-// transaction). Anything else, such as a connection lost while waiting for the answer, may have
-// come after the commit, so running the group's calls again could deliver twice.
-const rolledBack = (error: unknown) => error instanceof pg.DatabaseError && error.severity === 'ERROR';
+// transaction). Anything that ends the connection instead (a lost connection, an administrator's
+// or a crash's FATAL, whose severity may come localized, hence the codes: 08 connection
+// exception, 57P operator intervention, XX internal error) may have come after the commit, so
+// running the group's calls again could deliver twice.
+const rolledBack = (error: unknown) =>
+  error instanceof pg.DatabaseError && error.severity !== 'FATAL' && error.severity !== 'PANIC' && !/^(08|57P|XX)/.test(error.code ?? '');
 
 /** The PostgreSQL `deliver` and a way to wait for the deliveries it has queued. */
 export interface PostgresDeliverer {
