@@ -184,31 +184,38 @@ export function createPostgresDeliverer(pool: pg.Pool, now: () => string, groupi
     return queue.splice(0, count);
   }
 
-  async function run(jobs: readonly Job[]): Promise<void> {
+  // Runs a group; answers a function that hands each call its answer, so that the next group can
+  // go to the database before the callers' own work on their answers (writing to streams) runs.
+  async function run(jobs: readonly Job[]): Promise<() => void> {
     let rows: DeliveredRow[];
     try {
       rows = (await pool.query<DeliveredRow>({ name: 'belfry_deliver', text: DELIVER, values: deliverParams(jobs) })).rows;
     } catch (error) {
       if (jobs.length > 1 && rolledBack(error)) {
         // Nothing of the group was written: alone, each call succeeds or fails on its own.
-        for (const job of jobs) await run([job]);
+        for (const job of jobs) (await run([job]))();
       } else {
         for (const job of jobs) job.reject(toStorageError(error));
       }
-      return;
+      return () => undefined;
     }
-    distribute(jobs, rows);
+    return () => distribute(jobs, rows);
   }
 
   function pump(): void {
     while (inFlight < grouping.maxInFlight && queue.length > 0) {
       inFlight++;
-      void run(takeGroup()).finally(() => {
+      void run(takeGroup()).then((answer) => {
         inFlight--;
         pump();
-        if (inFlight > 0) return;
-        for (const resolve of idle) resolve();
-        idle = [];
+        // pg's pool hands out a free connection on the next tick: the answers follow it, so
+        // the next group is on its way before the callers work on theirs.
+        process.nextTick(() => {
+          answer();
+          if (inFlight > 0) return;
+          for (const resolve of idle) resolve();
+          idle = [];
+        });
       });
     }
   }

@@ -175,6 +175,30 @@ describe('PostgreSQL storage', () => {
       expect((await storage.deliver(appId, [ada.id], createContent())).map((d) => d.event.seq)).toEqual([1]);
     });
 
+    it('sends the next group to the database before the calls of the previous one get their answers', async () => {
+      const { storage, schema, appId, users } = await open();
+      const [blocker, held] = users as [UserRecord, UserRecord];
+      const first = await holdRowLock(schema, blocker.id);
+      const second = await holdRowLock(schema, held.id);
+      let answeredAt = 0;
+      // The caller of the first group works for 100 ms on its answer before it yields, as a
+      // trigger writing to many streams does.
+      const alone = storage.deliver(appId, [blocker.id], createContent()).then(() => {
+        const start = Date.now();
+        while (Date.now() - start < 100);
+        answeredAt = start;
+      });
+      const next = storage.deliver(appId, [held.id], createContent());
+      await first.release();
+      await alone;
+      const waiting = `SELECT (extract(epoch FROM query_start) * 1000)::float8 AS started FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`;
+      await expect.poll(() => adminQuery(waiting, [second.pid])).toHaveLength(1);
+      const [{ started }] = (await adminQuery<{ started: number }>(waiting, [second.pid])) as [{ started: number }];
+      await second.release();
+      await next;
+      expect(started).toBeLessThan(answeredAt + 50);
+    });
+
     it('puts at most `maxRows` notifications in one group, and a bigger delivery in a group of its own', async () => {
       const { storage, schema, appId, users } = await open({ deliveryGrouping: { maxRows: 5 } });
       const [blocker, ...rest] = users as [UserRecord, ...UserRecord[]];
