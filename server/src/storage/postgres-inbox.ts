@@ -10,13 +10,11 @@ import type pg from 'pg';
 import type {
   Counts,
   InboxChangeEvent,
-  Notification,
   NotificationDeletedEvent,
   NotificationPatch,
   NotificationsBulkEvent,
   NotificationUpdatedEvent,
 } from 'belfry/protocol';
-import { createSortableId } from '../crypto.ts';
 import { BULK_COLUMNS, bulkDelta, categoryCounts, countsDelta, patchedStates } from './counts.ts';
 import type { NotificationStates } from './counts.ts';
 import { query, Rollback, toJsonParam, transaction } from './postgres-pool.ts';
@@ -92,88 +90,16 @@ const countsOf = async (client: Queryable, userId: number): Promise<Counts> => {
 // are now (the counters' difference is computed from these, never from a scan).
 const RETURNED_STATES = 'seen_at, read_at, archived_at';
 
-// What `DELIVER` answers per notification, in the order the recipients were given.
-interface DeliveredRow {
-  id: string;
-  user_id: number;
-  seq: number;
-  unseen: number;
-  unread: number;
-}
-
-// A whole delivery in one statement, so one round trip and one implicit transaction however many
-// recipients: `locked` locks every recipient of the app in id order first (two deliveries to
-// overlapping sets then wait for each other instead of deadlocking; MATERIALIZED keeps it one
-// scan that the UPDATE only ever joins against, so the UPDATE never locks a row `locked` has not).
-// `bumped` takes each user's `n` seqs and adds them to both counters; when another delivery
-// committed to a user meanwhile, the UPDATE re-reads the newest row (READ COMMITTED), so the
-// counts and seqs build on it. The row locks last until the statement commits: changes to one
-// inbox commit in seq order and a reader never skips a seq. Users of another app or deleted ones
-// are not locked, so they get nothing. The k-th of a user's `n` notifications takes the seq and
-// counts the user had before plus k; the notification and its event are written together.
-const DELIVER = `WITH c AS (SELECT * FROM unnest($1::bigint[], $2::int[]) AS c (id, n)),
-  locked AS MATERIALIZED (SELECT id FROM users WHERE id = ANY($1::bigint[]) AND app_id = $3 ORDER BY id FOR NO KEY UPDATE),
-  bumped AS (
-    UPDATE users SET seq = users.seq + c.n, unseen_count = users.unseen_count + c.n, unread_count = users.unread_count + c.n
-    FROM locked JOIN c ON c.id = locked.id
-    WHERE users.id = locked.id
-    RETURNING users.id, users.seq - c.n AS seq, users.unseen_count - c.n AS unseen, users.unread_count - c.n AS unread
-  ),
-  d AS (
-    SELECT r.ord, r.id, r.user_id, b.seq + r.k AS seq, b.unseen + r.k AS unseen, b.unread + r.k AS unread
-    FROM unnest($4::text[], $5::bigint[], $6::int[]) WITH ORDINALITY AS r (id, user_id, k, ord)
-    JOIN bumped AS b ON b.id = r.user_id
-  ),
-  created AS (
-    INSERT INTO notifications (id, app_id, user_id, seq, created_at, category, workflow, title, message, url, icon, actions, data)
-    SELECT d.id, $3, d.user_id, d.seq, $7, n.category, n.workflow, n.title, n.message, n.url, n.icon, n.actions, n.data
-    FROM d CROSS JOIN jsonb_to_record($8::jsonb) AS n (category text, workflow text, title text, message text, url text, icon text, actions jsonb, data jsonb)
-  ),
-  logged AS (
-    INSERT INTO events (app_id, user_id, seq, type, payload, created_at)
-    SELECT $3, d.user_id, d.seq, 'notification.created',
-      jsonb_build_object('type', 'notification.created', 'seq', d.seq, 'notification', $8::jsonb || jsonb_build_object('id', d.id),
-        'counts', jsonb_build_object('unseen', d.unseen, 'unread', d.unread)), $7
-    FROM d
-  )
-  SELECT id, user_id, seq, unseen, unread FROM d ORDER BY ord`;
-
 type InboxStorage = Pick<
   Storage,
   'deliver' | 'getInboxState' | 'listNotifications' | 'countTabs' | 'updateNotification' | 'deleteNotification' | 'applyBulk' | 'listEvents' | 'listEventsForUsers'
 >;
 
-/** The inbox half of the PostgreSQL `Storage`; `now` gives ISO timestamps. */
-export function createPostgresInbox(pool: pg.Pool, now: () => string): InboxStorage {
-  const deliver: InboxStorage['deliver'] = async (appId, userIds, content) => {
-    if (userIds.length === 0) return [];
-    // A user listed twice gets two notifications, as when delivering one by one: `n` per user,
-    // and each notification its occurrence `k` (1-based) among the user's.
-    const perUser = new Map<number, number>();
-    const occurrence = userIds.map((userId) => {
-      const k = (perUser.get(userId) ?? 0) + 1;
-      perUser.set(userId, k);
-      return k;
-    });
-    const ids = [...perUser.keys()];
-    const notificationIds = userIds.map(() => createSortableId('ntf'));
-    const createdAt = now();
-    // A new notification is unseen and unread; only its id differs between recipients.
-    const shared: Omit<Notification, 'id'> = { createdAt, seenAt: null, readAt: null, archivedAt: null, ...content };
-    const rows = await query<DeliveredRow>(
-      pool,
-      {
-        name: 'belfry_deliver',
-        text: DELIVER,
-        values: [ids, ids.map((id) => perUser.get(id)!), appId, notificationIds, userIds, occurrence, createdAt, toJsonParam(shared)],
-      },
-    );
-    return rows.map((row) => ({
-      userId: row.user_id,
-      event: { type: 'notification.created', seq: row.seq, notification: { id: row.id, ...shared }, counts: { unseen: row.unseen, unread: row.unread } },
-    }));
-  };
-
+/**
+ * The inbox half of the PostgreSQL `Storage`; `now` gives ISO timestamps, `deliver` is the
+ * group-committing one of postgres-deliver.ts.
+ */
+export function createPostgresInbox(pool: pg.Pool, now: () => string, deliver: InboxStorage['deliver']): InboxStorage {
   const updateNotification: InboxStorage['updateNotification'] = (userId, id, patch: NotificationPatch) =>
     transaction<MutationResult | null>(pool, async (client) => {
       // The seq is taken first, for its lock: the row read below cannot change under us. A

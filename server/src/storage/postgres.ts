@@ -5,6 +5,8 @@ import type { Attributes, UserUpdatedEvent } from 'belfry/protocol';
 import { createApiKey, createApiSecret, createId, hashSecret } from '../crypto.ts';
 import { mergeAttributes } from './attributes.ts';
 import { createPool, query, takeUrlParam, toJsonParam, transaction } from './postgres-pool.ts';
+import { createPostgresDeliverer, DEFAULT_DELIVERY_GROUPING } from './postgres-deliver.ts';
+import type { DeliveryGrouping } from './postgres-deliver.ts';
 import { appendEvent, createPostgresInbox } from './postgres-inbox.ts';
 import { APP_COLUMNS, toAppRecord, toUserRecord } from './postgres-rows.ts';
 import type { PgAppRow, PgUserRow } from './postgres-rows.ts';
@@ -26,6 +28,11 @@ export interface PostgresStorageOptions {
   poolSize?: number;
   /** Called when an idle pooled connection breaks; the pool replaces it by itself. */
   onError?: (error: Error) => void;
+  /**
+   * How concurrent deliveries share statements: notifications per statement at most (default
+   * 1000) and statements running at once (default 1).
+   */
+  deliveryGrouping?: Partial<DeliveryGrouping>;
 }
 
 /** The default maximum number of pooled connections. */
@@ -65,6 +72,10 @@ export async function openPostgresStorage(databaseUrl: string, options: Postgres
   }
   const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
   if (!Number.isInteger(poolSize) || poolSize < 1) throw new Error(`poolSize must be a positive integer, not ${poolSize}`);
+  const grouping = { ...DEFAULT_DELIVERY_GROUPING, ...options.deliveryGrouping };
+  for (const [name, value] of Object.entries(grouping)) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`deliveryGrouping.${name} must be a positive integer, not ${value}`);
+  }
   const pool = createPool({ connectionString: url, poolSize, schema, onError: options.onError ?? (() => undefined) });
   try {
     const client = await pool.connect();
@@ -82,6 +93,8 @@ export async function openPostgresStorage(databaseUrl: string, options: Postgres
   const clock = () => (options.now ?? (() => new Date()))();
   const now = () => clock().toISOString();
   let closed = false;
+  // Concurrent deliveries share one statement and one commit (see postgres-deliver.ts).
+  const deliverer = createPostgresDeliverer(pool, now, grouping);
 
   async function createApp(input: AppInput = {}) {
     const apiSecret = input.apiSecret ?? createApiSecret();
@@ -211,7 +224,7 @@ export async function openPostgresStorage(databaseUrl: string, options: Postgres
     // Notifications, events and preferences go with the user (ON DELETE CASCADE).
     deleteUser: async (appId, identifier) =>
       (await query(pool, 'DELETE FROM users WHERE app_id = $1 AND identifier = $2 RETURNING 1', [appId, identifier])).length > 0,
-    ...createPostgresInbox(pool, now),
+    ...createPostgresInbox(pool, now, deliverer.deliver),
     workflows: createPostgresWorkflowStore(pool, now),
     categories: createPostgresCategoryStore(pool, now),
     preferences: createPostgresPreferenceStore(pool),
@@ -221,6 +234,8 @@ export async function openPostgresStorage(databaseUrl: string, options: Postgres
       // pg.Pool#end refuses a second call; closing twice is harmless here, as with SQLite.
       if (closed) return;
       closed = true;
+      // Deliveries already called still commit (or fail) and answer; only then do connections go.
+      await deliverer.idle();
       await pool.end();
     },
   };

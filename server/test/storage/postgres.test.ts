@@ -111,6 +111,43 @@ describe('openPostgresStorage', () => {
       ]);
     });
 
+    it('migrates a version 3 schema (user keys on notifications and events) forward, a deleted user or app still taking its inbox', async () => {
+      const first = await openInstance(schema);
+      const { app } = await first.createApp();
+      const [ada, bob] = [await first.upsertUser(app.id, 'ada', {}), await first.upsertUser(app.id, 'bob', {})];
+      await first.deliver(app.id, [ada.id, bob.id], createContent({ title: 'kept' }));
+      await first.close();
+      // Version 3 is exactly this schema with the keys to users and without the trigger that 4 swaps them for.
+      await adminQuery(`DROP TRIGGER users_delete_inboxes ON "${schema}".users; DROP FUNCTION "${schema}".belfry_delete_inboxes()`);
+      await adminQuery(`ALTER TABLE "${schema}".notifications ADD CONSTRAINT notifications_user_id_fkey FOREIGN KEY (user_id) REFERENCES "${schema}".users(id) ON DELETE CASCADE`);
+      await adminQuery(`ALTER TABLE "${schema}".events ADD CONSTRAINT events_user_id_fkey FOREIGN KEY (user_id) REFERENCES "${schema}".users(id) ON DELETE CASCADE`);
+      await adminQuery(`UPDATE "${schema}".schema_version SET version = 3`);
+
+      const second = await openInstance(schema);
+      const inboxes = () =>
+        adminQuery(`SELECT user_id::int, (SELECT count(*)::int FROM "${schema}".events e WHERE e.user_id = n.user_id) AS events FROM "${schema}".notifications n ORDER BY user_id`);
+      try {
+        expect((await second.deliver(app.id, [ada.id], createContent({ title: 'after' })))[0]!.event.seq).toBe(2);
+        expect(await inboxes()).toEqual([
+          { user_id: ada.id, events: 2 },
+          { user_id: ada.id, events: 2 },
+          { user_id: bob.id, events: 1 },
+        ]);
+        expect(await second.deleteUser(app.id, 'ada')).toBe(true);
+        expect(await inboxes()).toEqual([{ user_id: bob.id, events: 1 }]);
+      } finally {
+        await second.close();
+      }
+      expect(await adminQuery(`SELECT version FROM "${schema}".schema_version`)).toEqual([{ version: POSTGRES_SCHEMA_VERSION }]);
+      const keys = await adminQuery(`SELECT conname FROM pg_constraint WHERE contype = 'f' AND confrelid = $1::regclass`, [`"${schema}".users`]);
+      expect(keys.map((row) => row['conname'])).toEqual(['preferences_user_id_fkey']);
+      // Deleted with its app (the users go by their key to apps), from a session on another search path.
+      await adminQuery(`DELETE FROM "${schema}".apps WHERE id = $1`, [app.id]);
+      expect(await adminQuery(`SELECT (SELECT count(*) FROM "${schema}".notifications)::int AS n, (SELECT count(*) FROM "${schema}".events)::int AS e`)).toEqual([
+        { n: 0, e: 0 },
+      ]);
+    });
+
     it('refuses a schema written by a newer version', async () => {
       await (await openInstance(schema)).close();
       await adminQuery(`UPDATE "${schema}".schema_version SET version = $1`, [POSTGRES_SCHEMA_VERSION + 1]);
