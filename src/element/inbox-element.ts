@@ -43,11 +43,13 @@ export class BelfryInboxElement extends Base {
 
   constructor() {
     super();
-    // A property set before the element was defined shadows the accessor; move it through it.
+    // A property set before the element was defined shadows the accessor; move it behind it.
+    // Not through the setter: an upgrade of a connected element calls connectedCallback right
+    // after, and syncing here as well rendered the whole widget twice before its first paint.
     if (Object.hasOwn(this, 'options')) {
       const early = (this as { options?: InboxElementOptions }).options;
       delete (this as { options?: InboxElementOptions }).options;
-      this.options = early ?? {};
+      this.#options = { ...early };
     }
   }
 

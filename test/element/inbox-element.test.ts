@@ -141,6 +141,21 @@ describe('BelfryInboxElement', () => {
       expect(createInboxMock).toHaveBeenCalledExactlyOnceWith({ apiKey: 'pk_late', userId: 'ada', baseUrl: 'https://x.example' });
       expect(element.shadowRoot).not.toBeNull();
     });
+
+    it('renders once when upgraded with options set before the definition (the upgrade connects it right after)', () => {
+      createInboxMock.mockImplementation(() => {
+        const inbox = createFakeInbox({ notifications: [createNotification()] });
+        created.push(inbox);
+        return inbox;
+      });
+      const upgraded = document.body.appendChild(document.createElement('belfry-inbox-preset'));
+      for (const [name, value] of Object.entries({ ...IDENTITY, mode: 'inline' })) upgraded.setAttribute(name, value);
+      (upgraded as { options?: object }).options = { pageSize: 5 };
+      defineInboxElement('belfry-inbox-preset');
+      expect(createInboxMock).toHaveBeenCalledExactlyOnceWith({ apiKey: 'pk_test', userId: 'ada', baseUrl: 'https://notify.example.com', pageSize: 5 });
+      expect(view(upgraded as BelfryInboxElement).getAllByRole('listitem')).toHaveLength(1);
+      expect(created[0]!.render).toHaveBeenCalledTimes(1);
+    });
   });
 
   describe('languages', () => {
