@@ -23,13 +23,40 @@ export function createId(prefix: string, bytes = 15): string {
   return `${prefix}_${takeRandom(bytes).toString('base64url')}`;
 }
 
+// Sortable ids take their random part as text: base64url of a pool of random bytes, encoded once
+// per refill, cut 14 characters (84 bits) at a time, instead of a Buffer encoded per id. Each id copies its characters in two pieces shorter than 13, the length from
+// which V8 makes a substring a view of its parent, so no id keeps the 4 KB text alive.
+const RANDOM_TEXT_BYTES = 3072;
+const SORTABLE_RANDOM_CHARS = 14;
+let randomText = '';
+let randomTextOffset = SORTABLE_RANDOM_CHARS;
+// The time part changes once a millisecond; `toString(36)` of it per id was half the cost of an id.
+let lastMillis = -1;
+let lastTimeText = '';
+
+function takeRandomText(): string {
+  if (randomTextOffset + SORTABLE_RANDOM_CHARS > randomText.length) {
+    randomText = randomBytes(RANDOM_TEXT_BYTES).toString('base64url');
+    randomTextOffset = 0;
+  }
+  const start = randomTextOffset;
+  randomTextOffset += SORTABLE_RANDOM_CHARS;
+  return randomText.slice(start, start + 7) + randomText.slice(start + 7, start + SORTABLE_RANDOM_CHARS);
+}
+
 /**
  * A random id that sorts by creation time, such as `ntf_mihx3k2a0Q9...`: milliseconds since the
- * epoch in fixed-width base 36, then 80 random bits. New rows then land at the end of the id
- * index instead of on a random page of it, which halves the pages a large delivery writes.
+ * epoch in fixed-width base 36, then 84 random bits in 14 base64url characters. New rows then
+ * land at the end of the id index instead of on a random page of it, which halves the pages a
+ * large delivery writes.
  */
 export function createSortableId(prefix: string): string {
-  return `${prefix}_${Date.now().toString(36).padStart(9, '0')}${takeRandom(10).toString('base64url')}`;
+  const millis = Date.now();
+  if (millis !== lastMillis) {
+    lastMillis = millis;
+    lastTimeText = millis.toString(36).padStart(9, '0');
+  }
+  return `${prefix}_${lastTimeText}${takeRandomText()}`;
 }
 
 /** A new public API key. */

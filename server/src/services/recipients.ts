@@ -18,17 +18,25 @@ export interface ResolvedRecipients {
  */
 export async function resolveRecipients(deps: RouteDeps, appId: string, recipients: readonly ParsedRecipient[]): Promise<ResolvedRecipients> {
   // A recipient named twice gets one notification (its first mention decides the attributes).
-  const first = new Map<string, { recipient: ParsedRecipient; index: number }>();
-  for (const [index, recipient] of recipients.entries()) if (!first.has(recipient.identifier)) first.set(recipient.identifier, { recipient, index });
-  const lookups = [...first.values()].filter(({ recipient }) => !recipient.attributes).map(({ recipient }) => recipient.identifier);
-  const found = new Map((await deps.storage.findUsers(appId, lookups)).map((user) => [user.identifier, user]));
+  // One pass with plain arrays: this runs for every trigger, up to 100 recipients each.
+  const named = new Set<string>();
+  const firstMentions: number[] = [];
+  const lookups: string[] = [];
+  for (let index = 0; index < recipients.length; index++) {
+    const { identifier, attributes } = recipients[index]!;
+    if (named.has(identifier)) continue;
+    named.add(identifier);
+    firstMentions.push(index);
+    if (!attributes) lookups.push(identifier);
+  }
+  const found = new Map<string, UserRecord>();
+  if (lookups.length > 0) for (const user of await deps.storage.findUsers(appId, lookups)) found.set(user.identifier, user);
   const resolved: ResolvedRecipients = { users: [], discarded: [] };
-  for (const { recipient, index } of first.values()) {
-    const user = recipient.attributes
-      ? await saveUser(deps, appId, recipient.identifier, recipient.attributes, `sendTo.recipients[${index}]`)
-      : found.get(recipient.identifier);
+  for (const index of firstMentions) {
+    const { identifier, attributes } = recipients[index]!;
+    const user = attributes ? await saveUser(deps, appId, identifier, attributes, `sendTo.recipients[${index}]`) : found.get(identifier);
     if (user) resolved.users.push(user);
-    else resolved.discarded.push({ identifier: recipient.identifier, reason: 'user_not_found' });
+    else resolved.discarded.push({ identifier, reason: 'user_not_found' });
   }
   return resolved;
 }
