@@ -62,7 +62,8 @@ describe('Preferences', () => {
       const answer = deferred<PreferencesResponse>();
       inbox.preferences.get.mockImplementation(() => answer.promise);
       fireEvent.click(screen.getByRole('button', { name: 'Preferences' }));
-      expect(screen.queryByText('No notifications yet')).toBeNull();
+      // Hidden, not gone: the list keeps its place for the way back.
+      expect(screen.getByText('No notifications yet').closest('[hidden]')).not.toBeNull();
       expect(screen.queryByRole('button', { name: 'Mark all as read' })).toBeNull();
       expect(screen.getByRole('heading', { name: 'Preferences' })).toBeTruthy();
       expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Back' }));
@@ -120,7 +121,8 @@ describe('Preferences', () => {
       renderWidget();
       await openPreferences();
       fireEvent.click(screen.getByRole('button', { name: 'Back' }));
-      expect(screen.getByText('No notifications yet')).toBeTruthy();
+      expect(screen.getByText('No notifications yet').closest('[hidden]')).toBeNull();
+      expect(screen.queryByRole('heading', { name: 'Preferences' })).toBeNull();
       expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Preferences' }));
     });
 
@@ -132,7 +134,8 @@ describe('Preferences', () => {
       const bell = screen.getByRole('button', { name: /^Notifications/ });
       expect(document.activeElement).toBe(bell);
       fireEvent.click(bell);
-      expect(screen.getByText('No notifications yet')).toBeTruthy();
+      expect(screen.getByRole('button', { name: 'Mark all as read' })).toBeTruthy();
+      expect(screen.queryByRole('heading', { name: 'Preferences' })).toBeNull();
     });
   });
 
