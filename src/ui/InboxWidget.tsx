@@ -122,14 +122,12 @@ export function InboxWidget(props: MountInboxOptions) {
   // side of the bell but more on the other, open there. A CSSOM write, not a style attribute, so
   // a strict CSP (no 'unsafe-inline' styles) allows it.
   //
-  // Placing and focusing wait for the frame that first shows the panel (its animation frame
-  // callback, before style, layout and paint): reading the layout, or focus() (which lays out to
-  // scroll the element into view), in the commit forced a whole style and layout pass there, which
-  // the frame then repeated for whatever changed after it. In the frame callback the one layout
-  // the frame needs anyway serves the measurement: measure once, write only what moves, then focus,
-  // all before the first paint, so no key press reaches a shown panel before focus does. Outside
-  // presses are listened for at once, in the commit (a layout effect): they close the popover from
-  // the frame it first shows in.
+  // Placing and focusing happen in the commit that shows the panel (a layout effect), so nothing,
+  // not a key press nor a script, meets a shown panel that is not yet placed and focused. The panel
+  // was rendered and laid out while hidden: the layout they read costs only what revealing it
+  // changed, which the frame would lay out anyway. (When it was first rendered by the click
+  // itself, before the page was idle, this is its first layout.) Measure once, write only what
+  // moves, then focus. Outside presses close the popover from the same commit on.
   useLayoutEffect(() => {
     const panel = panelRef.current;
     const doc = panel?.ownerDocument;
@@ -158,15 +156,13 @@ export function InboxWidget(props: MountInboxOptions) {
       const roomAbove = bell && bell.top > view.innerHeight - bell.bottom;
       if (bell && !fixed && (up ? box.top < 0 && !roomAbove : box.bottom > view.innerHeight && roomAbove)) panel.toggleAttribute('data-up', !up);
     };
-    const frame = view.requestAnimationFrame(() => {
-      place();
-      // Unless the user already moved focus into the panel. No scrolling: the panel opens at the bell just pressed.
-      if (!panel.contains((panel.getRootNode() as ShadowRoot).activeElement)) panel.focus({ preventScroll: true });
-    });
+    place();
+    // Unless focus is in the panel already (placed again for a new placement). No scrolling: the
+    // panel opens at the bell just pressed.
+    if (!panel.contains((panel.getRootNode() as ShadowRoot).activeElement)) panel.focus({ preventScroll: true });
     view.addEventListener('resize', place);
     doc.addEventListener('pointerdown', onPointerDown, true);
     return () => {
-      view.cancelAnimationFrame(frame);
       view.removeEventListener('resize', place);
       doc.removeEventListener('pointerdown', onPointerDown, true);
     };
