@@ -22,11 +22,13 @@ const Item = memo(NotificationItem, {
 export interface NotificationListProps {
   inbox: Inbox;
   now: number;
+  /** While hidden (the closed popover's panel) no older page loads: each is a request. */
+  hidden?: boolean | undefined;
   onNotificationClick?: ((notification: Notification) => boolean | void) | undefined;
 }
 
 /** Shows the offline note, the error, and the list (or its loading/empty state). */
-export function NotificationList({ inbox, now, onNotificationClick }: NotificationListProps) {
+export function NotificationList({ inbox, now, hidden, onNotificationClick }: NotificationListProps) {
   const { t, locale } = useI18n();
   const items = useValue(inbox.notifications);
   const status = useValue(inbox.status);
@@ -89,7 +91,7 @@ export function NotificationList({ inbox, now, onNotificationClick }: Notificati
         ) : (
           <VirtualList
             items={items}
-            onEndReached={hasMore && !more ? loadMore : undefined}
+            onEndReached={hasMore && !more && !hidden ? loadMore : undefined}
             renderItem={(n, index) => (
               <Item
                 key={n.id}

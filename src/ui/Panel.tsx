@@ -50,28 +50,30 @@ function trapTab(event: KeyboardEvent, panel: HTMLElement): void {
 interface ListViewProps {
   inbox: Inbox;
   now: number;
+  hidden: boolean | undefined;
   onNotificationClick?: ((notification: Notification) => void) | undefined;
   preferences: boolean | undefined;
   setPreferences: (shown: boolean) => void;
 }
 
 // The header and the feed. While the preferences view shows, they are hidden, not unmounted: the
-// list keeps its scroll position, its window and its measured heights for the way back. Memoized:
-// opening or closing the panel re-renders the panel's element only.
-const ListView = memo(function ListView({ inbox, now, onNotificationClick, preferences, setPreferences }: ListViewProps) {
+// list keeps its scroll position, its window and its measured heights for the way back. While the
+// panel is hidden, tabs and list ask the service for nothing (counts, older pages) nobody sees.
+// Memoized: only what changed renders again (the items not at all when the panel opens).
+const ListView = memo(function ListView({ inbox, now, hidden, onNotificationClick, preferences, setPreferences }: ListViewProps) {
   const hasPreferences = useContext(ItemOptions).preferences !== false;
   return (
     <div class="view" hidden={preferences}>
       <Header inbox={inbox}>{hasPreferences && <PreferencesButton focus={preferences === false} onClick={() => setPreferences(true)} />}</Header>
-      <FeedTabs inbox={inbox}>
-        <NotificationList inbox={inbox} now={now} onNotificationClick={onNotificationClick} />
+      <FeedTabs inbox={inbox} hidden={hidden}>
+        <NotificationList inbox={inbox} now={now} hidden={hidden} onNotificationClick={onNotificationClick} />
       </FeedTabs>
     </div>
   );
 });
 
 /** The header and the list (or the preferences view), named "Notifications". */
-export function Panel({ id, inbox, mode, now, hidden = false, onNotificationClick, panelRef }: PanelProps) {
+export function Panel({ id, inbox, mode, now, hidden, onNotificationClick, panelRef }: PanelProps) {
   const { t } = useI18n();
   const popover = mode === 'popover';
   // The preferences view shows in place of header and list; undefined until first opened, false after it.
@@ -93,7 +95,7 @@ export function Panel({ id, inbox, mode, now, hidden = false, onNotificationClic
       onKeyDown={popover ? (event) => trapTab(event, event.currentTarget) : undefined}
     >
       {preferences && <Preferences inbox={inbox} onBack={() => setPreferences(false)} />}
-      <ListView inbox={inbox} now={now} onNotificationClick={onNotificationClick} preferences={preferences} setPreferences={setPreferences} />
+      <ListView inbox={inbox} now={now} hidden={hidden} onNotificationClick={onNotificationClick} preferences={preferences} setPreferences={setPreferences} />
     </div>
   );
 }

@@ -253,6 +253,16 @@ describe('InboxWidget', () => {
       expect(inbox.markAllSeen).toHaveBeenCalledOnce();
     });
 
+    it('asks for no tab counts and no older page while hidden; opening does', () => {
+      const { inbox } = renderWidget({ notifications: Array.from({ length: 3 }, () => createNotification()), hasMore: true });
+      hover();
+      expect(inbox.tabCounts).not.toHaveBeenCalled();
+      expect(inbox.loadMore).not.toHaveBeenCalled();
+      fireEvent.click(bell());
+      expect(inbox.tabCounts).toHaveBeenCalledOnce();
+      expect(inbox.loadMore).toHaveBeenCalledOnce();
+    });
+
     it('renders no item again when it opens', () => {
       const { inbox } = renderWidget({ notifications: [createNotification(), createNotification()], counts: { unseen: 2, unread: 2 } });
       hover();
