@@ -59,14 +59,11 @@ export function InboxWidget(props: MountInboxOptions) {
   // The hidden panel is rendered when the page next has time to spare (requestIdleCallback; a
   // timer where there is none, as in Safari), so mounting the bell stays as cheap as it was.
   useEffect(() => {
-    const view = rootRef.current!.ownerDocument.defaultView;
-    if (mode !== 'popover' || prerendered || !view) return;
-    if (view.requestIdleCallback) {
-      const idle = view.requestIdleCallback(prerender, { timeout: PRERENDER_TIMEOUT_MS });
-      return () => view.cancelIdleCallback(idle);
-    }
-    const timer = view.setTimeout(prerender, PRERENDER_DELAY_MS);
-    return () => view.clearTimeout(timer);
+    const view = rootRef.current!.ownerDocument.defaultView!;
+    if (mode !== 'popover' || prerendered) return;
+    const idle = !!view.requestIdleCallback;
+    const id = idle ? view.requestIdleCallback(prerender, { timeout: PRERENDER_TIMEOUT_MS }) : view.setTimeout(prerender, PRERENDER_DELAY_MS);
+    return () => (idle ? view.cancelIdleCallback(id) : view.clearTimeout(id));
   }, [mode, prerendered]);
 
   // Seen = shown in an open panel. Mark on opening, and again when new ones arrive while open;
