@@ -188,8 +188,8 @@ export function InboxWidget(props: MountInboxOptions) {
         lang={lang}
         dir={isRtl(lang) ? 'rtl' : 'ltr'}
         onKeyDown={onKeyDown}
-        onPointerOver={prerendered ? undefined : prerender}
-        onFocusIn={prerendered ? undefined : prerender}
+        onPointerOver={prerender}
+        onFocusIn={prerender}
       >
         {mode === 'inline' ? (
           <Settled inbox={inbox}>{panel}</Settled>
