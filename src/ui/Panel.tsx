@@ -3,7 +3,7 @@
 // so keyboard users do not fall out of it into the page behind (Escape and the bell close it).
 // The popover's panel stays rendered while closed, `hidden` (InboxWidget), and opens at its list.
 import type { Ref } from 'preact';
-import { useContext, useLayoutEffect, useState } from 'preact/hooks';
+import { useContext, useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import type { Inbox } from '../core/index.ts';
 import type { Notification } from '../protocol/index.ts';
 import { Header } from './Header.tsx';
@@ -82,6 +82,10 @@ export function Panel({ id, inbox, mode, now, hidden, onNotificationClick, panel
   useLayoutEffect(() => {
     if (hidden) setPreferences(undefined);
   }, [hidden]);
+  // What tabs and list ask the service for once shown waits until the frame that shows them was
+  // painted: starting those requests (the tab counts) was half the script of an opening.
+  const [idle, setIdle] = useState(hidden);
+  useEffect(() => setIdle(hidden), [hidden]);
   return (
     <div
       ref={panelRef}
@@ -95,7 +99,7 @@ export function Panel({ id, inbox, mode, now, hidden, onNotificationClick, panel
       onKeyDown={popover ? (event) => trapTab(event, event.currentTarget) : undefined}
     >
       {preferences && <Preferences inbox={inbox} onBack={() => setPreferences(false)} />}
-      <ListView inbox={inbox} now={now} hidden={hidden} onNotificationClick={onNotificationClick} preferences={preferences} setPreferences={setPreferences} />
+      <ListView inbox={inbox} now={now} hidden={idle} onNotificationClick={onNotificationClick} preferences={preferences} setPreferences={setPreferences} />
     </div>
   );
 }

@@ -253,12 +253,17 @@ describe('InboxWidget', () => {
       expect(inbox.markAllSeen).toHaveBeenCalledOnce();
     });
 
-    it('asks for no tab counts and no older page while hidden; opening does', () => {
+    it('asks for no tab counts and no older page while hidden; opening does, once its frame is painted', async () => {
       const { inbox } = renderWidget({ notifications: Array.from({ length: 3 }, () => createNotification()), hasMore: true });
       hover();
       expect(inbox.tabCounts).not.toHaveBeenCalled();
       expect(inbox.loadMore).not.toHaveBeenCalled();
-      fireEvent.click(bell());
+      // Outside act(): the click's render commits (a microtask), its effects wait for a frame.
+      bell().click();
+      await Promise.resolve();
+      expect(screen.getByRole('dialog')).toBeTruthy();
+      expect(inbox.tabCounts).not.toHaveBeenCalled();
+      await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
       expect(inbox.tabCounts).toHaveBeenCalledOnce();
       expect(inbox.loadMore).toHaveBeenCalledOnce();
     });
