@@ -1,8 +1,9 @@
 // The panel's body: status notes, then the feed or its empty/loading (skeleton) state in the body,
 // the scroller of the virtualized list; older pages load as the user nears the end of what is loaded.
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { Inbox } from '../core/index.ts';
 import type { Notification } from '../protocol/index.ts';
+import { formatDate } from '../template/index.ts';
 import { useI18n } from './i18n.ts';
 import { memo } from './memo.ts';
 import { NotificationItem } from './NotificationItem.tsx';
@@ -21,12 +22,14 @@ const Item = memo(NotificationItem, {
 export interface NotificationListProps {
   inbox: Inbox;
   now: number;
+  /** While hidden (the closed popover's panel) no older page loads: each is a request. */
+  hidden?: boolean | undefined;
   onNotificationClick?: ((notification: Notification) => boolean | void) | undefined;
 }
 
 /** Shows the offline note, the error, and the list (or its loading/empty state). */
-export function NotificationList({ inbox, now, onNotificationClick }: NotificationListProps) {
-  const { t } = useI18n();
+export function NotificationList({ inbox, now, hidden, onNotificationClick }: NotificationListProps) {
+  const { t, locale } = useI18n();
   const items = useValue(inbox.notifications);
   const status = useValue(inbox.status);
   const error = useValue(inbox.error);
@@ -35,6 +38,19 @@ export function NotificationList({ inbox, now, onNotificationClick }: Notificati
   // Rendering reads the user's attributes (templates may use them): a new user object re-renders
   // the items, through their props. One subscription here instead of one per item.
   const user = useValue(inbox.user);
+  // Each item gets the clock its relative time was last worded with: a newer `now` reaches only
+  // the items whose "5 minutes ago" reads differently with it, so refreshing the clock (on each
+  // opening of the panel, rendered ahead of it) renders those items alone. By id: [clock shown,
+  // its wording, the clock it was last checked against].
+  const clocks = useRef(new Map<string, [number, string | undefined, number]>()).current;
+  const clockOf = (n: Notification) => {
+    let clock = clocks.get(n.id);
+    if (clock?.[2] !== now) {
+      const label = formatDate(Date.parse(n.createdAt), 'relative', locale, now);
+      clocks.set(n.id, (clock = [clock && clock[1] === label ? clock[0] : now, label, now]));
+    }
+    return clock[0];
+  };
   // 0: idle, 1: loading an older page, 2: that failed (shown with a retry button). The inbox
   // itself makes concurrent calls share one request.
   const [more, setMore] = useState(0);
@@ -75,13 +91,13 @@ export function NotificationList({ inbox, now, onNotificationClick }: Notificati
         ) : (
           <VirtualList
             items={items}
-            onEndReached={hasMore && !more ? loadMore : undefined}
+            onEndReached={hasMore && !more && !hidden ? loadMore : undefined}
             renderItem={(n, index) => (
               <Item
                 key={n.id}
                 notification={n}
                 inbox={inbox}
-                now={now}
+                now={clockOf(n)}
                 onNotificationClick={onNotificationClick}
                 user={user}
                 position={index + 1}

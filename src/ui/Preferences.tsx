@@ -15,7 +15,7 @@ const DEFAULT_CATEGORY = 'default';
 /** Props of `PreferencesButton`. */
 export interface PreferencesButtonProps {
   onClick: () => void;
-  /** Takes focus when mounted: the user just came back from the preferences view. */
+  /** Takes focus when it turns true: the user just came back from the preferences view. */
   focus: boolean;
 }
 
@@ -23,7 +23,7 @@ export interface PreferencesButtonProps {
 export function PreferencesButton({ onClick, focus }: PreferencesButtonProps) {
   const { t } = useI18n();
   const button = useRef<HTMLButtonElement>(null);
-  useLayoutEffect(() => void (focus && button.current!.focus()), []);
+  useLayoutEffect(() => void (focus && button.current!.focus()), [focus]);
   return (
     <button ref={button} type="button" class="icon-button" aria-label={t.preferences} onClick={onClick}>
       <SlidersIcon />

@@ -2,6 +2,7 @@
 // Unread, Archived, then the host's categories, each with its count; the list is the tab panel.
 // Selection follows focus (the arrow keys, Home and End), so one Tab key press leaves the row.
 import type { ComponentChildren } from 'preact';
+import { signal } from '@preact/signals-core';
 import { useContext, useId, useMemo } from 'preact/hooks';
 import type { FeedFilter, Inbox } from '../core/index.ts';
 import { fireAndForget } from './fire-and-forget.ts';
@@ -12,6 +13,8 @@ import { useValue } from './use-value.ts';
 /** Props of `FeedTabs`. */
 export interface FeedTabsProps {
   inbox: Inbox;
+  /** While hidden (the closed popover's panel) the counts the service knows are not read: each read is a request. */
+  hidden?: boolean | undefined;
   /** The list, shown as the selected tab's panel. */
   children: ComponentChildren;
 }
@@ -21,12 +24,12 @@ export function FeedTabs(props: FeedTabsProps) {
   return useContext(ItemOptions).feedTabs === false ? <>{props.children}</> : <TabRow {...props} />;
 }
 
-function TabRow({ inbox, children }: FeedTabsProps) {
+function TabRow({ inbox, hidden, children }: FeedTabsProps) {
   const { categories = [] } = useContext(ItemOptions);
   const { t, n, locale } = useI18n();
   const id = useId();
   const ids = categories.map((c) => c.id);
-  const tabCounts = useValue(useMemo(() => inbox.tabCounts(ids), [inbox, ids.join('\n')]));
+  const tabCounts = useValue(useMemo(() => (hidden ? signal(null) : inbox.tabCounts(ids)), [inbox, ids.join('\n'), hidden]));
   const unread = useValue(inbox.counts).unread;
   const filter = useValue(inbox.filter);
   const list: [FeedFilter, string, number | undefined][] = [

@@ -47,6 +47,8 @@ interface ListState {
   top: number;
   y: number;
   view: number;
+  /** Whether the scroller was last seen hidden (`display: none`: zero high). */
+  hidden?: boolean;
   /** 0 until the list was measured or scrolled, then OVERSCAN. */
   overscan: number;
   /** The id of the first visible item while scrolled down, and how far into it the view starts. */
@@ -87,7 +89,14 @@ export function VirtualList<T extends { id: string }>({ items, renderItem, onEnd
       let above = false;
       let changed = false;
       for (const { target, borderBoxSize } of entries) {
-        if (target === scroller) s.view = scroller.clientHeight;
+        // Zero while hidden (the preferences view in the list's place): keep the window as it was,
+        // and the scroll position, which some browsers drop with the box, for when it shows again.
+        if (target === scroller) {
+          const view = scroller.clientHeight;
+          if (view && s.hidden) scroller.scrollTop = s.y;
+          s.hidden = !view;
+          s.view = view || s.view;
+        }
         const at = s.start + s.lis.indexOf(target);
         const id = s.ids[at]!;
         const height = borderBoxSize[0]!.blockSize;
@@ -101,6 +110,7 @@ export function VirtualList<T extends { id: string }>({ items, renderItem, onEnd
       if (moved() || above) update();
     }));
     const onScroll = () => {
+      if (s.hidden) return;
       // A scroll event comes before the frame's style and layout: this read forces nothing.
       const y = (s.top = s.y = scroller.scrollTop);
       const at = indexAt(s.offsets, y);

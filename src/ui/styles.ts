@@ -15,6 +15,13 @@
 // page's layout or paint. It already clips its content (overflow: hidden) and holds nothing
 // positioned against the page, so containment changes nothing visible. Items are not contained:
 // that would make each a stacking context, and an item's menu must overlap the items below it.
+//
+// The closed popover's panel is rendered ahead of its opening with the \`hidden\` attribute, which
+// the panel's own display overrides: it is kept laid out but invisible (so neither focusable nor in
+// the accessibility tree), and fixed, out of the viewport, so it adds no scrollable overflow to the
+// page. Opening it changes neither its size nor its contents' layout. The list's view (header,
+// tabs, list) is \`display: contents\` so its children stay the panel's flex items, and \`hidden\`
+// (display: none) while the preferences view shows.
 
 import { itemCss } from './item-styles.ts';
 import { preferencesCss } from './preferences-styles.ts';
@@ -47,6 +54,8 @@ button:focus-visible,a:focus-visible,input:focus-visible{outline:2px solid var(-
 .panel{display:flex;flex-direction:column;background:var(--bg);color:var(--fg);border:1px solid var(--border);border-radius:var(--radius);overflow:hidden;contain:content}
 .belfry[data-mode=popover] .panel{position:absolute;z-index:var(--belfry-z-index,1000);top:calc(100% + 8px);inset-inline-end:0;width:min(380px,calc(100vw - 16px));max-height:min(560px,80vh);box-shadow:var(--_shadow)}
 .belfry[data-mode=popover] .panel[data-up]{top:auto;bottom:calc(100% + 8px)}
+.belfry[data-mode=popover] .panel[hidden]{position:fixed;visibility:hidden}
+.view:not([hidden]){display:contents}
 .belfry[data-placement$=start] .panel{inset-inline:0 auto}
 @media (max-width:480px){.belfry[data-mode=popover] .panel{position:fixed;top:56px;inset-inline:8px;width:auto}}
 .header{display:flex;align-items:center;justify-content:space-between;gap:8px;padding:12px 16px;border-bottom:1px solid var(--border)}

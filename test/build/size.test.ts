@@ -18,11 +18,12 @@ const KB = 1024;
  * loading skeleton, placement, upward item menus and inline icons. A widget without them would
  * be smaller but not the product. Core and script-tag file: +0.1 KB for link URLs with balanced
  * parentheses and for keeping unchanged items' objects, so the IndexedDB copy re-renders nothing.
+ * UI and script-tag file: +0.42 KB and +0.35 KB for the panel rendered hidden ahead of its opening.
  */
 export const BUDGETS: Record<Entry, number> = {
-  'belfry.iife.js': 31.0 * KB,
+  'belfry.iife.js': 31.3 * KB,
   'belfry (core + signals-core + idb-keyval)': 13.1 * KB,
-  'belfry/ui (own code only)': 12.3 * KB,
+  'belfry/ui (own code only)': 12.8 * KB,
 };
 
 describe('size budgets', () => {

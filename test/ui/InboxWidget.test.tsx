@@ -81,29 +81,27 @@ describe('InboxWidget', () => {
       expect(dialog.id).not.toBe('');
     });
 
-    it('moves focus into the panel in the frame it first shows in', async () => {
+    it('moves focus into the panel as it shows, before any frame', () => {
       renderWidget();
       fireEvent.click(bell());
-      await nextFrame();
       expect(document.activeElement).toBe(screen.getByRole('dialog'));
     });
 
-    it('leaves focus where the user put it inside the panel before that frame', async () => {
-      renderWidget({ notifications: [createNotification({ title: 'One' })] });
+    it('is placed as it shows, before any frame', () => {
+      renderWidget({}, { placement: 'top-start' });
+      fireEvent.click(bell());
+      expect(screen.getByRole('dialog').hasAttribute('data-up')).toBe(true);
+    });
+
+    it('leaves focus where the user put it inside the panel when placed again', () => {
+      const inbox = createFakeInbox({ notifications: [createNotification({ title: 'One' })] });
+      const { rerender } = render(<InboxWidget inbox={inbox} />);
       fireEvent.click(bell());
       const item = screen.getByRole('button', { name: 'One' });
       item.focus();
-      await nextFrame();
+      rerender(<InboxWidget inbox={inbox} placement="top-end" />);
+      expect(screen.getByRole('dialog').hasAttribute('data-up')).toBe(true);
       expect(document.activeElement).toBe(item);
-    });
-
-    it('does not take focus when it closed before that frame', async () => {
-      renderWidget();
-      fireEvent.click(bell());
-      fireEvent.click(bell());
-      bell().focus();
-      await nextFrame();
-      expect(document.activeElement).toBe(bell());
     });
 
     it('closes when the bell is clicked again', () => {
@@ -161,6 +159,137 @@ describe('InboxWidget', () => {
         inbox.counts.value = { unseen: 1, unread: 1 };
       });
       expect(inbox.markAllSeen).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('panel rendered ahead of opening', () => {
+    const panelIn = (container: Element) => container.querySelector<HTMLElement>('[part=panel]');
+    /** The pointer reaching the bell: the panel renders, hidden, if it had not yet. */
+    const hover = () => fireEvent.pointerOver(bell());
+
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('is not rendered while the widget mounts', () => {
+      const { container } = renderWidget({ notifications: [createNotification()] });
+      expect(panelIn(container)).toBeNull();
+    });
+
+    it('renders when the page is idle (a timer where there is no requestIdleCallback)', () => {
+      vi.useFakeTimers();
+      const view = document.defaultView as Window & { requestIdleCallback?: unknown };
+      expect(view.requestIdleCallback).toBeUndefined();
+      const { container } = renderWidget({ notifications: [createNotification()] });
+      act(() => void vi.advanceTimersByTime(499));
+      expect(panelIn(container)).toBeNull();
+      act(() => void vi.advanceTimersByTime(1));
+      expect(panelIn(container)!.hidden).toBe(true);
+    });
+
+    it('renders in an idle callback where there is one, with a timeout', () => {
+      const view = document.defaultView as unknown as Record<string, unknown>;
+      const idle: [() => void, { timeout: number }][] = [];
+      view['requestIdleCallback'] = (callback: () => void, options: { timeout: number }) => idle.push([callback, options]);
+      view['cancelIdleCallback'] = () => {};
+      try {
+        const { container } = renderWidget({ notifications: [createNotification()] });
+        expect(idle).toHaveLength(1);
+        expect(idle[0]![1].timeout).toBeGreaterThan(0);
+        expect(panelIn(container)).toBeNull();
+        act(() => idle[0]![0]());
+        expect(panelIn(container)!.hidden).toBe(true);
+      } finally {
+        delete view['requestIdleCallback'];
+        delete view['cancelIdleCallback'];
+      }
+    });
+
+    it('renders when focus reaches the bell', () => {
+      const { container } = renderWidget();
+      fireEvent.focusIn(bell());
+      expect(panelIn(container)!.hidden).toBe(true);
+    });
+
+    it('stays hidden, out of the accessibility tree, until the bell opens it, and hides again on closing', () => {
+      const { container } = renderWidget({ notifications: [createNotification({ title: 'One' })] });
+      hover();
+      const panel = panelIn(container)!;
+      expect(panel.hidden).toBe(true);
+      expect(panel.querySelector('[part=item]')).not.toBeNull();
+      expect(bell().getAttribute('aria-controls')).toBe(panel.id);
+      expect(screen.queryByRole('dialog')).toBeNull();
+      expect(screen.queryByRole('button', { name: 'One' })).toBeNull();
+      fireEvent.click(bell());
+      expect(screen.getByRole('dialog', { name: 'Notifications' })).toBe(panel);
+      expect(screen.getByRole('button', { name: 'One' })).toBeTruthy();
+      fireEvent.click(bell());
+      expect(panelIn(container)).toBe(panel);
+      expect(panel.hidden).toBe(true);
+      expect(screen.queryByRole('dialog')).toBeNull();
+    });
+
+    it('keeps up with the inbox while hidden and shows the current items when opened', () => {
+      const { inbox } = renderWidget({ notifications: [createNotification({ title: 'Old' })], counts: { unseen: 1, unread: 1 } });
+      hover();
+      act(() => {
+        inbox.notifications.value = [createNotification({ title: 'New' }), ...inbox.notifications.value];
+        inbox.counts.value = { unseen: 2, unread: 2 };
+      });
+      fireEvent.click(bell());
+      expect(screen.getAllByRole('listitem').map((li) => li.querySelector('.primary')!.textContent)).toEqual(['New', 'Old']);
+      expect(screen.getByRole('tab', { name: 'Unread 2' })).toBeTruthy();
+    });
+
+    it('marks nothing seen while hidden, also when new ones arrive; opening does', () => {
+      const { inbox } = renderWidget({ notifications: [createNotification()], counts: { unseen: 1, unread: 1 } });
+      hover();
+      act(() => {
+        inbox.notifications.value = [createNotification(), ...inbox.notifications.value];
+        inbox.counts.value = { unseen: 2, unread: 2 };
+      });
+      expect(inbox.markAllSeen).not.toHaveBeenCalled();
+      fireEvent.click(bell());
+      expect(inbox.markAllSeen).toHaveBeenCalledOnce();
+    });
+
+    it('asks for no tab counts and no older page while hidden; opening does, once its frame is painted', async () => {
+      const { inbox } = renderWidget({ notifications: Array.from({ length: 3 }, () => createNotification()), hasMore: true });
+      hover();
+      expect(inbox.tabCounts).not.toHaveBeenCalled();
+      expect(inbox.loadMore).not.toHaveBeenCalled();
+      // Outside act(): the click's render commits (a microtask), its effects wait for a frame.
+      bell().click();
+      await Promise.resolve();
+      expect(screen.getByRole('dialog')).toBeTruthy();
+      expect(inbox.tabCounts).not.toHaveBeenCalled();
+      await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+      expect(inbox.tabCounts).toHaveBeenCalledOnce();
+      expect(inbox.loadMore).toHaveBeenCalledOnce();
+    });
+
+    it('renders no item again when it opens', () => {
+      const { inbox } = renderWidget({ notifications: [createNotification(), createNotification()], counts: { unseen: 2, unread: 2 } });
+      hover();
+      const renders = inbox.render.mock.calls.length;
+      expect(renders).toBe(2);
+      fireEvent.click(bell());
+      act(() => {
+        inbox.counts.value = { unseen: 0, unread: 2 };
+      });
+      expect(inbox.render.mock.calls.length).toBe(renders);
+    });
+
+    it('shows relative times as of the opening, not of the rendering, from the first frame', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      renderWidget({ notifications: [createNotification({ title: 'One', minutesAgo: 5 })] });
+      hover();
+      vi.setSystemTime(Date.now() + 10 * 60_000);
+      // Outside act(): the click's render commits (a microtask), its effects wait for a frame.
+      bell().click();
+      await Promise.resolve();
+      expect(screen.getByRole('listitem').querySelector('time')!.textContent).toBe('15 minutes ago');
+      await nextFrame();
     });
   });
 

@@ -32,6 +32,22 @@ describe('NotificationList', () => {
       expect(screen.getByRole('listitem').querySelector('.primary')!.textContent).toBe('A');
     });
 
+    it('renders an item again for a newer clock only when its relative time reads differently', () => {
+      const now = Date.now();
+      const ago = (ms: number) => new Date(now - ms).toISOString();
+      const inbox = createFakeInbox({ notifications: [createNotification({ title: 'A', createdAt: ago(300_000) }), createNotification({ title: 'B', createdAt: ago(118_500) })] });
+      const { rerender } = render(<NotificationList inbox={inbox} now={now} />);
+      const renders = () => vi.mocked(inbox.render).mock.calls.length;
+      const times = () => screen.getAllByRole('listitem').map((li) => li.querySelector('time')!.textContent);
+      const before = renders();
+      expect(times()).toEqual(['5 minutes ago', '1 minute ago']);
+      rerender(<NotificationList inbox={inbox} now={now + 1_000} />);
+      expect(renders()).toBe(before);
+      rerender(<NotificationList inbox={inbox} now={now + 2_000} />);
+      expect(renders()).toBe(before + 1);
+      expect(times()).toEqual(['5 minutes ago', '2 minutes ago']);
+    });
+
     it('shows the empty state when ready with nothing', () => {
       renderList({ status: 'ready' });
       expect(screen.getByText('No notifications yet')).toBeTruthy();

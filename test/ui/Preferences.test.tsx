@@ -3,7 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InboxWidget } from '../../src/ui/InboxWidget.tsx';
 import type { InboxUIOptions } from '../../src/ui/index.ts';
 import type { Preferences, PreferencesResponse } from '../../src/protocol/index.ts';
-import { createFakeInbox } from './fixtures.ts';
+import { createFakeInbox, createNotification } from './fixtures.ts';
+
+/** The estimated height of an unmeasured item, as the list assumes it (no layout in happy-dom). */
+const ESTIMATE = 88;
 
 /** A preferences answer: the app's categories and what the user switched off. */
 function createPreferences(overrides: Partial<PreferencesResponse> = {}): PreferencesResponse {
@@ -62,7 +65,8 @@ describe('Preferences', () => {
       const answer = deferred<PreferencesResponse>();
       inbox.preferences.get.mockImplementation(() => answer.promise);
       fireEvent.click(screen.getByRole('button', { name: 'Preferences' }));
-      expect(screen.queryByText('No notifications yet')).toBeNull();
+      // Hidden, not gone: the list keeps its place for the way back.
+      expect(screen.getByText('No notifications yet').closest('[hidden]')).not.toBeNull();
       expect(screen.queryByRole('button', { name: 'Mark all as read' })).toBeNull();
       expect(screen.getByRole('heading', { name: 'Preferences' })).toBeTruthy();
       expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Back' }));
@@ -120,8 +124,40 @@ describe('Preferences', () => {
       renderWidget();
       await openPreferences();
       fireEvent.click(screen.getByRole('button', { name: 'Back' }));
-      expect(screen.getByText('No notifications yet')).toBeTruthy();
+      expect(screen.getByText('No notifications yet').closest('[hidden]')).toBeNull();
+      expect(screen.queryByRole('heading', { name: 'Preferences' })).toBeNull();
       expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Preferences' }));
+    });
+
+    it('comes back to the list where it was scrolled, with the same items rendered', async () => {
+      const inbox = createFakeInbox({ status: 'ready', notifications: Array.from({ length: 100 }, () => createNotification()) });
+      inbox.preferences.get.mockImplementation(async () => createPreferences());
+      render(<InboxWidget inbox={inbox} />);
+      fireEvent.click(document.querySelector('[part=bell]')!);
+      const dialog = screen.getByRole('dialog');
+      const scroller = dialog.querySelector<HTMLElement>('.body')!;
+      const positions = () => [...dialog.querySelectorAll('li[part=item]')].map((li) => li.getAttribute('aria-posinset'));
+      scroller.scrollTop = 30 * ESTIMATE;
+      await act(() => void fireEvent.scroll(scroller));
+      const shown = positions();
+      expect(shown[0]).not.toBe('1');
+      await openPreferences();
+      fireEvent.click(screen.getByRole('button', { name: 'Back' }));
+      expect(dialog.querySelector('.body')).toBe(scroller);
+      expect(scroller.scrollTop).toBe(30 * ESTIMATE);
+      expect(positions()).toEqual(shown);
+    });
+
+    it('keeps Tab in the preferences view, past the list hidden behind it', async () => {
+      const inbox = createFakeInbox({ status: 'ready', notifications: [createNotification()] });
+      inbox.preferences.get.mockImplementation(async () => createPreferences());
+      render(<InboxWidget inbox={inbox} />);
+      fireEvent.click(document.querySelector('[part=bell]')!);
+      await openPreferences();
+      const back = screen.getByRole('button', { name: 'Back' });
+      expect(document.activeElement).toBe(back);
+      fireEvent.keyDown(back, { key: 'Tab', shiftKey: true });
+      expect(document.activeElement).toBe(switchNamed('Webhook for Comments'));
     });
 
     it('closes the popover on Escape, focus back on the bell, and opens on the list next time', async () => {
@@ -132,7 +168,8 @@ describe('Preferences', () => {
       const bell = screen.getByRole('button', { name: /^Notifications/ });
       expect(document.activeElement).toBe(bell);
       fireEvent.click(bell);
-      expect(screen.getByText('No notifications yet')).toBeTruthy();
+      expect(screen.getByRole('button', { name: 'Mark all as read' })).toBeTruthy();
+      expect(screen.queryByRole('heading', { name: 'Preferences' })).toBeNull();
     });
   });
 
