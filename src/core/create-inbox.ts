@@ -47,7 +47,14 @@ export function createInbox(options: InboxOptions): Inbox {
   const lifetime = new AbortController();
   const { signal } = lifetime;
   const transport = createTransport({ ...options, fetch: () => options.fetch ?? globalThis.fetch, now, signal });
-  const get = (path: string) => transport.request('GET', path, undefined, signal);
+  // A read the service refused for its rate limit is tried again after its Retry-After (three more
+  // times, at most 10 s apart): scrolling fast through a long feed must not end in an error.
+  const get = (path: string, tries = 3): Promise<unknown> =>
+    transport.request('GET', path, undefined, signal).catch((error: InboxError) =>
+      error.status == 429 && tries
+        ? new Promise((resolve) => setTimeout(resolve, Math.min(error.retryAfterMs ?? 1e3, 1e4))).then(() => get(path, tries - 1))
+        : Promise.reject(error),
+    );
   let persistTimer: ReturnType<typeof setTimeout> | undefined;
   let loadingMore: Promise<void> | undefined;
   let destroyed = false;

@@ -453,6 +453,22 @@ describe('createInbox', () => {
       await inbox.loadMore();
       expect(service.requestsTo('GET /v1/me/notifications')).toHaveLength(2);
     });
+    it('tries a page the rate limit refused again after its Retry-After, and gives up after three more refusals', async () => {
+      const { service, start } = setup({ pageSize: 2 });
+      const { items } = scriptHealthy(service);
+      const inbox = start();
+      await vi.waitFor(() => expect(inbox.connection.value).toBe('online'));
+      const limited = () => errorResponse(429, 'rate_limited', { 'Retry-After': '0' });
+      const older = createNotification();
+      service.answer('GET /v1/me/notifications', limited(), limited(), json(200, createPage({ items: [older], nextCursor: 'cur_3', counts: createCounts(3, 3), seq: 7 })));
+      await inbox.loadMore();
+      expect(inbox.notifications.value).toEqual([...items, older]);
+      expect(service.requestsTo('GET /v1/me/notifications')).toHaveLength(4);
+      service.answer('GET /v1/me/notifications', limited(), limited(), limited(), limited());
+      await expect(inbox.loadMore()).rejects.toMatchObject({ status: 429 });
+      expect(service.requestsTo('GET /v1/me/notifications')).toHaveLength(8);
+      expect(inbox.notifications.value).toEqual([...items, older]);
+    });
   });
 
   describe('.render()', () => {
