@@ -19,10 +19,11 @@ const KB = 1024;
  * be smaller but not the product. Core and script-tag file: +0.1 KB for link URLs with balanced
  * parentheses and for keeping unchanged items' objects, so the IndexedDB copy re-renders nothing.
  * UI and script-tag file: +0.42 KB and +0.35 KB for the panel rendered hidden ahead of its opening.
+ * Core and script-tag file: +82 B and +62 B so an item read in Unread stays when read before the tab's first page arrives.
  */
 export const BUDGETS: Record<Entry, number> = {
-  'belfry.iife.js': 31.3 * KB,
-  'belfry (core + signals-core + idb-keyval)': 13.1 * KB,
+  'belfry.iife.js': 31.3 * KB + 62,
+  'belfry (core + signals-core + idb-keyval)': 13.1 * KB + 82,
   'belfry/ui (own code only)': 12.8 * KB,
 };
 
