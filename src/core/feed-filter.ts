@@ -6,7 +6,8 @@
 //     matching item appears, an archived one leaves All and Unread, an unarchived one leaves
 //     Archived, a deleted one leaves;
 //   - an item read while shown in Unread stays (read) until the filter changes, so rows do not jump
-//     from under the user's pointer;
+//     from under the user's pointer, also when it is read before the first page arrives (the
+//     main feed filtered is then taken as the list) and over a first page that leaves it out;
 //   - a fresh first page of the main feed (a resync, a reconnect) refetches the filter's.
 // Until its first page arrives (or when the service cannot be reached), a filter that the main
 // feed contains (unread, a category) shows the main feed filtered; Archived shows nothing yet.
@@ -53,7 +54,14 @@ export function createFeedFilter({ get, state, main, pageSize }: FeedDeps) {
   const watched = new Set<() => void>();
   let countsTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const edit = (current: Feed, change: Partial<Feed>) => feed.peek() === current && !!(feed.value = { ...current, ...change });
+  /**
+   * Changes the feed if it still shows filter `f` (a list applied meanwhile is the one changed, so an
+   * answer does not undo the changes that arrived while it was on its way).
+   */
+  const edit = (f: FeedFilter, change: Partial<Feed>) => {
+    const latest = feed.peek();
+    return latest?.filter === f && !!(feed.value = { ...latest, ...change });
+  };
 
   /**
    * Fetches a page of the current filter: the first (`cursor` absent) replaces the list, a later
@@ -62,16 +70,22 @@ export function createFeedFilter({ get, state, main, pageSize }: FeedDeps) {
   async function load(cursor?: string | null, again?: boolean): Promise<void> {
     const current = feed.peek();
     if (!current || cursor === null) return;
-    const { filter: f, items } = current;
+    const { filter: f } = current;
     try {
       const page = parseNotificationPage(await get('/v1/me/notifications?' + new URLSearchParams({ limit: '' + pageSize, ...f, ...(cursor && { cursor }) })));
       if (!page) throw new InboxError('protocol', 'bad answer');
       if (!cursor && !again && page.seq < state().seq) return load(cursor, true);
-      const fresh = page.items.filter((n) => matches(f, n) && !(cursor && items!.some((held) => held.id === n.id)));
-      edit(current, cursor ? { items: [...items!, ...fresh], nextCursor: page.nextCursor } : { items: fresh, nextCursor: page.nextCursor, seq: page.seq, failed: false });
+      // The list now shown, with the changes applied while the page was on its way.
+      // (Another filter's list, if the filter changed meanwhile: then nothing is edited.)
+      const items = feed.peek()?.items;
+      const { nextCursor } = page;
+      let fresh: readonly Notification[] = page.items.filter((n) => matches(f, n) && !(cursor && items!.some((shown) => shown.id === n.id)));
+      // A first page lists no read item: those read while shown (held) are put back in, in order.
+      if (!cursor) for (const n of items ?? []) if (!matches(f, n)) fresh = put(current, [...fresh, n], n);
+      edit(f, cursor ? { items: [...items!, ...fresh], nextCursor } : { items: fresh, nextCursor, seq: page.seq, failed: false });
     } catch (error) {
       // A filter changed meanwhile has nothing to report.
-      if (edit(current, { failed: !cursor })) throw error;
+      if (edit(f, { failed: !cursor })) throw error;
     }
   }
   const reload = () => void load().catch(() => {});
@@ -99,7 +113,12 @@ export function createFeedFilter({ get, state, main, pageSize }: FeedDeps) {
     if (type === 'reset') feed.value = null;
     if (!current) return;
     if ((type === 'page.loaded' && !action.cursor) || (type === 'connection.changed' && action.connection === 'online' && current.failed)) return reload();
+    const { filter: f } = current;
     let { items, seq } = current;
+    // Before its first page the list shown is the main feed filtered (Archived shows nothing): a
+    // change to it makes that the list, so an item read there stays.
+    if (!items && f.status !== 'archived') items = before.items.filter((n) => matches(f, n));
+    const base = items;
     if (!items) return;
     const change = (n: Notification | string) => (items = put(current, items!, n));
     if (type === 'optimistic.applied') action.items.forEach(change);
@@ -111,13 +130,13 @@ export function createFeedFilter({ get, state, main, pageSize }: FeedDeps) {
         else if (e.type === 'notifications.bulk') {
           const { ids, category, action: bulk, at } = e;
           // Archiving all moves items Archived does not hold yet: its first page says which.
-          if (bulk === 'archive' && !ids && current.filter.status === 'archived') return reload();
+          if (bulk === 'archive' && !ids && f.status === 'archived') return reload();
           const field = bulk === 'read' ? 'readAt' : bulk === 'seen' ? 'seenAt' : 'archivedAt';
           for (const n of items) if (ids ? ids.includes(n.id) : !category || n.category === category) change(bulk === 'delete' ? n.id : { ...n, [field]: n[field] ?? at });
         } else if (e.type !== 'user.updated') change(e.notification);
       }
     }
-    edit(current, { items, seq });
+    if (current.items || items !== base) edit(f, { items, seq });
   }
 
   /** Reads the counts of the given category tabs while the signal is watched. */

@@ -116,6 +116,44 @@ describe('createInbox (feed filter)', () => {
       expect(filter.value).toEqual({});
     });
 
+    it('keeps an item read while Unread shows the main feed filtered, when the page that leaves it out arrives', async () => {
+      const [a, b] = [createNotification(), createNotification()];
+      const read = { ...a, readAt: '2031-01-01T00:00:00.000Z' };
+      // The first page is held back until the read has reached the inbox, then lists what the service lists after it.
+      let answer!: (response: Response) => void;
+      const pending = new Promise<Response>((resolve) => (answer = resolve));
+      const unread = [() => pending as unknown as Response, () => json(200, createPage({ items: [b], seq: 8 }))];
+      const { stream, inbox } = await setup([a, b], { '?limit=20&status=unread': () => unread.shift()!() });
+      const shown = inbox.setFilter({ status: 'unread' });
+      expect(ids(inbox)).toEqual([a.id, b.id]);
+      stream.send(updated(8, read));
+      await vi.waitFor(() => expect(inbox.notifications.value[0]?.readAt).toBe(read.readAt));
+      answer(json(200, createPage({ items: [b], seq: 8 })));
+      await shown;
+      expect(inbox.notifications.value).toEqual([read, b]);
+      await inbox.setFilter({});
+      await inbox.setFilter({ status: 'unread' });
+      expect(ids(inbox)).toEqual([b.id]);
+    });
+
+    it('keeps an item read in Unread when the filtered page is fetched again (a resync)', async () => {
+      const [a, b] = [createNotification(), createNotification()];
+      const lists = { '?limit=20&status=unread': [a, b] };
+      const { service, stream, inbox, at } = await setup([a, b], lists);
+      await inbox.setFilter({ status: 'unread' });
+      const read = { ...a, readAt: '2031-01-01T00:00:00.000Z' };
+      stream.send(updated(8, read));
+      lists['?limit=20&status=unread'] = [b];
+      await vi.waitFor(() => expect(inbox.notifications.value[0]).toEqual(read));
+      const before = service.requestsTo('GET /v1/me/notifications').length;
+      at.seq = 9;
+      service.answer('GET /v1/me/notifications', json(200, createPage({ items: [read, b], seq: 9 })));
+      stream.send({ type: 'resync', seq: 9 } as StreamEvent);
+      await vi.waitFor(() => expect(service.requestsTo('GET /v1/me/notifications').length).toBe(before + 2));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(inbox.notifications.value).toEqual([read, b]);
+    });
+
     it('takes an unarchived item out of Archived at once and puts it into the main feed', async () => {
       const archived = createNotification({ archivedAt: '2030-01-01T00:00:00.000Z' });
       const { service, inbox } = await setup([], { '?limit=20&status=archived': [archived] });
