@@ -184,11 +184,14 @@ const lastPosition = () => Math.max(0, ...[...host().shadowRoot.querySelectorAll
 let times = [];
 let scrolls = [];
 let recording = false;
+// One chain of frame callbacks per start(): a chain from the run before that has not yet seen
+// \`recording\` go false would otherwise go on beside the new one and record every frame twice.
+let chain = 0;
 const onScroll = () => scrolls.push(performance.now());
-const tick = (time) => {
-  if (!recording) return;
+const tick = (id) => (time) => {
+  if (!recording || id !== chain) return;
   times.push(time);
-  requestAnimationFrame(tick);
+  requestAnimationFrame(tick(id));
 };
 window.__frames = {
   start() {
@@ -196,7 +199,7 @@ window.__frames = {
     scrolls = [];
     recording = true;
     scroller().addEventListener('scroll', onScroll, { passive: true });
-    requestAnimationFrame(tick);
+    requestAnimationFrame(tick(++chain));
     return { scrollTop: scroller().scrollTop };
   },
   stop() {
