@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { TEST_APP, root, useE2eSession } from './harness.ts';
+import { readUntil, root, TEST_APP, useE2eSession } from './harness.ts';
 
 const AXE = join(root, 'node_modules/axe-core/axe.min.js');
 const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
@@ -39,11 +39,7 @@ function view(page: Page): Promise<{ tabs: string[]; selected: string[]; titles:
   });
 }
 
-async function until(page: Page, check: (v: Awaited<ReturnType<typeof view>>) => boolean): Promise<Awaited<ReturnType<typeof view>>> {
-  let last = await view(page);
-  for (const deadline = Date.now() + 10_000; !check(last) && Date.now() < deadline; last = await view(page)) await page.waitForTimeout(50);
-  return last;
-}
+const until = (page: Page, check: (v: Awaited<ReturnType<typeof view>>) => boolean) => readUntil(() => view(page), check);
 
 describe('feed tabs in Chromium', () => {
   it('lists each tab from the service, keeps the counts live, and moves with the arrow keys', async () => {

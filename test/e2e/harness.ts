@@ -159,6 +159,16 @@ export async function createPostgresDatabase(): Promise<PostgresDatabase> {
   };
 }
 
+/**
+ * Reads `read()` every 50 ms until `check` accepts it or 10 s pass, and answers the last reading,
+ * so a test asserts on what the page showed last rather than on a bare timeout.
+ */
+export async function readUntil<T>(read: () => Promise<T>, check: (value: T) => boolean): Promise<T> {
+  let last = await read();
+  for (const deadline = Date.now() + 10_000; !check(last) && Date.now() < deadline; last = await read()) await new Promise((r) => setTimeout(r, 50));
+  return last;
+}
+
 export interface HostPage {
   url: string;
   close(): Promise<void>;

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { TEST_APP, useE2eSession } from './harness.ts';
+import { readUntil, TEST_APP, useE2eSession } from './harness.ts';
 
 const e2e = useE2eSession('offline-tabs');
 const OFFLINE_NOTE = 'Offline — showing saved notifications';
@@ -37,11 +37,7 @@ function view(page: Page): Promise<{ selected: string[]; titles: string[]; offli
   }, OFFLINE_NOTE);
 }
 
-async function until(page: Page, check: (v: Awaited<ReturnType<typeof view>>) => boolean): Promise<Awaited<ReturnType<typeof view>>> {
-  let last = await view(page);
-  for (const deadline = Date.now() + 10_000; !check(last) && Date.now() < deadline; last = await view(page)) await page.waitForTimeout(50);
-  return last;
-}
+const until = (page: Page, check: (v: Awaited<ReturnType<typeof view>>) => boolean) => readUntil(() => view(page), check);
 
 describe('feed tabs offline in Chromium', () => {
   it('filters the cached feed for Unread and a category tab after a reload with the service down', async () => {
