@@ -39,7 +39,8 @@ interface DeliveredRow {
 // never skips a seq. A recipient of another app, or a deleted one, is not locked and gets
 // nothing. The k-th of a user's `n` notifications takes the seq and counts the user had before
 // plus k, so a member earlier in the group comes first; the notification and its event are
-// written together.
+// written together. The event is slim (no notification): replay reads the notification from its
+// row, by the same user and seq (see postgres-events.ts).
 const DELIVER = `WITH c AS (SELECT c.id, ($9::text[])[c.member] AS app_id, c.n FROM unnest($1::bigint[], $2::int[], $3::int[]) AS c (id, member, n)),
   locked AS MATERIALIZED (
     SELECT users.id, users.app_id FROM c JOIN users ON users.id = c.id AND users.app_id = c.app_id
@@ -69,8 +70,7 @@ const DELIVER = `WITH c AS (SELECT c.id, ($9::text[])[c.member] AS app_id, c.n F
   logged AS (
     INSERT INTO events (app_id, user_id, seq, type, payload, created_at)
     SELECT d.app_id, d.user_id, d.seq, 'notification.created',
-      jsonb_build_object('type', 'notification.created', 'seq', d.seq, 'notification', d.content || jsonb_build_object('id', d.id),
-        'counts', jsonb_build_object('unseen', d.unseen, 'unread', d.unread)), d.created_at
+      jsonb_build_object('type', 'notification.created', 'seq', d.seq, 'counts', jsonb_build_object('unseen', d.unseen, 'unread', d.unread)), d.created_at
     FROM d
   )
   SELECT ord, id, user_id, seq, unseen, unread FROM d ORDER BY ord`;

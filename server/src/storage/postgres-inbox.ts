@@ -17,6 +17,8 @@ import type {
 } from 'belfry/protocol';
 import { BULK_COLUMNS, bulkDelta, categoryCounts, countsDelta, patchedStates } from './counts.ts';
 import type { NotificationStates } from './counts.ts';
+import { KEEP_CREATED, REPLAY_COLUMNS, REPLAY_JOIN, toReplayedEvent } from './postgres-events.ts';
+import type { ReplayRow } from './postgres-events.ts';
 import { query, Rollback, toJsonParam, transaction } from './postgres-pool.ts';
 import type { Queryable } from './postgres-pool.ts';
 import { toNotification } from './postgres-rows.ts';
@@ -140,9 +142,11 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string, deliver: I
     transaction<MutationResult | null>(pool, async (client) => {
       const bumped = await bumpSeq(client, userId);
       if (!bumped) return new Rollback(null);
+      // Its created event keeps a copy of the notification (see postgres-events.ts).
       const [deleted] = await query<NotificationStates>(
         client,
-        `DELETE FROM notifications WHERE id = $1 AND user_id = $2 RETURNING ${RETURNED_STATES}`,
+        `WITH gone AS (DELETE FROM notifications WHERE id = $1 AND user_id = $2 RETURNING *), ${KEEP_CREATED}
+         SELECT ${RETURNED_STATES} FROM gone`,
         [id, userId],
       );
       if (!deleted) return new Rollback(null);
@@ -164,16 +168,16 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string, deliver: I
       const at = now();
       const filter = 'user_id = $1 AND ($2::text IS NULL OR category = $2) AND ($3::text[] IS NULL OR id = ANY($3::text[]))';
       const params: unknown[] = [userId, change.category, change.ids];
+      // Deleted notifications' created events keep a copy of them (see postgres-events.ts).
       const sql =
         change.action === 'delete'
-          ? `DELETE FROM notifications WHERE ${filter} RETURNING id, seq, ${RETURNED_STATES}`
-          : `UPDATE notifications SET ${BULK_COLUMNS[change.action]} = $4 WHERE ${filter} AND ${BULK_COLUMNS[change.action]} IS NULL
-             RETURNING id, seq, ${RETURNED_STATES}`;
-      const rows = await query<{ id: string } & NotificationStates>(
-        client,
-        `WITH changed AS (${sql}) SELECT id, ${RETURNED_STATES} FROM changed ORDER BY seq`,
-        change.action === 'delete' ? params : [...params, at],
-      );
+          ? `WITH gone AS (DELETE FROM notifications WHERE ${filter} RETURNING *), ${KEEP_CREATED}
+             SELECT id, ${RETURNED_STATES} FROM gone ORDER BY seq`
+          : `WITH changed AS (
+               UPDATE notifications SET ${BULK_COLUMNS[change.action]} = $4 WHERE ${filter} AND ${BULK_COLUMNS[change.action]} IS NULL
+               RETURNING id, seq, ${RETURNED_STATES}
+             ) SELECT id, ${RETURNED_STATES} FROM changed ORDER BY seq`;
+      const rows = await query<{ id: string } & NotificationStates>(client, sql, change.action === 'delete' ? params : [...params, at]);
       const changed = rows.map((row) => row.id);
       if (changed.length === 0) return new Rollback({ event: null, counts: await countsOf(client, userId), seq: bumped.seq - 1 });
       const event = await appendEvent<NotificationsBulkEvent>(
@@ -251,29 +255,37 @@ export function createPostgresInbox(pool: pg.Pool, now: () => string, deliver: I
     deleteNotification,
     applyBulk,
     listEvents: async (userId, after, limit) => {
-      const rows = await query<{ payload: InboxChangeEvent }>(
+      // Slim created events are completed from their notification (see postgres-events.ts).
+      const rows = await query<ReplayRow>(
         pool,
-        'SELECT payload FROM events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+        `SELECT e.payload, ${REPLAY_COLUMNS} FROM events AS e ${REPLAY_JOIN}
+         WHERE e.user_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
         [userId, after, limit],
       );
-      return rows.map((row) => row.payload);
+      return rows.flatMap((row) => toReplayedEvent(row) ?? []);
     },
     listEventsForUsers: async (cursors, limit) => {
       const found = new Map<number, InboxChangeEvent[]>();
       if (cursors.length === 0) return found;
       // One round trip for every cursor: a LATERAL probe of the (user_id, seq) key per user.
       // Prepared (named): the realtime hub runs it for every batch of pokes.
-      const rows = await query<{ user_id: number; payload: InboxChangeEvent }>(pool, {
+      // Slim created events are completed from their notification (see postgres-events.ts).
+      const rows = await query<{ user_id: number } & ReplayRow>(pool, {
         name: 'belfry_events_of_users',
-        text: `SELECT c.user_id, e.payload FROM unnest($1::bigint[], $2::bigint[]) AS c(user_id, after)
-         CROSS JOIN LATERAL (SELECT payload, seq FROM events WHERE user_id = c.user_id AND seq > c.after ORDER BY seq LIMIT $3) e
-         ORDER BY c.user_id, e.seq`,
+        text: `SELECT c.user_id, r.* FROM unnest($1::bigint[], $2::bigint[]) AS c(user_id, after)
+         CROSS JOIN LATERAL (
+           SELECT e.seq, e.payload, ${REPLAY_COLUMNS} FROM events AS e ${REPLAY_JOIN}
+           WHERE e.user_id = c.user_id AND e.seq > c.after ORDER BY e.seq LIMIT $3
+         ) AS r
+         ORDER BY c.user_id, r.seq`,
         values: [cursors.map((c) => c.userId), cursors.map((c) => c.after), limit],
       });
       for (const row of rows) {
+        const event = toReplayedEvent(row);
+        if (!event) continue;
         const list = found.get(row.user_id);
-        if (list) list.push(row.payload);
-        else found.set(row.user_id, [row.payload]);
+        if (list) list.push(event);
+        else found.set(row.user_id, [event]);
       }
       return found;
     },

@@ -271,6 +271,48 @@ describe('PostgreSQL storage', () => {
     });
   });
 
+  describe('.listEvents()', () => {
+    const richContent = (title: string) =>
+      createContent({ title, category: 'orders', url: '/orders/7', icon: 'https://cdn.example/i.png', actions: [{ id: 'open', label: 'Open', url: '/o' }], data: { order: 7, tags: ['a'] } });
+    const storedPayloads = (userId: number) =>
+      adminQuery<{ seq: number; payload: Record<string, unknown> }>(`SELECT seq::int, payload FROM "${shared.schema}".events WHERE user_id = $1 ORDER BY seq`, [userId]);
+
+    it('stores a created event without its notification and replays it as delivered', async () => {
+      const bob = await storage.upsertUser(appId, 'bob', {});
+      const [toAda, toBob] = (await storage.deliver(appId, [ada.id, bob.id], richContent('slim'))).map((d) => d.event);
+      expect(await storedPayloads(ada.id)).toEqual([{ seq: 1, payload: { type: 'notification.created', seq: 1, counts: { unseen: 1, unread: 1 } } }]);
+      // Changes after the delivery do not show in the replay of the creation.
+      await storage.updateNotification(ada.id, toAda!.notification.id, { read: true, seen: true, archived: true });
+      const replayed = await storage.listEvents(ada.id, 0, 10);
+      expect(replayed[0]).toEqual(toAda);
+      expect(replayed.map((e) => e.type)).toEqual(['notification.created', 'notification.updated']);
+      const found = await storage.listEventsForUsers([{ userId: ada.id, after: 0 }, { userId: bob.id, after: 0 }], 10);
+      expect(found.get(ada.id)).toEqual(replayed);
+      expect(found.get(bob.id)).toEqual([toBob]);
+    });
+
+    it('replays the created event of a notification deleted alone or in bulk, from the copy the delete wrote into it', async () => {
+      const [first, second, third] = (await storage.deliver(appId, [ada.id, ada.id, ada.id], richContent('gone'))).map((d) => d.event);
+      await storage.updateNotification(ada.id, first!.notification.id, { read: true });
+      await storage.deleteNotification(ada.id, first!.notification.id);
+      await storage.applyBulk(ada.id, { action: 'delete', ids: [second!.notification.id, third!.notification.id], category: null });
+      const stored = await storedPayloads(ada.id);
+      expect(stored.slice(0, 3).map((row) => row.payload['notification'])).toEqual([first, second, third].map((e) => e!.notification));
+      const created = (await storage.listEvents(ada.id, 0, 10)).filter((e) => e.type === 'notification.created');
+      expect(created).toEqual([first, second, third]);
+      expect((await storage.listEventsForUsers([{ userId: ada.id, after: 0 }], 10)).get(ada.id)!.slice(0, 3)).toEqual([first, second, third]);
+    });
+
+    it('replays a created event stored with its notification as stored', async () => {
+      const [delivery] = await storage.deliver(appId, [ada.id], richContent('row'));
+      // As every created event was written before they were stored slim.
+      const full = { ...delivery!.event, notification: { ...delivery!.event.notification, title: 'payload' } };
+      await adminQuery(`UPDATE "${shared.schema}".events SET payload = $1::jsonb WHERE user_id = $2 AND seq = 1`, [JSON.stringify(full), ada.id]);
+      expect(await storage.listEvents(ada.id, 0, 10)).toEqual([full]);
+      expect((await storage.listEventsForUsers([{ userId: ada.id, after: 0 }], 10)).get(ada.id)).toEqual([full]);
+    });
+  });
+
   describe('.upsertUser()', () => {
     it('applies concurrent patches of one user from two instances one after the other', async () => {
       const other = await openInstance(shared.schema);
