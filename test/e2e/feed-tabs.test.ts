@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { readUntil, root, TEST_APP, useE2eSession } from './harness.ts';
+import { inboxPageHtml, readUntil, root, TEST_APP, useE2eSession } from './harness.ts';
 
 const AXE = join(root, 'node_modules/axe-core/axe.min.js');
 const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
@@ -52,12 +52,7 @@ describe('feed tabs in Chromium', () => {
     await asUser(userId, 'POST', '/v1/me/connect');
     await asUser(userId, 'PATCH', `/v1/me/notifications/${await idOf(userId, 'Old news')}`, { archived: true });
 
-    const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Host</title>
-<script src="/belfry.iife.js"></script></head>
-<body><main><h1>Host app</h1>
-<belfry-inbox mode="inline" api-key="${TEST_APP.apiKey}" user-id="${userId}" base-url="${e2e.service.url}" categories='[{"id":"billing","label":"Billing"}]'></belfry-inbox>
-</main></body></html>`;
+    const html = inboxPageHtml({ serviceUrl: e2e.service.url, userId, attributes: { mode: 'inline', categories: '[{"id":"billing","label":"Billing"}]' } });
     const page = await e2e.browser.newPage();
     await page.goto((await e2e.startHostPage(html)).url);
 

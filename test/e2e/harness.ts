@@ -201,13 +201,14 @@ export async function startHostPage(html: string): Promise<HostPage> {
 }
 
 /** A host page that embeds the inbox with the script tag and the custom element. */
-export function inboxPageHtml(options: { serviceUrl: string; userId: string }): string {
+export function inboxPageHtml(options: { serviceUrl: string; userId: string; attributes?: Record<string, string> }): string {
   const attr = (value: string) => value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const extra = Object.entries(options.attributes ?? {}).map(([name, value]) => ` ${name}="${attr(value)}"`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Host</title>
 <script src="/belfry.iife.js"></script></head>
 <body><h1>Host app</h1>
-<belfry-inbox api-key="${attr(TEST_APP.apiKey)}" user-id="${attr(options.userId)}" base-url="${attr(options.serviceUrl)}"></belfry-inbox>
+<belfry-inbox api-key="${attr(TEST_APP.apiKey)}" user-id="${attr(options.userId)}" base-url="${attr(options.serviceUrl)}"${extra}></belfry-inbox>
 </body></html>`;
 }
 

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { readUntil, TEST_APP, useE2eSession } from './harness.ts';
+import { inboxPageHtml, readUntil, TEST_APP, useE2eSession } from './harness.ts';
 
 const e2e = useE2eSession('offline-tabs');
 const OFFLINE_NOTE = 'Offline — showing saved notifications';
@@ -52,12 +52,7 @@ describe('feed tabs offline in Chromium', () => {
     await asUser(userId, 'PATCH', `/v1/me/notifications/${invoice1}`, { read: true });
     await asUser(userId, 'PATCH', `/v1/me/notifications/${archived}`, { archived: true });
 
-    const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Host</title>
-<script src="/belfry.iife.js"></script></head>
-<body><main><h1>Host app</h1>
-<belfry-inbox mode="inline" api-key="${TEST_APP.apiKey}" user-id="${userId}" base-url="${e2e.service.url}" categories='[{"id":"billing","label":"Billing"}]'></belfry-inbox>
-</main></body></html>`;
+    const html = inboxPageHtml({ serviceUrl: e2e.service.url, userId, attributes: { mode: 'inline', categories: '[{"id":"billing","label":"Billing"}]' } });
     const page = await e2e.browser.newPage();
     await page.goto((await e2e.startHostPage(html)).url);
     const all = ['Invoice 2', 'Invoice 1', 'Friend request', 'Welcome'];
